@@ -1,0 +1,719 @@
+import { Buffer } from "node:buffer";
+import { EventEmitter } from "node:events";
+import { WsTransport, type Transport, type TransportConnection, type TransportListener } from "@nuwani/transport";
+import { Backoff } from "./Backoff.js";
+import { systemClock, type Clock } from "./Clock.js";
+import { checkCodecOptions, DEFAULT_MAX_PAYLOAD_SIZE, GatewayCodec } from "./GatewayCodec.js";
+import { SocketError, type SocketErrorCode } from "./SocketError.js";
+import type {
+  CloseInitiator,
+  ReconnectDecision,
+  ReconnectingSocketEvents,
+  ReconnectingSocketOptions,
+  ReconnectOptions,
+  SocketCloseInfo,
+  SocketCompression,
+  SocketState,
+} from "./types.js";
+
+/** One connection attempt and, once it opened, its connection. */
+interface Link {
+  readonly url: string;
+  readonly attempt: number;
+  /** Messages that arrived before the connect promise settled (see `#onConnected`). */
+  early: (string | Uint8Array)[] | undefined;
+  /** A close reported before the connect promise settled. */
+  earlyClose: { code: number; reason: string } | undefined;
+}
+
+/** A close the client asked for, and what follows it. */
+interface CloseRequest {
+  readonly code: number;
+  readonly reason: string;
+  reconnect: boolean;
+  delay: number | undefined;
+}
+
+interface Idle {
+  readonly kind: "idle";
+}
+interface Connecting {
+  readonly kind: "connecting";
+  readonly link: Link;
+  readonly abort: AbortController;
+  readonly timer: unknown;
+}
+interface Open {
+  readonly kind: "open";
+  readonly link: Link;
+  readonly connection: TransportConnection;
+  readonly codec: GatewayCodec;
+  helloTimer: unknown;
+  stableTimer: unknown;
+}
+interface Closing {
+  readonly kind: "closing";
+  readonly link: Link;
+  readonly connection: TransportConnection;
+  readonly request: CloseRequest;
+  readonly timer: unknown;
+}
+interface Waiting {
+  readonly kind: "waiting";
+  timer: unknown;
+}
+interface Disposed {
+  readonly kind: "disposed";
+}
+
+/** The connection state: one discriminated union, replaced only by `#transition`. */
+type State = Idle | Connecting | Open | Closing | Waiting | Disposed;
+
+/** The transitions `#transition` allows; anything else is a bug and is rejected. */
+const TRANSITIONS: Readonly<Record<SocketState, readonly SocketState[]>> = {
+  idle: ["connecting", "waiting", "disposed"],
+  connecting: ["open", "waiting", "idle", "disposed"],
+  open: ["closing", "waiting", "idle", "disposed"],
+  closing: ["waiting", "idle", "disposed"],
+  waiting: ["connecting", "idle", "disposed"],
+  disposed: [],
+};
+
+/** The longest timer Node accepts (2^31 − 1 ms); longer ones would fire at once. */
+const MAX_DELAY = 2_147_483_647;
+
+/** The close code of closes the socket starts itself (hello timeout, broken stream). */
+const RESET_CODE = 4000;
+
+/**
+ * A WebSocket that keeps itself connected: one connection at a time, exponential backoff with
+ * full jitter between attempts, connect and hello timeouts, and a codec that turns messages
+ * (JSON text, or a `zlib-stream`) into payloads. Whether to reconnect after the server closed
+ * is asked of a policy callback, since only the layer above knows its close codes.
+ *
+ * Nothing the network does throws out of it: failures are `error` events with a
+ * {@link SocketError}; only misuse of its methods throws.
+ *
+ * @example
+ * ```ts
+ * const socket = new ReconnectingSocket({ url: "wss://gateway.discord.gg/?v=6&encoding=json" });
+ * socket.on("payload", (payload) => handle(payload));
+ * socket.on("error", (error) => log(error.code));
+ * socket.connect();
+ * ```
+ */
+export class ReconnectingSocket extends EventEmitter<ReconnectingSocketEvents> {
+  readonly #url: string | (() => string);
+  readonly #transport: Transport;
+  readonly #compression: SocketCompression;
+  readonly #maxPayloadSize: number;
+  readonly #connectTimeout: number;
+  readonly #helloTimeout: number;
+  readonly #closeTimeout: number;
+  readonly #stableAfter: number;
+  readonly #backoff: Backoff;
+  readonly #retryDelay: ((attempt: number) => number) | undefined;
+  readonly #shouldReconnect: ((close: SocketCloseInfo) => ReconnectDecision) | undefined;
+  readonly #clock: Clock;
+
+  #state: State = { kind: "idle" };
+  /** Attempts since `connect()` or the last stable connection; the backoff exponent. */
+  #attempt = 0;
+  /** Errors of user callbacks, held until the state change they happened in is done. */
+  #callbackErrors: SocketError[] = [];
+
+  /** @throws {@link SocketError} `SOCKET_INVALID_ARGUMENT` for an invalid option. */
+  constructor(options: ReconnectingSocketOptions) {
+    super();
+    const url: unknown = options.url;
+    if (typeof url !== "function" && (typeof url !== "string" || url === "")) {
+      throw new SocketError("SOCKET_INVALID_ARGUMENT", "url must be a non-empty string or a function returning one");
+    }
+    this.#url = options.url;
+    this.#compression = options.compression ?? "none";
+    this.#maxPayloadSize = options.maxPayloadSize ?? DEFAULT_MAX_PAYLOAD_SIZE;
+    checkCodecOptions(this.#compression, this.#maxPayloadSize);
+    this.#connectTimeout = duration("connectTimeout", options.connectTimeout, 15_000, 1);
+    this.#helloTimeout = duration("helloTimeout", options.helloTimeout, 20_000, 0);
+    this.#closeTimeout = duration("closeTimeout", options.closeTimeout, 5_000, 0);
+    this.#stableAfter = duration("backoff.stableAfter", options.backoff?.stableAfter, 30_000, 0);
+    this.#backoff = new Backoff({
+      ...(options.backoff?.base === undefined ? {} : { base: options.backoff.base }),
+      ...(options.backoff?.cap === undefined ? {} : { cap: options.backoff.cap }),
+      ...(options.random === undefined ? {} : { random: options.random }),
+    });
+    this.#retryDelay = options.retryDelay;
+    this.#shouldReconnect = options.shouldReconnect;
+    this.#clock = options.clock ?? systemClock;
+    this.#transport = options.transport ?? new WsTransport();
+  }
+
+  /** What the socket is doing now. */
+  get state(): SocketState {
+    return this.#state.kind;
+  }
+
+  /**
+   * Retries since `connect()` or since the last connection that stayed up
+   * `backoff.stableAfter` (it drops to 0 while such a connection is open). The next backoff
+   * delay is `random() × min(cap, base × 2^attempt)`.
+   */
+  get attempt(): number {
+    return this.#attempt;
+  }
+
+  /**
+   * Starts connecting, when idle. Does nothing while an attempt is in flight, a connection is
+   * open or an attempt is planned: there is never more than one connection. While a close the
+   * client asked for is still in progress, connects again once it is done.
+   * @throws {@link SocketError} `SOCKET_DISPOSED` after `dispose()`.
+   */
+  connect(): void {
+    const state = this.#state;
+    switch (state.kind) {
+      case "disposed":
+        throw new SocketError("SOCKET_DISPOSED", "connect() was called after dispose()");
+      case "idle":
+        this.#attempt = 0;
+        this.#startAttempt();
+        return;
+      case "closing":
+        if (!state.request.reconnect) {
+          state.request.reconnect = true;
+          state.request.delay = 0;
+          this.#attempt = 0;
+        }
+        return;
+      default:
+        this.#debug(`connect() ignored: the socket is ${state.kind}`);
+    }
+  }
+
+  /**
+   * Sends a payload as one JSON text message. The payload may hold a token: it is never
+   * logged, and errors never quote it.
+   * @throws {@link SocketError} `SOCKET_NOT_OPEN` when no connection is open,
+   *   `SOCKET_ENCODE_ERROR` when `JSON.stringify` cannot encode the payload.
+   */
+  send(payload: unknown): void {
+    const state = this.#requireOpen();
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(payload);
+    } catch (error) {
+      throw new SocketError("SOCKET_ENCODE_ERROR", "the payload cannot be encoded as JSON", { cause: error });
+    }
+    if (text === undefined) {
+      throw new SocketError("SOCKET_ENCODE_ERROR", `a payload of type ${typeof payload} has no JSON form`);
+    }
+    this.#write(state, text);
+  }
+
+  /**
+   * Sends a text message as it is.
+   * @throws {@link SocketError} `SOCKET_NOT_OPEN` when no connection is open.
+   */
+  sendRaw(text: string): void {
+    if (typeof text !== "string") throw new SocketError("SOCKET_INVALID_ARGUMENT", "sendRaw() takes a string");
+    this.#write(this.#requireOpen(), text);
+  }
+
+  /**
+   * Closes the connection with `code` and does not reconnect: cancels an attempt in flight or
+   * a planned one, and leaves the socket `idle` (after `closing`, when a connection was open).
+   * A later `connect()` starts again. Note that Discord ends the session on 1000 and 1001;
+   * close with a 4xxx code to be able to resume it.
+   * @param code - 1000 or 3000–4999. @defaultValue 1000
+   * @param reason - at most 123 bytes of UTF-8. @defaultValue ""
+   * @throws {@link SocketError} `SOCKET_INVALID_ARGUMENT` for another code or a longer reason.
+   */
+  close(code = 1000, reason = ""): void {
+    checkClose(code, reason);
+    const state = this.#state;
+    switch (state.kind) {
+      case "connecting":
+        this.#transition({ kind: "idle" });
+        this.#debug(`close(): attempt ${String(state.link.attempt)} cancelled`);
+        return;
+      case "waiting":
+        this.#transition({ kind: "idle" });
+        this.#debug("close(): planned attempt cancelled");
+        return;
+      case "open":
+        this.#requestClose(state, code, reason, false, undefined);
+        return;
+      case "closing":
+        state.request.reconnect = false;
+        state.request.delay = undefined;
+        return;
+      default:
+        return;
+    }
+  }
+
+  /**
+   * Closes the connection with `code` and connects again, without asking `shouldReconnect`.
+   * For a zombie connection (no heartbeat ACK) or a server asking to reconnect (op 7). The
+   * next attempt follows after `options.delay`, or the backoff delay. Without an open
+   * connection: an attempt in flight is abandoned for a new one, an idle socket connects, a
+   * close in progress is followed by a reconnect (with its own code), and a planned attempt
+   * stays as it is.
+   * @param code - 1000 or 3000–4999; keep it non-1000 to resume a Discord session. @defaultValue 4000
+   * @param reason - at most 123 bytes of UTF-8. @defaultValue ""
+   * @throws {@link SocketError} `SOCKET_DISPOSED` after `dispose()`; `SOCKET_INVALID_ARGUMENT`
+   *   for an invalid code, reason or delay.
+   */
+  reconnect(code = RESET_CODE, reason = "", options: ReconnectOptions = {}): void {
+    checkClose(code, reason);
+    const { delay } = options;
+    if (delay !== undefined && (!Number.isFinite(delay) || delay < 0)) {
+      throw new SocketError("SOCKET_INVALID_ARGUMENT", `delay must be a finite number ≥ 0, got ${String(delay)}`);
+    }
+    const state = this.#state;
+    switch (state.kind) {
+      case "disposed":
+        throw new SocketError("SOCKET_DISPOSED", "reconnect() was called after dispose()");
+      case "idle":
+        this.#attempt = 0;
+        if (delay === undefined) this.#startAttempt();
+        else this.#wait(delay);
+        return;
+      case "connecting":
+        this.#scheduleRetry(delay);
+        this.#flushCallbackErrors();
+        return;
+      case "open":
+        this.#requestClose(state, code, reason, true, delay);
+        return;
+      case "closing":
+        state.request.reconnect = true;
+        if (delay !== undefined) state.request.delay = delay;
+        return;
+      case "waiting":
+        this.#debug("reconnect() ignored: an attempt is already planned");
+        return;
+    }
+  }
+
+  /**
+   * Stops for good: cancels attempts and timers, closes an open connection with 1000 (a
+   * `close` event follows at once) and frees the codec. Later `connect()`/`reconnect()` throw;
+   * `close()` and `dispose()` do nothing.
+   */
+  dispose(): void {
+    const state = this.#state;
+    if (state.kind === "disposed") return;
+    this.#transition({ kind: "disposed" });
+    if (state.kind === "open") {
+      closeQuietly(state.connection, 1000, "");
+      this.emit("close", { code: 1000, reason: "", initiatedBy: "client", reconnect: false, delay: 0 });
+    } else if (state.kind === "closing") {
+      state.connection.terminate();
+      const { code, reason } = state.request;
+      this.emit("close", { code, reason, initiatedBy: "client", reconnect: false, delay: 0 });
+    }
+  }
+
+  // ---- state machine -----------------------------------------------------------------------
+
+  /**
+   * The one place the state changes. Leaving a state stops its timers, abandons its attempt
+   * (unless it opened) and frees its codec, after the new state is in place.
+   */
+  #transition(next: State): void {
+    const current = this.#state;
+    if (!TRANSITIONS[current.kind].includes(next.kind)) {
+      throw new Error(`@nuwani/socket: illegal state transition ${current.kind} → ${next.kind}`);
+    }
+    this.#state = next;
+    switch (current.kind) {
+      case "connecting":
+        this.#clock.clearTimeout(current.timer);
+        // Harmless for an attempt that already failed; a late success is terminated.
+        if (next.kind !== "open") current.abort.abort();
+        break;
+      case "open":
+        if (current.helloTimer !== undefined) this.#clock.clearTimeout(current.helloTimer);
+        if (current.stableTimer !== undefined) this.#clock.clearTimeout(current.stableTimer);
+        current.codec.close();
+        break;
+      case "closing":
+        this.#clock.clearTimeout(current.timer);
+        break;
+      case "waiting":
+        this.#clock.clearTimeout(current.timer);
+        break;
+      default:
+        break;
+    }
+  }
+
+  #startAttempt(): void {
+    let url: string;
+    try {
+      const value: unknown = typeof this.#url === "function" ? this.#url() : this.#url;
+      if (typeof value !== "string" || value === "") throw new TypeError("url() returned no URL");
+      url = value;
+    } catch (error) {
+      if (this.#state.kind !== "idle") this.#transition({ kind: "idle" });
+      this.#emitError(new SocketError("SOCKET_INVALID_URL", "the url option gave no usable URL; not retrying", { cause: error }));
+      return;
+    }
+
+    const link: Link = { url, attempt: this.#attempt, early: undefined, earlyClose: undefined };
+    const abort = new AbortController();
+    const timer = this.#clock.setTimeout(() => {
+      this.#onConnectTimeout(link);
+    }, this.#connectTimeout);
+    this.#transition({ kind: "connecting", link, abort, timer });
+
+    // Created once per connection, not per message.
+    const listener: TransportListener = {
+      onMessage: (data) => {
+        this.#onMessage(link, data);
+      },
+      onClose: (code, reason) => {
+        this.#onClose(link, code, reason);
+      },
+      onError: (error) => {
+        this.#onConnectionError(link, error);
+      },
+    };
+    // Starts at once; a transport that throws instead of rejecting becomes a rejection too.
+    const connect = async (): Promise<TransportConnection> =>
+      await this.#transport.connect(url, listener, { timeout: this.#connectTimeout, signal: abort.signal });
+    connect().then(
+      (connection) => {
+        this.#onConnected(link, connection);
+      },
+      (error: unknown) => {
+        this.#onConnectFailed(link, error);
+      },
+    );
+    this.#debug(`attempt ${String(link.attempt)}: connecting to ${url}`);
+    this.emit("connecting", { attempt: link.attempt, url });
+  }
+
+  #onConnected(link: Link, connection: TransportConnection): void {
+    const state = this.#state;
+    if (state.kind !== "connecting" || state.link !== link) {
+      // Cancelled, timed out or disposed meanwhile: this connection belongs to nobody.
+      connection.terminate();
+      return;
+    }
+    const codec = new GatewayCodec({ compression: this.#compression, maxPayloadSize: this.#maxPayloadSize });
+    const helloTimer =
+      this.#helloTimeout > 0
+        ? this.#clock.setTimeout(() => {
+            this.#onHelloTimeout(link);
+          }, this.#helloTimeout)
+        : undefined;
+    const stableTimer = this.#clock.setTimeout(() => {
+      this.#onStable(link);
+    }, this.#stableAfter);
+    const { early, earlyClose } = link;
+    link.early = undefined;
+    link.earlyClose = undefined;
+    this.#transition({ kind: "open", link, connection, codec, helloTimer, stableTimer });
+    this.#debug(`attempt ${String(link.attempt)}: open`);
+    this.emit("open", { attempt: link.attempt, url: link.url });
+
+    // A transport may deliver the first messages (Discord's Hello often shares a TCP segment
+    // with the upgrade response) before this promise reaction runs; they were kept in order.
+    if (early !== undefined) for (const data of early) this.#onMessage(link, data);
+    if (earlyClose !== undefined) this.#onClose(link, earlyClose.code, earlyClose.reason);
+  }
+
+  #onConnectFailed(link: Link, cause: unknown): void {
+    const state = this.#state;
+    if (state.kind !== "connecting" || state.link !== link) return; // cancelled or timed out: handled
+    const error = connectError(cause, link.url);
+    if (error.code === "SOCKET_INVALID_URL") {
+      this.#transition({ kind: "idle" });
+      this.#emitError(error);
+      return;
+    }
+    const delay = this.#scheduleRetry(undefined);
+    this.#debug(`attempt ${String(link.attempt)} failed (${error.code}); next attempt in ${String(delay)} ms`);
+    this.#flushCallbackErrors();
+    this.#emitError(error);
+  }
+
+  #onConnectTimeout(link: Link): void {
+    const state = this.#state;
+    if (state.kind !== "connecting" || state.link !== link) return;
+    const delay = this.#scheduleRetry(undefined);
+    this.#debug(`attempt ${String(link.attempt)} timed out; next attempt in ${String(delay)} ms`);
+    this.#flushCallbackErrors();
+    this.#emitError(
+      new SocketError("SOCKET_CONNECT_TIMEOUT", `connecting to ${link.url} took longer than ${String(this.#connectTimeout)} ms`),
+    );
+  }
+
+  /** The message path: one decode (one JSON.parse), one emit; no allocation of its own. */
+  #onMessage(link: Link, data: string | Uint8Array): void {
+    const state = this.#state;
+    if (state.kind !== "open" || state.link !== link) {
+      if (state.kind === "connecting" && state.link === link) (link.early ??= []).push(data);
+      return; // a connection being closed, or one that is gone
+    }
+    if (state.helloTimer !== undefined) {
+      this.#clock.clearTimeout(state.helloTimer);
+      state.helloTimer = undefined;
+    }
+    let payload: unknown;
+    try {
+      payload = state.codec.decode(data);
+    } catch (error) {
+      this.#onDecodeError(state, error);
+      return;
+    }
+    if (payload !== undefined) this.emit("payload", payload);
+  }
+
+  #onDecodeError(state: Open, cause: unknown): void {
+    const error =
+      cause instanceof SocketError ? cause : new SocketError("SOCKET_DECODE_ERROR", "a payload could not be decoded", { cause });
+    if (state.codec.failed) {
+      // Every later payload of this zlib stream would be garbage: start a fresh stream.
+      this.#requestClose(state, RESET_CODE, error.code === "SOCKET_PAYLOAD_TOO_LARGE" ? "payload too large" : "decompression failed", true, undefined);
+    }
+    this.#emitError(error);
+  }
+
+  #onHelloTimeout(link: Link): void {
+    const state = this.#state;
+    if (state.kind !== "open" || state.link !== link) return;
+    state.helloTimer = undefined;
+    this.#requestClose(state, RESET_CODE, "hello timeout", true, undefined);
+    this.#emitError(
+      new SocketError("SOCKET_HELLO_TIMEOUT", `no message within ${String(this.#helloTimeout)} ms after opening ${link.url}`),
+    );
+  }
+
+  #onStable(link: Link): void {
+    const state = this.#state;
+    if (state.kind !== "open" || state.link !== link) return;
+    state.stableTimer = undefined;
+    this.#attempt = 0;
+    this.#debug(`connection stable for ${String(this.#stableAfter)} ms: attempt counter reset`);
+  }
+
+  #onConnectionError(link: Link, cause: { code: string; message: string }): void {
+    const state = this.#state;
+    if ((state.kind !== "open" && state.kind !== "connecting") || state.link !== link) {
+      this.#debug(`ignored ${cause.code} of a closing connection`);
+      return;
+    }
+    const code: SocketErrorCode = cause.code === "TRANSPORT_PAYLOAD_TOO_LARGE" ? "SOCKET_PAYLOAD_TOO_LARGE" : "SOCKET_CONNECTION_ERROR";
+    this.#emitError(new SocketError(code, `the connection to ${link.url} failed (${cause.code})`, { cause }));
+  }
+
+  #onClose(link: Link, code: number, reason: string): void {
+    const state = this.#state;
+    switch (state.kind) {
+      case "connecting":
+        if (state.link === link) link.earlyClose = { code, reason };
+        return;
+      case "open":
+        if (state.link === link) this.#onUnrequestedClose(code, reason);
+        return;
+      case "closing":
+        if (state.link === link) this.#finishClose(state, code);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** The server closed, or the connection dropped: ask the policy. */
+  #onUnrequestedClose(code: number, reason: string): void {
+    const initiatedBy: CloseInitiator = code === 1006 || code === 1015 ? "network" : "server";
+    const info: SocketCloseInfo = { code, reason, initiatedBy };
+    const decision = this.#decide(info);
+    let delay = 0;
+    if (decision.reconnect) delay = this.#scheduleRetry(decision.delay);
+    else this.#transition({ kind: "idle" });
+    this.#debug(`closed by ${initiatedBy} (${String(code)}); ${decision.reconnect ? `reconnecting in ${String(delay)} ms` : "not reconnecting"}`);
+    this.#flushCallbackErrors();
+    this.emit("close", { ...info, reconnect: decision.reconnect, delay });
+  }
+
+  /** Asks `shouldReconnect`, falling back to "reconnect after backoff" if it misbehaves. */
+  #decide(info: SocketCloseInfo): { reconnect: boolean; delay: number | undefined } {
+    if (this.#shouldReconnect === undefined) return { reconnect: true, delay: undefined };
+    let answer: unknown;
+    try {
+      answer = this.#shouldReconnect({ ...info });
+    } catch (error) {
+      this.#callbackErrors.push(new SocketError("SOCKET_CALLBACK_ERROR", "shouldReconnect threw; reconnecting", { cause: error }));
+      return { reconnect: true, delay: undefined };
+    }
+    if (typeof answer === "boolean") return { reconnect: answer, delay: undefined };
+    if (typeof answer === "object" && answer !== null && typeof (answer as { reconnect?: unknown }).reconnect === "boolean") {
+      const { reconnect, delay } = answer as { reconnect: boolean; delay?: unknown };
+      if (delay === undefined) return { reconnect, delay: undefined };
+      if (typeof delay === "number" && Number.isFinite(delay) && delay >= 0) return { reconnect, delay };
+      this.#callbackErrors.push(
+        new SocketError("SOCKET_CALLBACK_ERROR", `shouldReconnect returned an invalid delay (${typeof delay === "number" ? String(delay) : typeof delay}); using the backoff delay`),
+      );
+      return { reconnect, delay: undefined };
+    }
+    this.#callbackErrors.push(new SocketError("SOCKET_CALLBACK_ERROR", "shouldReconnect returned no decision; reconnecting"));
+    return { reconnect: true, delay: undefined };
+  }
+
+  /** Starts a close the client asked for; `#finishClose` completes it. */
+  #requestClose(state: Open, code: number, reason: string, reconnect: boolean, delay: number | undefined): void {
+    const { link, connection } = state;
+    const timer = this.#clock.setTimeout(() => {
+      const current = this.#state;
+      if (current.kind !== "closing" || current.link !== link) return;
+      this.#debug(`close did not complete within ${String(this.#closeTimeout)} ms: terminating`);
+      connection.terminate();
+      this.#finishClose(current, 1006);
+    }, this.#closeTimeout);
+    const closing: Closing = { kind: "closing", link, connection, request: { code, reason, reconnect, delay }, timer };
+    this.#transition(closing);
+    try {
+      connection.close(code, reason);
+    } catch (error) {
+      this.#debug(`close failed (${error instanceof Error ? error.message : "unknown"}): terminating`);
+      connection.terminate();
+      if (this.#state === closing) this.#finishClose(closing, 1006);
+    }
+  }
+
+  #finishClose(state: Closing, receivedCode: number): void {
+    const { request } = state;
+    let delay = 0;
+    if (request.reconnect) delay = this.#scheduleRetry(request.delay);
+    else this.#transition({ kind: "idle" });
+    this.#debug(`closed by client (${String(request.code)}, server answered ${String(receivedCode)})`);
+    this.#flushCallbackErrors();
+    this.emit("close", {
+      code: request.code,
+      reason: request.reason,
+      initiatedBy: "client",
+      reconnect: request.reconnect,
+      delay,
+    });
+  }
+
+  /** Waits before the next attempt: `delay`, or the backoff delay; counts the attempt. */
+  #scheduleRetry(delay: number | undefined): number {
+    const chosen = delay ?? this.#backoffDelay(this.#attempt);
+    this.#attempt += 1;
+    return this.#wait(chosen);
+  }
+
+  #wait(delay: number): number {
+    const chosen = Math.min(Math.round(delay), MAX_DELAY);
+    const waiting: Waiting = { kind: "waiting", timer: undefined };
+    this.#transition(waiting);
+    waiting.timer = this.#clock.setTimeout(() => {
+      if (this.#state === waiting) this.#startAttempt();
+    }, chosen);
+    return chosen;
+  }
+
+  #backoffDelay(attempt: number): number {
+    if (this.#retryDelay === undefined) return this.#backoff.delay(attempt);
+    let delay: unknown;
+    try {
+      delay = this.#retryDelay(attempt);
+    } catch (error) {
+      this.#callbackErrors.push(new SocketError("SOCKET_CALLBACK_ERROR", "retryDelay threw; using the backoff delay", { cause: error }));
+      return this.#backoff.delay(attempt);
+    }
+    if (typeof delay === "number" && Number.isFinite(delay) && delay >= 0) return delay;
+    this.#callbackErrors.push(
+      new SocketError("SOCKET_CALLBACK_ERROR", `retryDelay returned an invalid delay (${typeof delay === "number" ? String(delay) : typeof delay}); using the backoff delay`),
+    );
+    return this.#backoff.delay(attempt);
+  }
+
+  // ---- helpers -----------------------------------------------------------------------------
+
+  #requireOpen(): Open {
+    const state = this.#state;
+    if (state.kind !== "open") throw new SocketError("SOCKET_NOT_OPEN", `cannot send: the socket is ${state.kind}`);
+    return state;
+  }
+
+  #write(state: Open, text: string): void {
+    try {
+      state.connection.send(text);
+    } catch (error) {
+      const notOpen = (error as { code?: unknown } | null)?.code === "TRANSPORT_NOT_OPEN";
+      throw new SocketError(
+        notOpen ? "SOCKET_NOT_OPEN" : "SOCKET_CONNECTION_ERROR",
+        notOpen ? "cannot send: the connection is no longer open" : "the transport failed to send",
+        { cause: error },
+      );
+    }
+  }
+
+  #flushCallbackErrors(): void {
+    if (this.#callbackErrors.length === 0) return;
+    const errors = this.#callbackErrors;
+    this.#callbackErrors = [];
+    for (const error of errors) this.#emitError(error);
+  }
+
+  /** Emits `error` only while someone listens: an unobserved 'error' event would throw. */
+  #emitError(error: SocketError): void {
+    if (this.listenerCount("error") > 0) this.emit("error", error);
+    else this.#debug(`${error.code}: ${error.message}`);
+  }
+
+  #debug(message: string): void {
+    if (this.listenerCount("debug") > 0) this.emit("debug", message);
+  }
+}
+
+function duration(name: string, value: number | undefined, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < min) {
+    throw new SocketError("SOCKET_INVALID_ARGUMENT", `${name} must be a finite number ≥ ${String(min)}, got ${String(value)}`);
+  }
+  return value;
+}
+
+function checkClose(code: number, reason: string): void {
+  if (!Number.isInteger(code) || (code !== 1000 && (code < 3000 || code > 4999))) {
+    throw new SocketError("SOCKET_INVALID_ARGUMENT", `close code must be 1000 or 3000–4999, got ${String(code)}`);
+  }
+  if (typeof reason !== "string" || Buffer.byteLength(reason) > 123) {
+    throw new SocketError("SOCKET_INVALID_ARGUMENT", "close reason must be a string of at most 123 bytes");
+  }
+}
+
+function closeQuietly(connection: TransportConnection, code: number, reason: string): void {
+  try {
+    connection.close(code, reason);
+  } catch {
+    connection.terminate();
+  }
+}
+
+/** Maps a failed connect to a socket error; `TransportError`s are matched by their code. */
+function connectError(cause: unknown, url: string): SocketError {
+  const transportCode = (cause as { code?: unknown } | null)?.code;
+  let code: SocketErrorCode = "SOCKET_CONNECT_FAILED";
+  switch (transportCode) {
+    case "TRANSPORT_INVALID_URL":
+      code = "SOCKET_INVALID_URL";
+      break;
+    case "TRANSPORT_CONNECT_TIMEOUT":
+      code = "SOCKET_CONNECT_TIMEOUT";
+      break;
+    case "TRANSPORT_TLS_ERROR":
+      code = "SOCKET_TLS_ERROR";
+      break;
+    default:
+      break;
+  }
+  const detail = typeof transportCode === "string" ? transportCode : "unknown error";
+  return new SocketError(code, `connecting to ${url} failed (${detail})`, { cause });
+}
