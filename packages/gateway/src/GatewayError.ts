@@ -1,0 +1,85 @@
+/**
+ * Stable codes of {@link GatewayError}. Match on these, never on messages.
+ *
+ * - `GATEWAY_AUTHENTICATION_FAILED`: the token was rejected (close 4004). Fatal.
+ * - `GATEWAY_INVALID_SHARD`: the `shard` sent in Identify is invalid (close 4010). Fatal.
+ * - `GATEWAY_SHARDING_REQUIRED`: the bot is in too many guilds for one connection (close 4011). Fatal.
+ * - `GATEWAY_INVALID_API_VERSION`: the gateway rejected the `v=` version (close 4012). Fatal.
+ * - `GATEWAY_INVALID_INTENTS`: the `intents` value is not a valid bit field (close 4013). Fatal.
+ * - `GATEWAY_DISALLOWED_INTENTS`: a privileged intent is not enabled for the bot (close 4014). Fatal.
+ * - `GATEWAY_SESSION_LIMIT_EXHAUSTED`: the daily session start limit is used up; identifying now
+ *   would reset the bot's token, so the client refuses. The message says when it resets.
+ * - `GATEWAY_NOT_CONNECTED`: a command was sent while no session is open.
+ * - `GATEWAY_PAYLOAD_TOO_LARGE`: an outbound payload exceeds 4096 bytes (Discord would close 4002).
+ * - `GATEWAY_REQUEST_TIMEOUT`: a request (e.g. Request Guild Members) got no answer in time.
+ * - `GATEWAY_DISCONNECTED`: pending work was cancelled because the connection went away.
+ * - `GATEWAY_INVALID_OPTION`: an option or argument is out of range; the message names it.
+ * - `GATEWAY_INVALID_PAYLOAD`: the gateway sent a payload that breaks the protocol.
+ * - `GATEWAY_ABORTED`: a wait was cancelled through its `AbortSignal`; `cause` is the signal's reason.
+ */
+export type GatewayErrorCode =
+  | "GATEWAY_AUTHENTICATION_FAILED"
+  | "GATEWAY_INVALID_SHARD"
+  | "GATEWAY_SHARDING_REQUIRED"
+  | "GATEWAY_INVALID_API_VERSION"
+  | "GATEWAY_INVALID_INTENTS"
+  | "GATEWAY_DISALLOWED_INTENTS"
+  | "GATEWAY_SESSION_LIMIT_EXHAUSTED"
+  | "GATEWAY_NOT_CONNECTED"
+  | "GATEWAY_PAYLOAD_TOO_LARGE"
+  | "GATEWAY_REQUEST_TIMEOUT"
+  | "GATEWAY_DISCONNECTED"
+  | "GATEWAY_INVALID_OPTION"
+  | "GATEWAY_INVALID_PAYLOAD"
+  | "GATEWAY_ABORTED";
+
+/** Extra details of a {@link GatewayError}. */
+export interface GatewayErrorOptions {
+  /** The underlying error, if any. @defaultValue undefined */
+  cause?: unknown;
+  /** The WebSocket close code that caused the error, if any. @defaultValue undefined */
+  closeCode?: number;
+}
+
+/**
+ * The one error class of `@nuwani/gateway`. `code` is stable; `message` is for humans and
+ * never contains the token.
+ */
+export class GatewayError extends Error {
+  /** Always `"GatewayError"`. */
+  public override readonly name = "GatewayError";
+  /** What went wrong, stable across versions. */
+  public readonly code: GatewayErrorCode;
+  /** The WebSocket close code that caused the error, when there was one. */
+  public declare readonly closeCode?: number;
+
+  public constructor(code: GatewayErrorCode, message: string, options: GatewayErrorOptions = {}) {
+    super(message, "cause" in options ? { cause: options.cause } : undefined);
+    this.code = code;
+    if (options.closeCode !== undefined) this.closeCode = options.closeCode;
+  }
+
+  /** Whether `error` is a {@link GatewayError}, optionally with the given `code`. */
+  public static is(error: unknown, code?: GatewayErrorCode): error is GatewayError {
+    return error instanceof GatewayError && (code === undefined || error.code === code);
+  }
+
+  /**
+   * A `GATEWAY_INVALID_OPTION` error naming the option, what it must be, and what it was.
+   * Only put values here that cannot be secrets (numbers, never the token).
+   */
+  public static invalidOption(name: string, expected: string, actual: unknown): GatewayError {
+    const shown = typeof actual === "number" || typeof actual === "boolean" || actual == null ? String(actual) : typeof actual;
+    return new GatewayError("GATEWAY_INVALID_OPTION", `${name} must be ${expected}, got ${shown}.`);
+  }
+
+  /**
+   * The error a wait rejects with when its `AbortSignal` fires: the signal's reason itself if
+   * that is a {@link GatewayError}, else a `GATEWAY_ABORTED` error with the reason as `cause`.
+   */
+  public static fromAbort(signal: AbortSignal): GatewayError {
+    const reason: unknown = signal.reason;
+    if (reason instanceof GatewayError) return reason;
+    return new GatewayError("GATEWAY_ABORTED", "The wait was aborted.", { cause: reason });
+  }
+}

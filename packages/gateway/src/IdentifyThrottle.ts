@@ -1,0 +1,317 @@
+import type { APIGatewaySessionStartLimit } from "discord-api-types/v10";
+import { defaultClock } from "./Clock.js";
+import type { Clock } from "./Clock.js";
+import { GatewayError } from "./GatewayError.js";
+
+/**
+ * The `session_start_limit` of `GET /gateway/bot`. `max_concurrency` is optional because the
+ * v6 API documented it late (PROTOCOL.md §1).
+ */
+export type SessionStartLimit = Omit<APIGatewaySessionStartLimit, "max_concurrency"> & { max_concurrency?: number };
+
+/** The daily session start budget as an {@link IdentifyThrottle} currently sees it. */
+export interface SessionStartLimitState {
+  /** Session starts allowed per period. */
+  readonly total: number;
+  /** Session starts left in this period. */
+  readonly remaining: number;
+  /**
+   * Milliseconds until `remaining` returns to `total`, or `undefined` when the period has
+   * reset and the next one starts with the next identify.
+   */
+  readonly resetAfter: number | undefined;
+}
+
+/** Options of an {@link IdentifyThrottle}. */
+export interface IdentifyThrottleOptions {
+  /** Identifies allowed together, one per bucket `shardId % maxConcurrency`. @defaultValue 1 */
+  maxConcurrency?: number;
+  /** Milliseconds between two identifies of one bucket. @defaultValue 5000 */
+  interval?: number;
+  /**
+   * The daily session start limit; see {@link IdentifyThrottle.setSessionStartLimit}.
+   * @defaultValue undefined (not tracked until set)
+   */
+  sessionStartLimit?: SessionStartLimit;
+  /** @defaultValue {@link defaultClock} */
+  clock?: Clock;
+}
+
+interface Waiter {
+  seq: number;
+  shardId: number;
+  resolve: () => void;
+  reject: (error: Error) => void;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+}
+
+interface Bucket {
+  /** When this bucket last identified. */
+  last: number;
+  readonly queue: Waiter[];
+  timer: unknown;
+  armed: boolean;
+}
+
+/** How long a session start period lasts once it starts anew (Discord: 24 hours). */
+const DAY = 86_400_000;
+
+/**
+ * Paces Identify payloads (PROTOCOL.md §5): one per `interval` (5 s) per bucket
+ * `shardId % maxConcurrency`, and no more session starts than the daily
+ * `session_start_limit` allows. Share one instance among all connections (shards) of a
+ * process. Resumes do not count; only acquire for Identify.
+ *
+ * When the daily budget is used up, {@link IdentifyThrottle.acquire} rejects with
+ * `GATEWAY_SESSION_LIMIT_EXHAUSTED` instead of letting the identify through: going over the
+ * real limit makes Discord reset the bot's token. Until
+ * {@link IdentifyThrottle.setSessionStartLimit} is called the daily budget is not tracked.
+ */
+export class IdentifyThrottle {
+  /** Milliseconds between two identifies of one bucket. */
+  public readonly interval: number;
+
+  readonly #clock: Clock;
+  #maxConcurrency: number;
+  #buckets = new Map<number, Bucket>();
+  #seq = 0;
+  #total: number | undefined = undefined;
+  #remaining = 0;
+  #resetAt: number | undefined = undefined;
+
+  public constructor(options: IdentifyThrottleOptions = {}) {
+    const interval = options.interval ?? 5_000;
+    if (!Number.isFinite(interval) || interval < 0) throw GatewayError.invalidOption("interval", "a non-negative number of milliseconds", interval);
+    const maxConcurrency = options.maxConcurrency ?? 1;
+    IdentifyThrottle.#checkConcurrency(maxConcurrency);
+    this.interval = interval;
+    this.#maxConcurrency = maxConcurrency;
+    this.#clock = options.clock ?? defaultClock;
+    if (options.sessionStartLimit) this.setSessionStartLimit(options.sessionStartLimit);
+  }
+
+  /** Identifies allowed together; shard `n` uses bucket `n % maxConcurrency`. */
+  public get maxConcurrency(): number {
+    return this.#maxConcurrency;
+  }
+
+  /** The daily budget, or `undefined` while it is not tracked. */
+  public get sessionStartLimit(): SessionStartLimitState | undefined {
+    if (this.#total === undefined) return undefined;
+    const now = this.#clock.now();
+    this.#refresh(now);
+    return {
+      total: this.#total,
+      remaining: this.#remaining,
+      resetAfter: this.#resetAt === undefined ? undefined : this.#resetAt - now,
+    };
+  }
+
+  /** How many `acquire()` calls are waiting. */
+  public get pending(): number {
+    let count = 0;
+    for (const bucket of this.#buckets.values()) count += bucket.queue.length;
+    return count;
+  }
+
+  /**
+   * Changes `max_concurrency`. Waiting shards move to their new buckets in their order; every
+   * new bucket counts as having identified when the latest old one did, so no bucket can
+   * identify early across the change (at worst one wait of `interval` too many).
+   */
+  public setMaxConcurrency(maxConcurrency: number): void {
+    IdentifyThrottle.#checkConcurrency(maxConcurrency);
+    if (maxConcurrency === this.#maxConcurrency) return;
+    let last = Number.NEGATIVE_INFINITY;
+    const waiters: Waiter[] = [];
+    for (const bucket of this.#buckets.values()) {
+      last = Math.max(last, bucket.last);
+      this.#disarm(bucket);
+      waiters.push(...bucket.queue);
+    }
+    waiters.sort((a, b) => a.seq - b.seq);
+    this.#maxConcurrency = maxConcurrency;
+    this.#buckets = new Map();
+    if (last !== Number.NEGATIVE_INFINITY) {
+      for (let key = 0; key < maxConcurrency; key++) this.#buckets.set(key, { last, queue: [], timer: undefined, armed: false });
+    }
+    for (const waiter of waiters) this.#bucketOf(waiter.shardId).queue.push(waiter);
+    for (const bucket of this.#buckets.values()) this.#drain(bucket);
+  }
+
+  /**
+   * Sets the daily session start budget from `GET /gateway/bot`'s `session_start_limit`:
+   * `remaining` starts now and returns to `total` after `reset_after` ms; from then on a new
+   * 24 h period starts with the next identify. A `max_concurrency` also sets
+   * {@link IdentifyThrottle.maxConcurrency}.
+   */
+  public setSessionStartLimit(limit: SessionStartLimit): void {
+    const { total, remaining, reset_after: resetAfter, max_concurrency: maxConcurrency } = limit;
+    if (!Number.isInteger(total) || total < 0) throw GatewayError.invalidOption("session_start_limit.total", "a non-negative integer", total);
+    if (!Number.isInteger(remaining) || remaining < 0) {
+      throw GatewayError.invalidOption("session_start_limit.remaining", "a non-negative integer", remaining);
+    }
+    if (!Number.isFinite(resetAfter) || resetAfter < 0) {
+      throw GatewayError.invalidOption("session_start_limit.reset_after", "a non-negative number of milliseconds", resetAfter);
+    }
+    if (maxConcurrency !== undefined) IdentifyThrottle.#checkConcurrency(maxConcurrency);
+    this.#total = total;
+    this.#remaining = Math.min(remaining, total);
+    this.#resetAt = this.#clock.now() + resetAfter;
+    if (maxConcurrency !== undefined) this.setMaxConcurrency(maxConcurrency);
+  }
+
+  /**
+   * Resolves when shard `shardId` may send Identify now, and counts one session start. Waiters
+   * of one bucket are served in order, `interval` apart. Rejects with
+   * `GATEWAY_SESSION_LIMIT_EXHAUSTED` when no session start is left (the message says when the
+   * budget resets), with {@link GatewayError.fromAbort} when `signal` aborts, with
+   * `GATEWAY_INVALID_OPTION` for a bad `shardId`, and on {@link IdentifyThrottle.cancelAll}.
+   */
+  public acquire(shardId: number, signal?: AbortSignal): Promise<void> {
+    if (!Number.isInteger(shardId) || shardId < 0) return Promise.reject(GatewayError.invalidOption("shardId", "a non-negative integer", shardId));
+    if (signal?.aborted) return Promise.reject(GatewayError.fromAbort(signal));
+    const now = this.#clock.now();
+    const exhausted = this.#exhaustedError(now);
+    if (exhausted) return Promise.reject(exhausted);
+    const bucket = this.#bucketOf(shardId);
+    if (bucket.queue.length === 0 && now - bucket.last >= this.interval) {
+      this.#grant(bucket, now);
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = { seq: this.#seq++, shardId, resolve, reject, signal, onAbort: undefined };
+      if (signal) {
+        waiter.onAbort = () => {
+          // Look the bucket up again: setMaxConcurrency may have moved the waiter.
+          const current = this.#bucketOf(shardId);
+          const index = current.queue.indexOf(waiter);
+          if (index === -1) return;
+          current.queue.splice(index, 1);
+          if (current.queue.length === 0) this.#disarm(current);
+          reject(GatewayError.fromAbort(signal));
+        };
+        signal.addEventListener("abort", waiter.onAbort, { once: true });
+      }
+      bucket.queue.push(waiter);
+      this.#schedule(bucket, now);
+    });
+  }
+
+  /**
+   * Rejects every waiting `acquire()` with `error`.
+   * @param error - @defaultValue a `GATEWAY_DISCONNECTED` {@link GatewayError}
+   */
+  public cancelAll(error: Error = new GatewayError("GATEWAY_DISCONNECTED", "Disconnected; the queued identify was cancelled.")): void {
+    for (const bucket of this.#buckets.values()) this.#rejectAll(bucket, error);
+  }
+
+  #bucketOf(shardId: number): Bucket {
+    const key = shardId % this.#maxConcurrency;
+    let bucket = this.#buckets.get(key);
+    if (bucket === undefined) {
+      bucket = { last: Number.NEGATIVE_INFINITY, queue: [], timer: undefined, armed: false };
+      this.#buckets.set(key, bucket);
+    }
+    return bucket;
+  }
+
+  /** A new period begins once the old one has run out; it starts with the next identify. */
+  #refresh(now: number): void {
+    if (this.#total !== undefined && this.#resetAt !== undefined && now >= this.#resetAt) {
+      this.#remaining = this.#total;
+      this.#resetAt = undefined;
+    }
+  }
+
+  #exhaustedError(now: number): GatewayError | undefined {
+    if (this.#total === undefined) return undefined;
+    this.#refresh(now);
+    if (this.#remaining > 0) return undefined;
+    const resetAfter = this.#resetAt === undefined ? 0 : this.#resetAt - now;
+    return new GatewayError(
+      "GATEWAY_SESSION_LIMIT_EXHAUSTED",
+      `The daily session start limit (${this.#total}) is used up; it resets in ${formatDuration(resetAfter)}. ` +
+        "Not identifying, since going over it would make Discord reset the bot's token.",
+    );
+  }
+
+  #grant(bucket: Bucket, now: number): void {
+    bucket.last = now;
+    if (this.#total === undefined) return;
+    this.#remaining--;
+    this.#resetAt ??= now + DAY;
+  }
+
+  #drain(bucket: Bucket): void {
+    const now = this.#clock.now();
+    const waiter = bucket.queue[0];
+    if (waiter !== undefined && now - bucket.last >= this.interval) {
+      const exhausted = this.#exhaustedError(now);
+      if (exhausted) {
+        // Nobody can identify any more: reject every waiter, not only this bucket's.
+        for (const other of this.#buckets.values()) this.#rejectAll(other, exhausted);
+        return;
+      }
+      bucket.queue.shift();
+      IdentifyThrottle.#release(waiter);
+      this.#grant(bucket, now);
+      waiter.resolve();
+    }
+    this.#schedule(bucket, now);
+  }
+
+  #schedule(bucket: Bucket, now: number): void {
+    if (bucket.queue.length === 0) {
+      this.#disarm(bucket);
+      return;
+    }
+    if (bucket.armed) return;
+    bucket.armed = true;
+    const wait = bucket.last + this.interval - now;
+    bucket.timer = this.#clock.setTimeout(
+      () => {
+        bucket.armed = false;
+        this.#drain(bucket);
+      },
+      // At least 1 ms, so a clock whose timers fire a little early cannot spin.
+      Math.max(1, wait),
+    );
+  }
+
+  #disarm(bucket: Bucket): void {
+    if (!bucket.armed) return;
+    bucket.armed = false;
+    this.#clock.clearTimeout(bucket.timer);
+  }
+
+  #rejectAll(bucket: Bucket, error: Error): void {
+    this.#disarm(bucket);
+    for (const waiter of bucket.queue.splice(0)) {
+      IdentifyThrottle.#release(waiter);
+      waiter.reject(error);
+    }
+  }
+
+  static #checkConcurrency(maxConcurrency: number): void {
+    if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1 || maxConcurrency > 1024) {
+      throw GatewayError.invalidOption("maxConcurrency", "an integer from 1 to 1024", maxConcurrency);
+    }
+  }
+
+  static #release(waiter: Waiter): void {
+    if (waiter.onAbort) waiter.signal?.removeEventListener("abort", waiter.onAbort);
+  }
+}
+
+/** `3h 12m 5s`, `12m 0s`, `5s`: for messages only. */
+function formatDuration(ms: number): string {
+  const seconds = Math.max(0, Math.ceil(ms / 1000));
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  if (h > 0) return `${h}h ${m}m ${s}s`;
+  if (m > 0) return `${m}m ${s}s`;
+  return `${s}s`;
+}
