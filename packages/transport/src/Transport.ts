@@ -4,19 +4,23 @@ import type { TransportError } from "./TransportError.js";
 export interface TransportConnectOptions {
   /**
    * Milliseconds to wait for the TCP + TLS + WebSocket handshake before failing with
-   * `TRANSPORT_CONNECT_TIMEOUT`.
-   * @defaultValue 15000
+   * `TRANSPORT_CONNECT_TIMEOUT`; 0 waits forever.
+   * @defaultValue the transport's handshake timeout, 15000 for `WsTransport`
    */
   timeout?: number;
   /** Aborting it cancels a pending connect (`TRANSPORT_ABORTED`); it has no effect once open. */
   signal?: AbortSignal;
-  /** Extra HTTP headers for the upgrade request. */
+  /**
+   * Extra HTTP headers for the upgrade request.
+   * @defaultValue none
+   */
   headers?: Record<string, string>;
 }
 
 /**
- * What a connection reports. Called synchronously by the transport, in order; no call happens
- * after `onClose`.
+ * What a connection reports. Called synchronously by the transport, in order; the first call
+ * comes after the connect promise resolved (nothing received before is lost), no call happens
+ * after `onClose`, and `onClose` happens exactly once. Listeners must not throw.
  */
 export interface TransportListener {
   /** A whole message (continuation frames already joined): text as a string, binary as bytes. */
@@ -32,11 +36,16 @@ export type TransportConnectionState = "open" | "closing" | "closed";
 
 /** One open WebSocket connection. */
 export interface TransportConnection {
+  /** The URL it connected to. */
   readonly url: string;
+  /** Whether it is open, closing or closed. */
   readonly state: TransportConnectionState;
   /** Sends a text (string) or binary (bytes) message; `TRANSPORT_NOT_OPEN` when not open. */
   send(data: string | Uint8Array): void;
-  /** Starts the closing handshake. Harmless when already closing or closed. */
+  /**
+   * Starts the closing handshake with `code` (default 1000; 1000–1014 except 1004–1006, or
+   * 3000–4999, else `TRANSPORT_INVALID_ARGUMENT`). Harmless when already closing or closed.
+   */
   close(code?: number, reason?: string): void;
   /** Drops the TCP connection without a closing handshake (what a crash looks like). */
   terminate(): void;
@@ -47,6 +56,7 @@ export interface TransportConnection {
  * different WebSocket library) can stand in.
  */
 export interface Transport {
+  /** Opens a connection; rejects with a `TransportError` (exactly once) when it cannot. */
   connect(
     url: string,
     listener: TransportListener,

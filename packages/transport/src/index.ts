@@ -5,4 +5,5 @@ export type {
   TransportConnectionState,
   TransportListener,
 } from "./Transport.js";
-export { TransportError, type TransportErrorCode } from "./TransportError.js";
+export { TransportError, type TransportErrorCode, type TransportErrorOptions } from "./TransportError.js";
+export { type TransportClock, WsTransport, type WsTransportOptions } from "./WsTransport.js";
