@@ -1,1 +1,88 @@
-export const placeholder = 1;
+export { type Clock, systemClock } from "./Clock.js";
+export {
+  createTestCertificate,
+  type TestCertificate,
+  type TestCertificateOptions,
+} from "./createTestCertificate.js";
+export { FakeDiscordError, type FakeDiscordErrorCode } from "./FakeDiscordError.js";
+export { FakeGateway, type FakeGatewayEvents, type FakeGatewayOptions } from "./FakeGateway.js";
+export {
+  FakeGatewayConnection,
+  type FakeGatewayCloseInfo,
+  type FakeGatewayConnectionEvents,
+  type FakeGatewayConnectionState,
+} from "./FakeGatewayConnection.js";
+export { FakeGatewayFaults, type FakeCompressionMode } from "./FakeGatewayFaults.js";
+export { createDefaultOpHandlers, type FakeOpHandler, GatewayOp } from "./opHandlers.js";
+export type { FakeCompression, FakeGatewayPayload, ReceivedPayload } from "./types.js";
+export { ZlibStreamEncoder } from "./ZlibStreamEncoder.js";
+// Protocol half (FakeDiscord): sessions, fixtures, REST, CLI helpers.
+export { createBotUser, DEFAULT_BOT_ID } from "./createBotUser.js";
+export { type ChannelInput, type CreateGuildOptions, createGuild, type PermissionInput, type RoleInput } from "./createGuild.js";
+export {
+  FakeDiscord,
+  type FakeCloseRecord,
+  type FakeDiscordEvents,
+  type FakeDiscordOptions,
+  type FakeDiscordStartOptions,
+  type FakeDispatchOptions,
+  type FakeHeartbeatRecord,
+  type FakeIdentifyRecord,
+  type FakeMemberRequestRecord,
+  type FakeResumeRecord,
+} from "./FakeDiscord.js";
+export { type FakeFaultTarget, FakeDiscordFaults } from "./FakeDiscordFaults.js";
+export {
+  type FakeRestHandler,
+  type FakeRestMatch,
+  type FakeRestMethod,
+  type FakeRestRequest,
+  type FakeRestResponse,
+  type FakeRestRoute,
+  type FakeRestRouteOptions,
+  FakeRestRouter,
+  type FakeRestVersion,
+} from "./FakeRestRouter.js";
+export { type FakeRestRecord, FakeRestServer, type FakeRestServerOptions } from "./FakeRestServer.js";
+export { FakeSession, type FakeSessionInit, type FakeSessionState } from "./FakeSession.js";
+export type {
+  ActivityFixture,
+  ChannelFixture,
+  GuildFixture,
+  MemberFixture,
+  OverwriteFixture,
+  PresenceStatus,
+  RoleFixture,
+  UserFixture,
+} from "./GuildFixture.js";
+export {
+  IdentifyLimiter,
+  type IdentifyLimiterOptions,
+  type IdentifyVerdict,
+  type SessionStartLimit,
+  type SessionStartLimitOptions,
+} from "./IdentifyLimiter.js";
+export { intentForEvent, Intents, PRIVILEGED_INTENTS, validIntents } from "./Intents.js";
+export { Permissions } from "./Permissions.js";
+export {
+  type GuildMembersRefusal,
+  type GuildMembersRequest,
+  MEMBERS_PER_CHUNK,
+  parseGuildMembersRequest,
+  requestGuildMembers,
+  selectMembers,
+} from "./requestGuildMembers.js";
+export { CLI_USAGE, type RunningCli, runCli } from "./runCli.js";
+export {
+  type GatewayVersion,
+  serializeChannel,
+  serializeGuild,
+  type SerializeGuildOptions,
+  serializeMember,
+  serializeOverwrite,
+  serializePresence,
+  serializeRole,
+  serializeUser,
+} from "./serializeGuild.js";
+export { type CreatedMessage, type MessageInput, MessageSerializer } from "./serializeMessage.js";
+export { DISCORD_EPOCH, snowflake } from "./snowflake.js";

@@ -1,0 +1,89 @@
+import type { Clock } from "./Clock.js";
+
+/** The daily session start limit (PROTOCOL.md §1, §5). */
+export interface SessionStartLimitOptions {
+  /** @defaultValue 1000 */
+  total?: number;
+  /** @defaultValue `total` */
+  remaining?: number;
+  /** Milliseconds until `remaining` is reset to `total` (then every 24 h). @defaultValue 86400000 */
+  resetAfter?: number;
+}
+
+/** `session_start_limit` as `GET /gateway/bot` reports it. */
+export interface SessionStartLimit {
+  total: number;
+  remaining: number;
+  reset_after: number;
+  max_concurrency: number;
+}
+
+/** Options of an {@link IdentifyLimiter}. */
+export interface IdentifyLimiterOptions {
+  /** Identify buckets: one Identify per `window` in each. @defaultValue 1 */
+  maxConcurrency?: number;
+  /** @defaultValue 5000 */
+  window?: number;
+  sessionStartLimit?: SessionStartLimitOptions;
+  clock: Clock;
+}
+
+/** What an Identify attempt gets. */
+export type IdentifyVerdict = "allowed" | "rate-limited" | "exhausted";
+
+const DAY = 86_400_000;
+
+/**
+ * Discord's Identify limits: `max_concurrency` buckets (`shard_id % max_concurrency`) of one
+ * Identify per 5 s each, and the daily session start limit, decremented by every allowed
+ * Identify. A refused Identify consumes nothing.
+ */
+export class IdentifyLimiter {
+  readonly maxConcurrency: number;
+  readonly window: number;
+  private readonly total: number;
+  private remaining: number;
+  private resetAt: number;
+  private readonly last = new Map<number, number>();
+  private readonly clock: Clock;
+
+  constructor(options: IdentifyLimiterOptions) {
+    this.clock = options.clock;
+    this.maxConcurrency = Math.max(1, Math.floor(options.maxConcurrency ?? 1));
+    this.window = Math.max(0, options.window ?? 5000);
+    this.total = options.sessionStartLimit?.total ?? 1000;
+    this.remaining = options.sessionStartLimit?.remaining ?? this.total;
+    this.resetAt = this.clock.now() + (options.sessionStartLimit?.resetAfter ?? DAY);
+  }
+
+  /** Decides an Identify for `shardId` (0 without sharding) and, when allowed, counts it. */
+  attempt(shardId: number): IdentifyVerdict {
+    const now = this.clock.now();
+    this.refresh(now);
+    const bucket = shardId % this.maxConcurrency;
+    const last = this.last.get(bucket);
+    if (last !== undefined && now - last < this.window) return "rate-limited";
+    if (this.remaining <= 0) return "exhausted";
+    this.remaining--;
+    this.last.set(bucket, now);
+    return "allowed";
+  }
+
+  /** The current `session_start_limit`. */
+  get sessionStartLimit(): SessionStartLimit {
+    const now = this.clock.now();
+    this.refresh(now);
+    return {
+      total: this.total,
+      remaining: this.remaining,
+      reset_after: Math.max(0, this.resetAt - now),
+      max_concurrency: this.maxConcurrency,
+    };
+  }
+
+  private refresh(now: number): void {
+    if (now < this.resetAt) return;
+    this.remaining = this.total;
+    this.resetAt = now + DAY;
+  }
+}

@@ -1,0 +1,135 @@
+import { WebSocket } from "ws";
+import type { Clock } from "../../src/Clock.js";
+
+/** A gateway payload as a test client sees it. */
+export interface Payload {
+  op: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON off the wire; tests read what they assert on
+  d: any;
+  s: number | null;
+  t: string | null;
+}
+
+/** A {@link Clock} that only moves when told to: timers run inside `advance`. */
+export class ManualClock implements Clock {
+  private time = 1_600_000_000_000;
+  private timers = new Map<number, { at: number; callback: () => void }>();
+  private nextId = 1;
+
+  now(): number {
+    return this.time;
+  }
+
+  setTimeout(callback: () => void, ms: number): unknown {
+    const id = this.nextId++;
+    this.timers.set(id, { at: this.time + Math.max(0, ms), callback });
+    return id;
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.timers.delete(handle as number);
+  }
+
+  /** Moves time forward by `ms`, running every timer that falls due, in order. */
+  advance(ms: number): void {
+    const end = this.time + ms;
+    for (;;) {
+      let next: [number, { at: number; callback: () => void }] | undefined;
+      for (const entry of this.timers) if (entry[1].at <= end && (next === undefined || entry[1].at < next[1].at)) next = entry;
+      if (next === undefined) break;
+      this.timers.delete(next[0]);
+      this.time = next[1].at;
+      next[1].callback();
+    }
+    this.time = end;
+  }
+
+  /** How many timers are pending. */
+  get pending(): number {
+    return this.timers.size;
+  }
+}
+
+/** A bare gateway client on `ws`: records every payload, waits for the ones a test wants. */
+export class GatewayClient {
+  readonly ws: WebSocket;
+  readonly payloads: Payload[] = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+  readonly opened: Promise<void>;
+  private cursor = 0;
+  private waiters: Array<() => void> = [];
+
+  constructor(url: string) {
+    this.ws = new WebSocket(url, { perMessageDeflate: false });
+    this.ws.on("message", (data: Buffer) => {
+      this.payloads.push(JSON.parse(data.toString("utf8")) as Payload);
+      for (const wake of this.waiters.splice(0)) wake();
+    });
+    this.ws.on("error", () => undefined);
+    this.opened = new Promise((resolve, reject) => {
+      this.ws.once("open", () => resolve());
+      this.ws.once("error", reject);
+    });
+    this.opened.catch(() => undefined);
+    this.closed = new Promise((resolve) => {
+      this.ws.once("close", (code, reason) => {
+        resolve({ code, reason: reason.toString() });
+        for (const wake of this.waiters.splice(0)) wake();
+      });
+    });
+  }
+
+  /** The dispatches received so far. */
+  get dispatches(): Payload[] {
+    return this.payloads.filter((payload) => payload.op === 0);
+  }
+
+  /** The last sequence number received, or null. */
+  get seq(): number | null {
+    let seq: number | null = null;
+    for (const payload of this.payloads) if (payload.s !== null && payload.s !== undefined) seq = payload.s;
+    return seq;
+  }
+
+  send(payload: unknown): void {
+    this.ws.send(typeof payload === "string" ? payload : JSON.stringify(payload));
+  }
+
+  /**
+   * Resolves with the next payload (after the previous `next`) that matches; payloads it
+   * skips stay skipped. Rejects if the connection closes first.
+   */
+  async next(match: (payload: Payload) => boolean = () => true): Promise<Payload> {
+    for (;;) {
+      while (this.cursor < this.payloads.length) {
+        const payload = this.payloads[this.cursor++]!;
+        if (match(payload)) return payload;
+      }
+      if (this.ws.readyState === WebSocket.CLOSED) throw new Error(`closed while waiting; got ${JSON.stringify(this.payloads.map((p) => p.t ?? p.op))}`);
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  /** The next payload with `op` (and `t`, for dispatches). */
+  nextOp(op: number, t?: string): Promise<Payload> {
+    return this.next((payload) => payload.op === op && (t === undefined || payload.t === t));
+  }
+
+  /** Resolves once `count` payloads in total have arrived. */
+  async waitForCount(count: number): Promise<void> {
+    while (this.payloads.length < count) {
+      if (this.ws.readyState === WebSocket.CLOSED) throw new Error("closed while waiting");
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  /** Sends Identify (v6 properties unless `d` overrides). */
+  identify(d: Record<string, unknown> = {}): void {
+    this.send({ op: 2, d: { token: "fake-token", properties: { $os: "linux", $browser: "test", $device: "test" }, ...d } });
+  }
+
+  close(code?: number): void {
+    if (code === undefined) this.ws.terminate();
+    else this.ws.close(code);
+  }
+}
