@@ -1,0 +1,72 @@
+import { FakeDiscord } from "@nuwani/fake-discord";
+import type { FakeDiscordOptions } from "@nuwani/fake-discord";
+import { GatewayConnection } from "../../src/GatewayConnection.js";
+import type { GatewayConnectionOptions, GatewayDispatch, GatewayVersion } from "../../src/GatewayConnection.js";
+import type { GatewayError } from "../../src/GatewayError.js";
+import { IdentifyThrottle } from "../../src/IdentifyThrottle.js";
+import { seededRandom } from "./ScriptedTransport.js";
+
+/**
+ * Fixtures for tests against the real fake Discord on 127.0.0.1 (port 0), with real timers and
+ * short intervals. Everything started here is stopped by {@link LiveFixtures.cleanup}.
+ */
+export class LiveFixtures {
+  readonly #discords: FakeDiscord[] = [];
+  readonly #gateways: GatewayConnection<GatewayVersion>[] = [];
+
+  /** A started fake with a 1 s heartbeat and a 50 ms identify window (instead of 5 s). */
+  async discord(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+    const discord = new FakeDiscord({ heartbeatInterval: 1_000, identifyWindow: 50, ...options });
+    this.#discords.push(discord);
+    await discord.start();
+    return discord;
+  }
+
+  /**
+   * A client of `discord` with short waits: backoff ≤ 50 ms, identifies 100 ms apart, seeded
+   * jitter; it records what its listeners see.
+   */
+  client(discord: FakeDiscord, options: Partial<GatewayConnectionOptions<GatewayVersion>> = {}): LiveClient {
+    const gateway = new GatewayConnection<GatewayVersion>({
+      token: discord.token,
+      url: discord.gatewayUrl,
+      identifyThrottle: new IdentifyThrottle({ interval: 100 }),
+      backoff: { base: 10, cap: 50 },
+      random: seededRandom(7),
+      ...options,
+    });
+    this.#gateways.push(gateway);
+    const client: LiveClient = { gateway, dispatches: [], debug: [], errors: [] };
+    gateway.on("dispatch", (payload) => client.dispatches.push(payload));
+    gateway.on("debug", (message) => client.debug.push(message));
+    gateway.on("error", (error) => client.errors.push(error));
+    return client;
+  }
+
+  async cleanup(): Promise<void> {
+    for (const gateway of this.#gateways.splice(0)) gateway.destroy();
+    await Promise.all(this.#discords.splice(0).map((discord) => discord.stop()));
+  }
+}
+
+export interface LiveClient {
+  gateway: GatewayConnection<GatewayVersion>;
+  dispatches: GatewayDispatch<GatewayVersion>[];
+  debug: string[];
+  errors: GatewayError[];
+}
+
+/** The event names a client saw, in order. */
+export function types(client: LiveClient): string[] {
+  return client.dispatches.map((payload) => payload.t as string);
+}
+
+/** The sequence numbers a client saw, in order. */
+export function seqs(client: LiveClient): number[] {
+  return client.dispatches.map((payload) => payload.s);
+}
+
+/** Whether every number is larger than the one before. */
+export function strictlyIncreasing(values: readonly number[]): boolean {
+  return values.every((value, index) => index === 0 || value > (values[index - 1] as number));
+}
