@@ -571,7 +571,8 @@ export class ReconnectingSocket extends EventEmitter<ReconnectingSocketEvents> {
       if (current.kind !== "closing" || current.link !== link) return;
       this.#debug(`close did not complete within ${String(this.#closeTimeout)} ms: terminating`);
       connection.terminate();
-      this.#finishClose(current, 1006);
+      // A transport may report the close synchronously from terminate(); finish only once.
+      if (this.#state === current) this.#finishClose(current, 1006);
     }, this.#closeTimeout);
     const closing: Closing = { kind: "closing", link, connection, request: { code, reason, reconnect, delay }, timer };
     this.#transition(closing);

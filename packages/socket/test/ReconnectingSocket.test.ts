@@ -482,6 +482,17 @@ describe("timeouts", () => {
     expect(socket.state).toBe("idle");
     expect(closes()).toEqual([{ code: 4000, reason: "bye", initiatedBy: "client", reconnect: false, delay: 0 }]);
   });
+  it("finishes a timed-out close once when the transport reports terminate() synchronously", async () => {
+    const { socket, transport, closes } = setup({ closeTimeout: 2000 });
+    transport.echoClose = false;
+    transport.syncTerminate = true;
+    socket.connect();
+    await openNow(transport);
+    socket.close(4000, "bye");
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(socket.state).toBe("idle");
+    expect(closes()).toEqual([{ code: 4000, reason: "bye", initiatedBy: "client", reconnect: false, delay: 0 }]);
+  });
 });
 
 describe("close, reconnect and dispose", () => {

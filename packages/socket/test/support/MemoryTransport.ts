@@ -21,6 +21,8 @@ export class MemoryTransport implements Transport {
   mode: "manual" | "open" | "refuse" = "manual";
   /** Whether connections answer a client close at once (a microtask later), like a server. */
   echoClose = true;
+  /** Report the close from terminate() synchronously (some transports do). */
+  syncTerminate = false;
   /** Whether aborting an attempt rejects it with `TRANSPORT_ABORTED`, as a real transport does. */
   honourAbort = true;
 
@@ -121,11 +123,12 @@ export class MemoryConnection implements TransportConnection {
 
   terminate(): void {
     this.terminated = true;
-    if (this.state !== "closed") {
+    if (this.state === "closed") return;
+    if (this.attempt.transport.syncTerminate) this.#closed(1006, "");
+    else
       queueMicrotask(() => {
         this.#closed(1006, "");
       });
-    }
   }
 
   // ---- the server's side ----
