@@ -3,7 +3,8 @@
 // connection, a server restart on the same port, fragmented frames and zlib-stream framing —
 // printing both sides as they happen. `--for <seconds>` bounds the run (default: the script).
 /* eslint-disable no-console */
-import { FakeGateway } from "@nuwani/fake-discord";
+import { createGuild, FakeDiscord, FakeGateway } from "@nuwani/fake-discord";
+import { GatewayConnection } from "@nuwani/gateway";
 import { ReconnectingSocket } from "@nuwani/socket";
 
 const tty = process.stdout.isTTY && !process.env.NO_COLOR;
@@ -90,4 +91,42 @@ await sleep(300);
 
 socket.dispose();
 await fake.stop();
-console.log(`\n${received} payloads received over ${connections} connections; done.`);
+console.log(`\n${received} payloads received over ${connections} connections.\n`);
+
+// ── Act 2: a Discord gateway session (v6) on top of the socket ─────────────────────────────
+const guild = createGuild({ name: "Las Venturas Playground", members: 120 });
+const discord = new FakeDiscord({ guilds: [guild], heartbeatInterval: 1500, identifyWindow: 200 });
+await discord.start();
+log(server("fake "), `Discord gateway on ${discord.gatewayUrl}, REST on ${discord.restUrl}`);
+const gateway = new GatewayConnection({ token: "fake-token", url: discord.gatewayUrl, backoff: { base: 100, cap: 1000 } });
+gateway.on("debug", (message) => log(client("gateway"), dim(message)));
+gateway.on("dispatch", ({ t, s, d }) => {
+  const what = t === "MESSAGE_CREATE" ? `${d.author.username}: ${d.content}` : t === "GUILD_CREATE" ? `${d.name}, ${d.members.length} members sent` : "";
+  log(client("gateway"), `dispatch #${s} ${t} ${what}`);
+});
+const channelId = guild.channels.find((channel) => channel.type === 0).id;
+const say = (i) => discord.messageCreate({ channelId, author: guild.members[1 + (i % 10)], content: `message ${i}` });
+
+await gateway.connect();
+say(1);
+await sleep(200);
+log(fault("fault "), "the connection drops; two messages are sent meanwhile, to be replayed on resume");
+discord.faults.drop();
+say(2);
+say(3);
+await new Promise((resolve) => gateway.once("resumed", resolve));
+await sleep(200);
+log(fault("fault "), "Discord asks the client to reconnect (op 7)");
+discord.faults.reconnect();
+await new Promise((resolve) => gateway.once("resumed", resolve));
+say(4);
+await sleep(200);
+log(fault("fault "), "the session is invalidated (op 9, not resumable): a fresh identify after 1–5 s");
+discord.faults.invalidSession(false);
+await new Promise((resolve) => gateway.once("ready", resolve));
+say(5);
+await sleep(2000);
+log(client("gateway"), `heartbeat latency ${gateway.latency} ms; identifies ${discord.identifies.length}, resumes ${discord.resumes.length}`);
+gateway.destroy();
+await discord.stop();
+console.log("\ndone.");
