@@ -322,7 +322,12 @@ export class GatewayConnection<V extends GatewayVersion = 6> extends EventEmitte
       userIds?: string[];
       presences?: boolean;
     },
-    options: { onChunk?: (chunk: MemberChunk) => void; timeout?: number } = {},
+    options: {
+      onChunk?: (chunk: MemberChunk) => void;
+      timeout?: number;
+      /** Keep the members to resolve with; off when `onChunk` consumes them. @defaultValue true */
+      collect?: boolean;
+    } = {},
   ): Promise<MemberRequestResult> {
     if (request.query !== undefined && request.userIds !== undefined) {
       throw new GatewayError("GATEWAY_INVALID_OPTION", "Give either query or userIds, not both.");
@@ -331,6 +336,7 @@ export class GatewayConnection<V extends GatewayVersion = 6> extends EventEmitte
     const pending = this.#members.begin(nonce, {
       timeout: options.timeout ?? this.#options.memberRequestTimeout ?? 30_000,
       ...(options.onChunk ? { onChunk: options.onChunk } : {}),
+      ...(options.collect === undefined ? {} : { collect: options.collect }),
     });
     const d: Record<string, unknown> = { guild_id: request.guildId, nonce };
     if (request.userIds !== undefined) d.user_ids = request.userIds;

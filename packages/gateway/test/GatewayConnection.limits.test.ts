@@ -269,6 +269,22 @@ describe("GatewayConnection: requestGuildMembers", () => {
     expect(h.log.dispatches.filter((payload) => (payload.t as string) === "GUILD_MEMBERS_CHUNK")).toHaveLength(4);
   });
 
+  it("keeps no members with collect: false, so a consumer of onChunk holds the only copy", async () => {
+    const h = harness();
+    const { connection } = await identified(h);
+    let received = 0;
+    const request = track(
+      h.gateway.requestGuildMembers({ guildId: "100", query: "", limit: 0 }, { onChunk: (chunk: MemberChunk) => (received += chunk.members.length), collect: false }),
+    );
+    await flush();
+    const nonce = connection.ops(8)[0]?.d.nonce as string;
+    connection.dispatch("GUILD_MEMBERS_CHUNK", 2, { guild_id: "100", members: [member("1"), member("2")], chunk_index: 0, chunk_count: 2, nonce });
+    connection.dispatch("GUILD_MEMBERS_CHUNK", 3, { guild_id: "100", members: [member("3")], chunk_index: 1, chunk_count: 2, nonce });
+    await flush();
+    expect(received).toBe(3);
+    expect(request.value).toMatchObject({ guildId: "100", members: [], chunkCount: 2 });
+  });
+
   it("sends user_ids without query, reports not_found, and keeps two requests apart by nonce", async () => {
     const h = harness();
     const { connection } = await identified(h);
