@@ -1,0 +1,72 @@
+/**
+ * Stable codes of {@link BridgeError}. Match on these, never on the message.
+ *
+ * | code | when | extra properties |
+ * |---|---|---|
+ * | `BRIDGE_CONFIG_INVALID` | a field of the `discord` section of `nuwani.json` has an invalid value | `field` (e.g. `discord.version`) |
+ * | `BRIDGE_CONFIG_MALFORMED` | `nuwani.json` (or a formats file) is not valid JSON | `line`, `column` (1-based) when known |
+ * | `BRIDGE_CONFIG_UNREADABLE` | `nuwani.json` exists but cannot be read (permissions, a directory, …) | `cause` |
+ * | `BRIDGE_FORMATS_INVALID` | an entry of a formats file is invalid | `tag`, `field` |
+ * | `BRIDGE_INVALID_ARGUMENT` | an option or argument passed to a bridge API is out of range | `field` |
+ * | `BRIDGE_DISPOSED` | a method was called after `dispose()` | |
+ * | `BRIDGE_SEND_FAILED` | the outbox's send function failed; carried by the outbox's `failure` event | `channel`, `retryable`, `cause` |
+ */
+export type BridgeErrorCode =
+  | "BRIDGE_CONFIG_INVALID"
+  | "BRIDGE_CONFIG_MALFORMED"
+  | "BRIDGE_CONFIG_UNREADABLE"
+  | "BRIDGE_FORMATS_INVALID"
+  | "BRIDGE_INVALID_ARGUMENT"
+  | "BRIDGE_DISPOSED"
+  | "BRIDGE_SEND_FAILED";
+
+/** Extra, code-specific details of a {@link BridgeError}. */
+export interface BridgeErrorDetails {
+  /** The field at fault, as a dotted path (`discord.channels.echo`) or an option name. */
+  readonly field?: string;
+  /** The formats tag at fault (`BRIDGE_FORMATS_INVALID`). */
+  readonly tag?: string;
+  /** 1-based line of a JSON syntax error (`BRIDGE_CONFIG_MALFORMED`). */
+  readonly line?: number;
+  /** 1-based column of a JSON syntax error (`BRIDGE_CONFIG_MALFORMED`). */
+  readonly column?: number;
+  /** The outbox channel key of a failed send (`BRIDGE_SEND_FAILED`). */
+  readonly channel?: string;
+  /** Whether the outbox will retry (`BRIDGE_SEND_FAILED`). */
+  readonly retryable?: boolean;
+  /** The original error. */
+  readonly cause?: unknown;
+}
+
+/**
+ * The one error class of `@nuwani/bridge`; match on {@link BridgeError.code}. Messages never
+ * contain the token or the client secret, not even when those fields are the ones at fault.
+ */
+export class BridgeError extends Error {
+  override readonly name = "BridgeError";
+  /** What went wrong; stable across versions. */
+  readonly code: BridgeErrorCode;
+  /** The field at fault, e.g. `discord.version` or `discord.channels.echo`. */
+  readonly field: string | undefined;
+  /** The formats tag at fault. */
+  readonly tag: string | undefined;
+  /** 1-based line of a JSON syntax error, when known. */
+  readonly line: number | undefined;
+  /** 1-based column of a JSON syntax error, when known. */
+  readonly column: number | undefined;
+  /** The outbox channel key of a failed send. */
+  readonly channel: string | undefined;
+  /** Whether the outbox retries the failed send. */
+  readonly retryable: boolean | undefined;
+
+  constructor(code: BridgeErrorCode, message: string, details: BridgeErrorDetails = {}) {
+    super(message, "cause" in details ? { cause: details.cause } : undefined);
+    this.code = code;
+    this.field = details.field;
+    this.tag = details.tag;
+    this.line = details.line;
+    this.column = details.column;
+    this.channel = details.channel;
+    this.retryable = details.retryable;
+  }
+}

@@ -1,0 +1,213 @@
+import { EventEmitter } from "node:events";
+import { BridgeError } from "./BridgeError.js";
+import { systemClock, type Clock } from "./Clock.js";
+import type { DeliverOptions, DeliveryTarget, EchoFields, GameServer, GameServerEvents, LeaveReason, Player, PlayerLevel } from "./GameServer.js";
+
+/** Options of {@link SimulatedGameServer}. */
+export interface SimulatedGameServerOptions {
+  /** Seed of the pseudo-random generator; the same seed gives the same game. @defaultValue 1 */
+  readonly seed?: number;
+  /** Events per simulated second while started. @defaultValue 2 */
+  readonly rate?: number;
+  /** Most players online at once. @defaultValue 50 */
+  readonly maxPlayers?: number;
+  /** Time source. @defaultValue {@link systemClock} */
+  readonly clock?: Clock;
+}
+
+/** A message the bridge delivered to the simulated game. */
+export interface DeliveredMessage {
+  readonly message: string;
+  readonly to: DeliveryTarget;
+  /** `clock.now()` when it was delivered. */
+  readonly at: number;
+}
+
+const NAMES = ["Russell", "Luce", "Gunther", "Xanland", "Joe", "Kase", "Jay", "Holsje", "Fikie", "Bas", "Ricardo", "Thomas", "Sophie", "Ana", "Mei", "Omar", "Priya", "Lars", "Nina", "Yusuf"];
+const CHAT = [
+  "hey all",
+  "anyone up for a race?",
+  "lol",
+  "gg",
+  "where is the ship?",
+  "brb",
+  "how do I get to the pirate ship",
+  "nice drift!",
+  "who wants a deathmatch at /dm 2",
+  "**bold** move _there_",
+  "@everyone look at this",
+  "{FF0000}red text",
+  "<@123456789012345678> hi",
+];
+const ADMIN_CHAT = ["checking that report", "can someone spectate id 3?", "going afk for 5", "kicked the cheater", "ok"];
+const REASONS = ["cheating", "spawn killing", "ramming", "insulting", "team killing"];
+const WEAPONS = ["Desert Eagle", "M4", "Sawnoff Shotgun", "Minigun", "Fist", "Sniper Rifle", "MP5"];
+
+/** mulberry32: a tiny, fast, seedable 32-bit PRNG; returns floats in [0, 1). */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A deterministic stand-in for the game: with a given seed, players join, chat, leave, fight
+ * (kill echo lines), report each other, and administrators chat, always in the same order.
+ * Each happening emits its typed event (`join`, `chat`, …) and the gamemode's echo line
+ * (`echo` with tag `join`, `chat`, `adminChat`, `quit`, `kill`, `report`, `announcement`).
+ * `start()` runs it at `rate` events per (simulated) second on the clock; `step()` and
+ * `emitBurst(n)` drive it by hand. Messages the bridge delivers are recorded in `delivered`.
+ */
+export class SimulatedGameServer extends EventEmitter<GameServerEvents> implements GameServer {
+  /** What was delivered to the game, oldest first. */
+  readonly delivered: DeliveredMessage[] = [];
+  readonly #random: () => number;
+  readonly #clock: Clock;
+  readonly #interval: number;
+  readonly #maxPlayers: number;
+  readonly #online = new Map<number, Player>();
+  #timer: unknown = undefined;
+  #events = 0;
+
+  constructor(options: SimulatedGameServerOptions = {}) {
+    super();
+    const { seed = 1, rate = 2, maxPlayers = 50, clock = systemClock } = options;
+    if (!Number.isFinite(rate) || rate <= 0 || rate > 10_000) {
+      throw new BridgeError("BRIDGE_INVALID_ARGUMENT", "rate must be a number of events per second in (0, 10000]", { field: "rate" });
+    }
+    if (!Number.isInteger(maxPlayers) || maxPlayers < 2 || maxPlayers > 1000) {
+      throw new BridgeError("BRIDGE_INVALID_ARGUMENT", "maxPlayers must be an integer from 2 to 1000", { field: "maxPlayers" });
+    }
+    this.#random = mulberry32(seed);
+    this.#clock = clock;
+    this.#interval = 1000 / rate;
+    this.#maxPlayers = maxPlayers;
+  }
+
+  /** Whether `start()` is in effect. */
+  get running(): boolean {
+    return this.#timer !== undefined;
+  }
+
+  /** How many happenings the simulation produced so far. */
+  get events(): number {
+    return this.#events;
+  }
+
+  /** The players online now, by id. */
+  players(): Player[] {
+    return [...this.#online.values()].sort((a, b) => a.id - b.id);
+  }
+
+  /** Records a message the bridge delivers. */
+  deliver(message: string, options: DeliverOptions): void {
+    this.delivered.push({ message, to: options.to, at: this.#clock.now() });
+  }
+
+  /** Starts producing events at `rate` per second on the clock. Idempotent. */
+  start(): void {
+    if (this.#timer !== undefined) return;
+    this.#schedule();
+  }
+
+  /** Stops producing events. Idempotent. */
+  stop(): void {
+    if (this.#timer === undefined) return;
+    this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Produces `count` events at once, e.g. to overload the bridge. */
+  emitBurst(count: number): void {
+    if (!Number.isInteger(count) || count < 0) {
+      throw new BridgeError("BRIDGE_INVALID_ARGUMENT", "count must be a non-negative integer", { field: "count" });
+    }
+    for (let i = 0; i < count; i++) this.step();
+  }
+
+  /** Produces one event, chosen by the seeded generator. */
+  step(): void {
+    this.#events++;
+    const online = this.players();
+    const roll = this.#random();
+    if (online.length < 2 || (roll < 0.15 && online.length < this.#maxPlayers)) return this.#join();
+    if (roll < 0.25) return this.#leave(this.#pick(online));
+    if (roll < 0.6) return this.#chat(this.#pick(online));
+    if (roll < 0.8) return this.#kill(online);
+    if (roll < 0.87) return this.#report(online);
+    const admins = online.filter((player) => player.level === "administrator" || player.level === "management");
+    if (roll < 0.97 && admins.length > 0) return this.#adminChat(this.#pick(admins));
+    if (admins.length > 0) return this.#echo("announcement", { text: `Admin ${this.#pick(admins).name}: ${this.#pick(["event at the ship in 5 minutes", "no ramming please", "welcome to LVP!"])}` });
+    return this.#chat(this.#pick(online));
+  }
+
+  #schedule(): void {
+    this.#timer = this.#clock.setTimeout(() => {
+      this.step();
+      if (this.#timer !== undefined) this.#schedule();
+    }, this.#interval);
+  }
+
+  #pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.#random() * items.length)]!;
+  }
+
+  #echo(tag: string, fields: EchoFields): void {
+    this.emit("echo", tag, fields);
+  }
+
+  #join(): void {
+    let id = 0;
+    while (this.#online.has(id)) id++;
+    const roll = this.#random();
+    const level: PlayerLevel = roll < 0.05 ? "management" : roll < 0.15 ? "administrator" : roll < 0.3 ? "vip" : "player";
+    const base = this.#pick(NAMES);
+    const taken = new Set([...this.#online.values()].map((player) => player.name));
+    let name = base;
+    for (let suffix = 2; taken.has(name); suffix++) name = `${base}${suffix}`;
+    const player: Player = { id, name, level };
+    this.#online.set(id, player);
+    this.emit("join", player);
+    this.#echo("join", { id, name });
+  }
+
+  #leave(player: Player): void {
+    const reason = this.#pick<LeaveReason>(["quit", "quit", "quit", "timeout", "kicked"]);
+    this.#online.delete(player.id);
+    this.emit("leave", player, reason);
+    this.#echo("quit", { id: player.id, name: player.name, reason });
+  }
+
+  #chat(player: Player): void {
+    const text = this.#pick(CHAT);
+    this.emit("chat", player, text);
+    this.#echo("chat", { id: player.id, name: player.name, text });
+  }
+
+  #adminChat(player: Player): void {
+    const text = this.#pick(ADMIN_CHAT);
+    this.emit("adminChat", player, text);
+    this.#echo("adminChat", { id: player.id, name: player.name, text });
+  }
+
+  #two(online: readonly Player[]): [Player, Player] {
+    const first = this.#pick(online);
+    const others = online.filter((player) => player.id !== first.id);
+    return [first, this.#pick(others)];
+  }
+
+  #kill(online: readonly Player[]): void {
+    const [killer, victim] = this.#two(online);
+    this.#echo("kill", { killerId: killer.id, killer: killer.name, victimId: victim.id, victim: victim.name, weapon: this.#pick(WEAPONS) });
+  }
+
+  #report(online: readonly Player[]): void {
+    const [reporter, target] = this.#two(online);
+    this.#echo("report", { id: reporter.id, name: reporter.name, targetId: target.id, target: target.name, reason: this.#pick(REASONS) });
+  }
+}

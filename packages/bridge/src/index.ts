@@ -1,0 +1,72 @@
+export { BridgeError, type BridgeErrorCode, type BridgeErrorDetails } from "./BridgeError.js";
+export { systemClock, type Clock } from "./Clock.js";
+export {
+  DEFAULT_INTENTS,
+  TOKEN_ENVIRONMENT_VARIABLE,
+  loadConfig,
+  parseConfig,
+  type BridgeConfig,
+  type DisabledBridgeConfig,
+  type DisabledReason,
+  type DiscordChannels,
+  type DiscordLevel,
+  type DiscordLevelMapping,
+  type DiscordReference,
+  type EnabledBridgeConfig,
+} from "./config.js";
+export {
+  PLAYER_LEVELS,
+  hasLevel,
+  type DeliverOptions,
+  type DeliveryTarget,
+  type EchoFields,
+  type GameServer,
+  type GameServerEvents,
+  type LeaveReason,
+  type Player,
+  type PlayerLevel,
+} from "./GameServer.js";
+export { SimulatedGameServer, type DeliveredMessage, type SimulatedGameServerOptions } from "./SimulatedGameServer.js";
+export {
+  GAME_LINE_LENGTH,
+  escapeForDiscord,
+  formatDiscordChat,
+  sanitizeForGame,
+  splitGameLines,
+  stripColourCodes,
+  stripControlCharacters,
+  type FormatDiscordChatOptions,
+  type SanitizeForGameOptions,
+} from "./sanitize.js";
+export {
+  ECHO_PRIORITIES,
+  formatEcho,
+  loadFormats,
+  mergeFormats,
+  parseFormats,
+  type EchoFormat,
+  type EchoFormats,
+  type EchoPriority,
+  type FormattedEcho,
+} from "./formats.js";
+export { DEFAULT_FORMATS_JSON, defaultFormats } from "./defaultFormats.js";
+export {
+  Outbox,
+  type OutboxCounts,
+  type OutboxEvents,
+  type OutboxLatency,
+  type OutboxOptions,
+  type OutboxRate,
+  type OutboxSend,
+  type OutboxStats,
+} from "./Outbox.js";
+export {
+  CommandRegistry,
+  defaultCommands,
+  parseCommand,
+  type Command,
+  type CommandContext,
+  type CommandOutcome,
+  type CommandRegistryOptions,
+  type ParsedCommand,
+} from "./commands.js";

@@ -1,0 +1,118 @@
+/**
+ * Text crossing between Discord and the game. Discord → game: no colour codes (`{RRGGBB}`),
+ * no control characters, one line at a time at most the game's line length. Game → Discord:
+ * markdown escaped, mentions and `@everyone`/`@here` neutralised, one line per line.
+ */
+
+/** SA-MP's chat line length (`SendClientMessage` shows at most 144 characters). */
+export const GAME_LINE_LENGTH = 144;
+
+const ZERO_WIDTH_SPACE = "\u200B";
+// Line breaks and tabs become spaces; the rest of the controls (C0, DEL, C1, bidi overrides,
+// lone surrogates) are removed.
+const LINE_BREAKS = /[\t\n\v\f\r\u0085\u2028\u2029]/g;
+const CONTROLS = /[\p{Cc}\p{Cs}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
+const COLOUR_CODE = /\{[0-9A-Fa-f]{6}\}/g;
+
+/** Removes control characters (line breaks and tabs become spaces). */
+export function stripControlCharacters(text: string): string {
+  return text.replace(LINE_BREAKS, " ").replace(CONTROLS, "");
+}
+
+/**
+ * Removes SA-MP colour codes (`{RRGGBB}`), repeatedly, so that removing one cannot join the
+ * halves of another (`{FF{000000}0000}`).
+ */
+export function stripColourCodes(text: string): string {
+  let previous: string;
+  let current = text;
+  do {
+    previous = current;
+    current = current.replace(COLOUR_CODE, "");
+  } while (current !== previous);
+  return current;
+}
+
+/** Cuts `text` to at most `length` UTF-16 units without splitting a surrogate pair. */
+function cut(text: string, length: number): string {
+  if (text.length <= length) return text;
+  const code = text.charCodeAt(length - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? length - 1 : length);
+}
+
+/** Options of {@link sanitizeForGame}. */
+export interface SanitizeForGameOptions {
+  /** Longest result, in characters; longer text is cut and ends in `…`. @defaultValue 432 (three game lines) */
+  readonly maxLength?: number;
+}
+
+/**
+ * Makes Discord text safe for the game: custom emoji become `:name:`, control characters and
+ * colour codes are removed, whitespace runs collapse to one space, and the result is trimmed
+ * and capped at `maxLength` (ending in `…` when cut).
+ */
+export function sanitizeForGame(text: string, options: SanitizeForGameOptions = {}): string {
+  const { maxLength = 3 * GAME_LINE_LENGTH } = options;
+  const plain = stripColourCodes(stripControlCharacters(text.replace(/<a?(:\w+:)\d+>/g, "$1")));
+  const collapsed = plain.replace(/\s+/gu, " ").trim();
+  if (collapsed.length <= maxLength) return collapsed;
+  return `${cut(collapsed, Math.max(0, maxLength - 1)).trimEnd()}…`;
+}
+
+/**
+ * Splits one line of game text into lines of at most `lineLength` characters, at the last
+ * space that fits when there is one, otherwise at a code point boundary.
+ * @param lineLength - @defaultValue {@link GAME_LINE_LENGTH}
+ */
+export function splitGameLines(text: string, lineLength: number = GAME_LINE_LENGTH): string[] {
+  if (!Number.isInteger(lineLength) || lineLength < 2) throw new RangeError("lineLength must be an integer of at least 2");
+  const lines: string[] = [];
+  let rest = text.trim();
+  while (rest.length > lineLength) {
+    const space = rest.lastIndexOf(" ", lineLength);
+    const line = space > 0 ? rest.slice(0, space) : cut(rest, lineLength);
+    lines.push(line.trimEnd());
+    rest = rest.slice(line.length).trimStart();
+  }
+  if (rest !== "" || lines.length === 0) lines.push(rest);
+  return lines;
+}
+
+/** Options of {@link formatDiscordChat}. */
+export interface FormatDiscordChatOptions {
+  /** The game's line length. @defaultValue {@link GAME_LINE_LENGTH} */
+  readonly lineLength?: number;
+  /** Longest message text before it is cut with `…`. @defaultValue three game lines */
+  readonly maxLength?: number;
+  /** The prefix. @defaultValue `"[Discord]"` */
+  readonly prefix?: string;
+}
+
+/**
+ * Formats a Discord message for the game as `[Discord] name: text`, sanitised (the name is
+ * capped at 32 characters) and split into game lines. Returns no lines when nothing is left
+ * of the text.
+ */
+export function formatDiscordChat(name: string, text: string, options: FormatDiscordChatOptions = {}): string[] {
+  const { lineLength = GAME_LINE_LENGTH, maxLength = 3 * lineLength, prefix = "[Discord]" } = options;
+  const safeText = sanitizeForGame(text, { maxLength });
+  if (safeText === "") return [];
+  const safeName = sanitizeForGame(name, { maxLength: 32 }) || "?";
+  return splitGameLines(`${prefix} ${safeName}: ${safeText}`, lineLength);
+}
+
+/**
+ * Makes game text safe for Discord, on one line: control characters and colour codes are
+ * removed; markdown (`\ * _ ~ ` | > < [ ] # -` and a leading `1.`) is backslash-escaped;
+ * `@everyone` and `@here` get a zero-width space after the `@`; mention syntax (`<@id>`,
+ * `<@&id>`, `<#id>`, `<:emoji:id>`, `<t:…>`) cannot form. Send it with
+ * `allowed_mentions: { parse: [] }` as well.
+ */
+export function escapeForDiscord(text: string): string {
+  const plain = stripColourCodes(stripControlCharacters(text)).replace(/ {2,}/g, " ");
+  return plain
+    .replace(/[\\*_~`|><[\]#-]/g, "\\$&")
+    .replace(/^(\s*\d+)\./, "$1\\.")
+    .replace(/@(?=(everyone|here))/giu, `@${ZERO_WIDTH_SPACE}`)
+    .replace(/<(?=[@#:/]|a:|t:)/g, `<${ZERO_WIDTH_SPACE}`);
+}

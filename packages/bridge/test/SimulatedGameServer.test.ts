@@ -1,0 +1,126 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { EchoFields, Player } from "../src/GameServer.js";
+import { SimulatedGameServer } from "../src/SimulatedGameServer.js";
+
+function record(game: SimulatedGameServer): string[] {
+  const events: string[] = [];
+  game.on("echo", (tag: string, fields: EchoFields) => events.push(`${tag} ${JSON.stringify(fields)}`));
+  game.on("join", (player: Player) => events.push(`+join ${player.id} ${player.name} ${player.level}`));
+  game.on("leave", (player: Player, reason) => events.push(`+leave ${player.id} ${reason}`));
+  game.on("chat", (player: Player, text) => events.push(`+chat ${player.id} ${text}`));
+  game.on("adminChat", (player: Player, text) => events.push(`+adminChat ${player.id} ${text}`));
+  return events;
+}
+
+describe("SimulatedGameServer", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("is deterministic for a seed", () => {
+    const a = new SimulatedGameServer({ seed: 42 });
+    const b = new SimulatedGameServer({ seed: 42 });
+    const eventsA = record(a);
+    const eventsB = record(b);
+    a.emitBurst(500);
+    b.emitBurst(500);
+    expect(eventsA).toEqual(eventsB);
+    expect(a.players()).toEqual(b.players());
+  });
+
+  it("differs between seeds", () => {
+    const a = new SimulatedGameServer({ seed: 1 });
+    const b = new SimulatedGameServer({ seed: 2 });
+    const eventsA = record(a);
+    const eventsB = record(b);
+    a.emitBurst(100);
+    b.emitBurst(100);
+    expect(eventsA).not.toEqual(eventsB);
+  });
+
+  it("produces every kind of happening, with typed events matching the echo lines", () => {
+    const game = new SimulatedGameServer({ seed: 7 });
+    const tags = new Set<string>();
+    let joins = 0;
+    let leaves = 0;
+    game.on("echo", (tag: string, fields: EchoFields) => {
+      tags.add(tag);
+      if (tag === "kill") expect(fields.killerId).not.toBe(fields.victimId);
+      if (tag === "report") expect(fields.id).not.toBe(fields.targetId);
+    });
+    game.on("join", () => joins++);
+    game.on("leave", () => leaves++);
+    game.emitBurst(2000);
+    expect([...tags].sort()).toEqual(["adminChat", "announcement", "chat", "join", "kill", "quit", "report"]);
+    expect(game.players()).toHaveLength(joins - leaves);
+    expect(game.events).toBe(2000);
+  });
+
+  it("keeps ids and names unique and stays within maxPlayers", () => {
+    const game = new SimulatedGameServer({ seed: 3, maxPlayers: 10 });
+    for (let i = 0; i < 300; i++) {
+      game.step();
+      const players = game.players();
+      expect(players.length).toBeLessThanOrEqual(10);
+      expect(new Set(players.map((p) => p.id)).size).toBe(players.length);
+      expect(new Set(players.map((p) => p.name)).size).toBe(players.length);
+    }
+  });
+
+  it("emits at the configured rate on the clock, and stops", () => {
+    const game = new SimulatedGameServer({ seed: 1, rate: 4 });
+    const events = record(game);
+    game.start();
+    game.start(); // idempotent
+    expect(game.running).toBe(true);
+    vi.advanceTimersByTime(999);
+    expect(game.events).toBe(3);
+    vi.advanceTimersByTime(1);
+    expect(game.events).toBe(4);
+    vi.advanceTimersByTime(10_000);
+    expect(game.events).toBe(44);
+    game.stop();
+    game.stop();
+    expect(game.running).toBe(false);
+    const count = events.length;
+    vi.advanceTimersByTime(60_000);
+    expect(events).toHaveLength(count);
+  });
+
+  it("uses an injected clock", () => {
+    const timers: { callback: () => void; ms: number }[] = [];
+    const clock = { now: () => 1234, setTimeout: (callback: () => void, ms: number) => timers.push({ callback, ms }), clearTimeout: vi.fn() };
+    const game = new SimulatedGameServer({ rate: 10, clock });
+    game.start();
+    expect(timers).toHaveLength(1);
+    expect(timers[0]!.ms).toBe(100);
+    timers[0]!.callback();
+    expect(game.events).toBe(1);
+    expect(timers).toHaveLength(2);
+    game.stop();
+    expect(clock.clearTimeout).toHaveBeenCalledWith(2);
+    game.deliver("hi", { to: "all" });
+    expect(game.delivered).toEqual([{ message: "hi", to: "all", at: 1234 }]);
+  });
+
+  it("records what is delivered to it", () => {
+    const game = new SimulatedGameServer();
+    vi.setSystemTime(5000);
+    game.deliver("[Discord] Russell: hi", { to: "all" });
+    vi.setSystemTime(6000);
+    game.deliver("[Discord → admins] Luce: help", { to: "administrators" });
+    expect(game.delivered).toEqual([
+      { message: "[Discord] Russell: hi", to: "all", at: 5000 },
+      { message: "[Discord → admins] Luce: help", to: "administrators", at: 6000 },
+    ]);
+  });
+
+  it("rejects bad options and burst sizes", () => {
+    expect(() => new SimulatedGameServer({ rate: 0 })).toThrow(expect.objectContaining({ code: "BRIDGE_INVALID_ARGUMENT", field: "rate" }));
+    expect(() => new SimulatedGameServer({ maxPlayers: 1 })).toThrow(expect.objectContaining({ field: "maxPlayers" }));
+    expect(() => new SimulatedGameServer().emitBurst(-1)).toThrow(expect.objectContaining({ field: "count" }));
+  });
+});

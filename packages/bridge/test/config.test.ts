@@ -1,0 +1,291 @@
+import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { inspect } from "node:util";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { BridgeError } from "../src/BridgeError.js";
+import { DEFAULT_INTENTS, loadConfig, parseConfig, type EnabledBridgeConfig } from "../src/config.js";
+
+const TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.super-secret-token-value";
+const SECRET = "client-secret-value-xyz";
+
+function valid(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    token: TOKEN,
+    clientId: "123456789012345678",
+    clientSecret: SECRET,
+    guild: "223456789012345678",
+    channels: { echo: "echo", admin: "323456789012345678" },
+    ...extra,
+  };
+}
+
+function enabled(discord: Record<string, unknown>, env: Record<string, string> = {}): EnabledBridgeConfig {
+  const config = parseConfig({ discord }, env);
+  if (!config.enabled) throw new Error("expected an enabled config");
+  return config;
+}
+
+/** The error parseConfig throws, checked to be a BRIDGE_CONFIG_INVALID without secrets. */
+function failure(discord: unknown, env: Record<string, string> = {}): BridgeError {
+  try {
+    parseConfig({ discord }, env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(BridgeError);
+    const text = `${String(error)} ${inspect(error)} ${JSON.stringify(error)}`;
+    expect(text).not.toContain(TOKEN);
+    expect(text).not.toContain(SECRET);
+    return error as BridgeError;
+  }
+  throw new Error("expected parseConfig to throw");
+}
+
+describe("parseConfig: Discord off", () => {
+  it("is off without a discord section, ignoring other sections", () => {
+    expect(parseConfig({ irc: { servers: [] }, mysql: { host: "localhost" } }, {})).toEqual({ enabled: false, reason: "no-section", warnings: [] });
+  });
+
+  it('is off with "enabled": false, without validating the rest', () => {
+    expect(parseConfig({ discord: { enabled: false, version: "nonsense", colour: 1 } }, {})).toEqual({
+      enabled: false,
+      reason: "disabled",
+      warnings: ["discord.colour is not a known field and is ignored"],
+    });
+  });
+
+  it("is off even when the token is in the environment, if the section is absent", () => {
+    expect(parseConfig({}, { NUWANI_DISCORD_TOKEN: TOKEN }).enabled).toBe(false);
+  });
+});
+
+describe("parseConfig: a valid section", () => {
+  it("applies the defaults", () => {
+    const config = enabled(valid());
+    expect(config).toEqual({
+      enabled: true,
+      token: TOKEN,
+      clientId: "123456789012345678",
+      clientSecret: SECRET,
+      endpoint: undefined,
+      api: undefined,
+      version: 6,
+      intents: undefined,
+      guild: "223456789012345678",
+      channels: {
+        echo: { kind: "name", name: "echo" },
+        admin: { kind: "id", id: "323456789012345678" },
+        reports: { kind: "id", id: "323456789012345678" },
+        announcements: { kind: "name", name: "echo" },
+      },
+      levels: [],
+      commandPrefix: "!",
+      formats: undefined,
+      warnings: [],
+    });
+  });
+
+  it("reads every field", () => {
+    const config = enabled(
+      valid({
+        enabled: true,
+        endpoint: "wss://gateway.example/",
+        api: "https://discord.example/api",
+        version: 10,
+        intents: 513,
+        channels: { echo: "#lvp-echo", admin: "<#323456789012345678>", reports: "reports", announcements: "news", kills: "kills" },
+        levels: { Management: "management", "<@&423456789012345678>": "administrator", "523456789012345678": "vip" },
+        commandPrefix: "?",
+        formats: "formats.json",
+      }),
+    );
+    expect(config.endpoint).toBe("wss://gateway.example/");
+    expect(config.api).toBe("https://discord.example/api");
+    expect(config.version).toBe(10);
+    expect(config.intents).toBe(513);
+    expect(config.channels).toEqual({
+      echo: { kind: "name", name: "lvp-echo" },
+      admin: { kind: "id", id: "323456789012345678" },
+      reports: { kind: "name", name: "reports" },
+      announcements: { kind: "name", name: "news" },
+      kills: { kind: "name", name: "kills" },
+    });
+    expect(config.levels).toEqual([
+      { role: { kind: "name", name: "Management" }, level: "management" },
+      { role: { kind: "id", id: "423456789012345678" }, level: "administrator" },
+      { role: { kind: "id", id: "523456789012345678" }, level: "vip" },
+    ]);
+    expect(config.commandPrefix).toBe("?");
+    expect(config.formats).toBe("formats.json");
+  });
+
+  it("defaults the intents on version 10", () => {
+    expect(enabled(valid({ version: 10 })).intents).toBe(DEFAULT_INTENTS);
+  });
+
+  it("lets NUWANI_DISCORD_TOKEN win over the file", () => {
+    expect(enabled(valid(), { NUWANI_DISCORD_TOKEN: "from-the-environment" }).token).toBe("from-the-environment");
+  });
+
+  it("takes the token from the environment when the file has none", () => {
+    const { token: _, ...rest } = valid();
+    expect(enabled(rest, { NUWANI_DISCORD_TOKEN: "env-token" }).token).toBe("env-token");
+  });
+
+  it("ignores an empty NUWANI_DISCORD_TOKEN", () => {
+    expect(enabled(valid(), { NUWANI_DISCORD_TOKEN: "" }).token).toBe(TOKEN);
+  });
+
+  it("warns about unknown fields instead of failing", () => {
+    expect(enabled(valid({ colour: "red", tokn: "x" })).warnings).toEqual([
+      "discord.colour is not a known field and is ignored",
+      "discord.tokn is not a known field and is ignored",
+    ]);
+  });
+
+  it("parses JSON text", () => {
+    expect(parseConfig(JSON.stringify({ discord: valid() }), {}).enabled).toBe(true);
+  });
+});
+
+describe("parseConfig: each invalid field is named", () => {
+  const cases: [field: string, discord: unknown, expected: RegExp][] = [
+    ["discord", "yes", /discord must be an object/],
+    ["discord", [], /discord must be an object/],
+    ["discord.enabled", valid({ enabled: "yes" }), /true or false/],
+    ["discord.token", valid({ token: undefined }), /discord\.token must be a non-empty string/],
+    ["discord.token", valid({ token: "" }), /non-empty string/],
+    ["discord.token", valid({ token: 42 }), /non-empty string/],
+    ["discord.token", valid({ token: `Bot ${TOKEN}` }), /without the "Bot " prefix/],
+    ["discord.token", valid({ token: `${TOKEN} x` }), /must not contain spaces/],
+    ["discord.clientId", valid({ clientId: undefined }), /snowflake id/],
+    ["discord.clientId", valid({ clientId: Number("123456789012345678") }), /as a string, in quotes/],
+    ["discord.clientId", valid({ clientId: "abc" }), /snowflake id/],
+    ["discord.clientId", valid({ clientId: "99999999999999999999" }), /snowflake id/],
+    ["discord.clientSecret", valid({ clientSecret: "" }), /non-empty string/],
+    ["discord.clientSecret", valid({ clientSecret: 5 }), /non-empty string/],
+    ["discord.endpoint", valid({ endpoint: "https://gateway.example" }), /ws:\/\/ or wss:\/\/ URL/],
+    ["discord.endpoint", valid({ endpoint: "not a url" }), /ws:\/\/ or wss:\/\/ URL/],
+    ["discord.api", valid({ api: "wss://discord.example" }), /http:\/\/ or https:\/\/ URL/],
+    ["discord.api", valid({ api: 1 }), /http:\/\/ or https:\/\/ URL/],
+    ["discord.version", valid({ version: 9 }), /must be 6 or 10/],
+    ["discord.version", valid({ version: "10" }), /must be 6 or 10/],
+    ["discord.intents", valid({ intents: -1 }), /integer bit set/],
+    ["discord.intents", valid({ intents: 1.5 }), /integer bit set/],
+    ["discord.intents", valid({ intents: "513" }), /integer bit set/],
+    ["discord.guild", valid({ guild: undefined }), /snowflake id/],
+    ["discord.guild", valid({ guild: "lvp" }), /snowflake id/],
+    ["discord.channels", valid({ channels: undefined }), /object of channel roles/],
+    ["discord.channels", valid({ channels: ["echo"] }), /object of channel roles/],
+    ["discord.channels", valid({ channels: { echo: "a", admin: "b", "bad key": "c" } }), /keys must be role names/],
+    ["discord.channels.echo", valid({ channels: { admin: "admin" } }), /echo is required/],
+    ["discord.channels.admin", valid({ channels: { echo: "echo" } }), /admin is required/],
+    ["discord.channels.echo", valid({ channels: { echo: "", admin: "admin" } }), /name or a snowflake id/],
+    ["discord.channels.admin", valid({ channels: { echo: "echo", admin: Number("323456789012345678") } }), /as a string, in quotes/],
+    ["discord.channels.reports", valid({ channels: { echo: "echo", admin: "admin", reports: "#" } }), /name or a snowflake id/],
+    ["discord.levels", valid({ levels: ["Management"] }), /object of Discord role names or ids to levels/],
+    ["discord.levels.Staff", valid({ levels: { Staff: "moderator" } }), /one of management, administrator, vip/],
+    ["discord.levels.Staff", valid({ levels: { Staff: 1 } }), /one of management, administrator, vip/],
+    ["discord.commandPrefix", valid({ commandPrefix: "" }), /1 to 8 characters/],
+    ["discord.commandPrefix", valid({ commandPrefix: "! " }), /without spaces/],
+    ["discord.commandPrefix", valid({ commandPrefix: 1 }), /1 to 8 characters/],
+    ["discord.formats", valid({ formats: "" }), /path of a formats file/],
+    ["discord.formats", valid({ formats: {} }), /path of a formats file/],
+  ];
+
+  it.each(cases)("%s: %j", (field, discord, expected) => {
+    const error = failure(discord);
+    expect(error.code).toBe("BRIDGE_CONFIG_INVALID");
+    expect(error.field).toBe(field);
+    expect(error.message).toMatch(expected);
+    expect(error.message).toContain(field);
+  });
+
+  it("names NUWANI_DISCORD_TOKEN when the environment's token is the invalid one", () => {
+    const error = failure(valid(), { NUWANI_DISCORD_TOKEN: `Bot ${TOKEN}` });
+    expect(error.field).toBe("NUWANI_DISCORD_TOKEN");
+  });
+
+  it("rejects a root that is not an object", () => {
+    expect(() => parseConfig([1], {})).toThrow(expect.objectContaining({ code: "BRIDGE_CONFIG_INVALID", field: "(root)" }));
+  });
+});
+
+describe("parseConfig: the token is never printed", () => {
+  it.each([
+    ["a token with spaces", valid({ token: `${TOKEN} ${TOKEN}` })],
+    ["a token with a Bot prefix", valid({ token: `Bot ${TOKEN}` })],
+    ["another field invalid", valid({ version: TOKEN })],
+    ["a channel missing", valid({ channels: { echo: "echo" } })],
+    ["a secret that is not a string", valid({ clientSecret: ["x"] })],
+  ])("%s", (_, discord) => {
+    failure(discord); // asserts the token and the secret are absent from message, inspect and JSON
+  });
+
+  it("in malformed JSON, even though V8 quotes the source", () => {
+    const text = `{"discord": {"token": "${TOKEN}" "version": 6}}`;
+    try {
+      parseConfig(`{"discord": {"token": "${TOKEN}"\n tru}}`, {});
+      expect.unreachable();
+    } catch (error) {
+      expect(inspect(error)).not.toContain(TOKEN);
+    }
+    try {
+      parseConfig(text, {});
+      expect.unreachable();
+    } catch (error) {
+      expect((error as BridgeError).code).toBe("BRIDGE_CONFIG_MALFORMED");
+      expect(inspect(error)).not.toContain(TOKEN);
+    }
+  });
+});
+
+describe("loadConfig", () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), "nuwani-bridge-"));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("is off without a path", async () => {
+    await expect(loadConfig(undefined, {})).resolves.toEqual({ enabled: false, reason: "no-file", warnings: [] });
+  });
+
+  it("is off when the file does not exist", async () => {
+    await expect(loadConfig(join(dir, "nuwani.json"), {})).resolves.toEqual({ enabled: false, reason: "no-file", warnings: [] });
+  });
+
+  it("reads the discord section and resolves the formats path against the file", async () => {
+    const path = join(dir, "nuwani.json");
+    await writeFile(path, JSON.stringify({ irc: { nick: "Nuwani" }, discord: valid({ formats: "echo-formats.json" }) }));
+    const config = await loadConfig(path, {});
+    expect(config.enabled && config.formats).toBe(join(dir, "echo-formats.json"));
+  });
+
+  it("accepts a byte order mark", async () => {
+    const path = join(dir, "nuwani.json");
+    await writeFile(path, `\uFEFF${JSON.stringify({ discord: valid() })}`);
+    expect((await loadConfig(path, {})).enabled).toBe(true);
+  });
+
+  it("reports malformed JSON with line and column, without the token", async () => {
+    const path = join(dir, "nuwani.json");
+    await writeFile(path, `{\n  "discord": {\n    "token": "${TOKEN}",\n  }\n}\n`);
+    const error: unknown = await loadConfig(path, {}).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: "BRIDGE_CONFIG_MALFORMED", line: 4, column: 3 });
+    expect((error as BridgeError).message).toBe(`${path} is not valid JSON (line 4, column 3)`);
+    expect(inspect(error)).not.toContain(TOKEN);
+  });
+
+  it("reports a file it cannot read", async () => {
+    await mkdir(join(dir, "nuwani.json"));
+    await expect(loadConfig(join(dir, "nuwani.json"), {})).rejects.toMatchObject({ code: "BRIDGE_CONFIG_UNREADABLE" });
+  });
+
+  it("is off when the section is disabled", async () => {
+    const path = join(dir, "nuwani.json");
+    await writeFile(path, JSON.stringify({ discord: { ...valid(), enabled: false } }));
+    await expect(loadConfig(path, { NUWANI_DISCORD_TOKEN: TOKEN })).resolves.toMatchObject({ enabled: false, reason: "disabled" });
+  });
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import * as api from "../src/index.js";
+
+describe("@nuwani/bridge", () => {
+  it("exports its public API", () => {
+    expect(Object.keys(api).sort()).toEqual([
+      "BridgeError",
+      "CommandRegistry",
+      "DEFAULT_FORMATS_JSON",
+      "DEFAULT_INTENTS",
+      "ECHO_PRIORITIES",
+      "GAME_LINE_LENGTH",
+      "Outbox",
+      "PLAYER_LEVELS",
+      "SimulatedGameServer",
+      "TOKEN_ENVIRONMENT_VARIABLE",
+      "defaultCommands",
+      "defaultFormats",
+      "escapeForDiscord",
+      "formatDiscordChat",
+      "formatEcho",
+      "hasLevel",
+      "loadConfig",
+      "loadFormats",
+      "mergeFormats",
+      "parseCommand",
+      "parseConfig",
+      "parseFormats",
+      "sanitizeForGame",
+      "splitGameLines",
+      "stripColourCodes",
+      "stripControlCharacters",
+      "systemClock",
+    ]);
+  });
+});
