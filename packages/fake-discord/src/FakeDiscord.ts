@@ -7,6 +7,7 @@ import { FakeDiscordError } from "./FakeDiscordError.js";
 import { FakeDiscordFaults } from "./FakeDiscordFaults.js";
 import { FakeGateway } from "./FakeGateway.js";
 import type { FakeGatewayConnection } from "./FakeGatewayConnection.js";
+import type { FakeRestRateLimitOptions } from "./FakeRestBuckets.js";
 import type { FakeRestResponse } from "./FakeRestRouter.js";
 import { FakeRestServer } from "./FakeRestServer.js";
 import { envelope, FakeSession, type FakeSessionState } from "./FakeSession.js";
@@ -14,6 +15,7 @@ import type { GuildFixture, UserFixture } from "./GuildFixture.js";
 import { IdentifyLimiter, type SessionStartLimit, type SessionStartLimitOptions } from "./IdentifyLimiter.js";
 import { intentForEvent, Intents, PRIVILEGED_INTENTS, validIntents } from "./Intents.js";
 import { parseGuildMembersRequest, requestGuildMembers } from "./requestGuildMembers.js";
+import { addRestRoutes, type FakePostedMessage, type FakeReactionRecord } from "./restRoutes.js";
 import { type GatewayVersion, serializeGuild, serializeUser } from "./serializeGuild.js";
 import { type CreatedMessage, type MessageInput, MessageSerializer } from "./serializeMessage.js";
 import { snowflake } from "./snowflake.js";
@@ -78,6 +80,12 @@ export interface FakeDiscordOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** Time source for every timer of the fake. @defaultValue {@link systemClock} */
   clock?: Clock;
+  /**
+   * REST rate limits: per-route buckets and the global limit (small windows make tests
+   * fast); `false` turns them off.
+   * @defaultValue `{ bucket: { limit: 5, window: 5000 }, global: { limit: 50, window: 1000 } }`
+   */
+  rest?: FakeRestRateLimitOptions | false;
 }
 
 /** Ports for {@link FakeDiscord.start}. */
@@ -239,6 +247,10 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
   readonly closes: FakeCloseRecord[] = [];
   /** Every answered op 8, in order. */
   readonly memberRequests: FakeMemberRequestRecord[] = [];
+  /** Every message created over REST (`POST /channels/:id/messages`), in order. */
+  readonly postedMessages: FakePostedMessage[] = [];
+  /** Every reaction added or removed over REST, in order. */
+  readonly reactions: FakeReactionRecord[] = [];
   /** Whether new connections get HELLO (turn off to test a client's hello timeout). */
   sendHello = true;
 
@@ -291,8 +303,13 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
     this.gateway.on("connection", (connection) => this.onConnection(connection));
     this.gateway.on("payload", (connection, payload, raw) => this.onPayload(connection, payload, raw));
     this.gateway.on("close", (connection, code) => this.onClose(connection, code));
-    this.rest = new FakeRestServer({ token: this.token });
+    this.rest = new FakeRestServer({
+      token: this.token,
+      clock: this.clock,
+      ...(options.rest === undefined ? {} : { rateLimits: options.rest }),
+    });
     this.addGatewayRoutes();
+    addRestRoutes(this.rest, this);
     this.faults = new FakeDiscordFaults({
       gateway: this.gateway,
       targets: (sessionId) => this.targets(sessionId),

@@ -43,7 +43,24 @@ export {
   FakeRestRouter,
   type FakeRestVersion,
 } from "./FakeRestRouter.js";
-export { type FakeRestRecord, FakeRestServer, type FakeRestServerOptions } from "./FakeRestServer.js";
+export {
+  FakeRestBuckets,
+  type FakeRestLimit,
+  type FakeRestLimitKey,
+  type FakeRestLimitVerdict,
+  type FakeRestRateLimitOptions,
+} from "./FakeRestBuckets.js";
+export { type FakeRestFault, FakeRestFaults } from "./FakeRestFaults.js";
+export { type FakeRestRecord, FakeRestServer, type FakeRestServerOptions, type FakeRestServerRouteOptions } from "./FakeRestServer.js";
+export {
+  addRestRoutes,
+  type FakePostedMessage,
+  type FakeReactionRecord,
+  type FakeRestRouteContext,
+  isEmoji,
+  MAX_MESSAGE_LENGTH,
+  REACTIONS_BUCKET,
+} from "./restRoutes.js";
 export { FakeSession, type FakeSessionInit, type FakeSessionState } from "./FakeSession.js";
 export type {
   ActivityFixture,

@@ -687,7 +687,7 @@ describe("FakeDiscord: REST", () => {
 
   it("answers 404 with Discord's body for unknown routes", async () => {
     const discord = await startDiscord();
-    const response = await fetch(`${discord.restUrl}/v6/channels/1/messages`, { method: "POST", headers: { Authorization: "Bot fake-token" } });
+    const response = await fetch(`${discord.restUrl}/v6/channels/1/unknown-route`, { method: "POST", headers: { Authorization: "Bot fake-token" } });
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ message: "404: Not Found", code: 0 });
   });

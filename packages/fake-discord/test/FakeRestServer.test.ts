@@ -99,3 +99,47 @@ describe("FakeRestServer", () => {
     await expect(other.start(port)).rejects.toMatchObject({ code: "FAKE_DISCORD_LISTEN_FAILED" });
   });
 });
+
+describe("FakeRestServer: rate limits", () => {
+  it("limits per route and major parameter, with a route's own limit and shared bucket hashes; off with rateLimits: false", async () => {
+    const server = new FakeRestServer({ token: "t", rateLimits: { bucket: { limit: 1, window: 60_000 }, global: false } });
+    servers.push(server);
+    server.route("GET", "/channels/:channelId/pins", () => ({ status: 200, body: [] }));
+    server.route("GET", "/guilds/:guildId/roles", () => ({ status: 200, body: [] }), { limit: { limit: 2, window: 60_000 } });
+    server.route("PUT", "/channels/:channelId/pins/:messageId", () => ({ status: 204 }), { bucket: "pins" });
+    server.route("DELETE", "/channels/:channelId/pins/:messageId", () => ({ status: 204 }), { bucket: "pins" });
+    await server.start();
+    const call = (method: string, path: string): Promise<Response> => fetch(`${server.url}/v10${path}`, { method, headers: { Authorization: "Bot t" } });
+    expect((await call("GET", "/channels/1/pins")).status).toBe(200);
+    expect((await call("GET", "/channels/1/pins")).status).toBe(429);
+    expect((await call("GET", "/channels/2/pins")).status).toBe(200);
+    const roles = [await call("GET", "/guilds/1/roles"), await call("GET", "/guilds/1/roles"), await call("GET", "/guilds/1/roles")];
+    expect(roles.map((response) => response.status)).toEqual([200, 200, 429]);
+    expect(roles[0]!.headers.get("x-ratelimit-limit")).toBe("2");
+    const pin = await call("PUT", "/channels/1/pins/5");
+    expect(pin.headers.get("x-ratelimit-bucket")).toBe("pins");
+    expect((await call("DELETE", "/channels/1/pins/5")).status).toBe(429);
+    expect(server.rateLimitedCount).toBe(3);
+    // Unauthorised requests are not counted against the buckets.
+    expect((await fetch(`${server.url}/v10/channels/3/pins`)).status).toBe(401);
+    expect((await call("GET", "/channels/3/pins")).status).toBe(200);
+
+    const open = new FakeRestServer({ token: "t", rateLimits: false });
+    servers.push(open);
+    open.route("GET", "/channels/:channelId/pins", () => ({ status: 200, body: [] }));
+    await open.start();
+    for (let i = 0; i < 10; i++) {
+      const response = await fetch(`${open.url}/v6/channels/1/pins`, { headers: { Authorization: "Bot t" } });
+      expect([response.status, response.headers.get("x-ratelimit-limit")]).toEqual([200, null]);
+    }
+    expect(open.rateLimits).toBeUndefined();
+  });
+
+  it("records requests with their path and without the Authorization header", async () => {
+    const server = await started();
+    await fetch(`${server.url}/v6/channels/42/messages?q=1`, { method: "POST", headers: { Authorization: "Bot t0k3n" }, body: "{}" });
+    expect(server.requests[0]).toMatchObject({ url: "/api/v6/channels/42/messages?q=1", path: "/channels/42/messages", status: 200 });
+    expect(server.requests[0]!.headers.authorization).toBeUndefined();
+    expect(JSON.stringify(server.requests)).not.toContain("t0k3n");
+  });
+});

@@ -1,0 +1,127 @@
+import type { FakeRestRequest, FakeRestResponse } from "./FakeRestRouter.js";
+import type { FakeRestServer } from "./FakeRestServer.js";
+import type { ChannelFixture, GuildFixture, MemberFixture, UserFixture } from "./GuildFixture.js";
+import { type CreatedMessage, type MessageInput, MessageSerializer } from "./serializeMessage.js";
+
+/** A message created through `POST /channels/:id/messages`. */
+export interface FakePostedMessage {
+  id: string;
+  channelId: string;
+  guildId: string | null;
+  content: string;
+  /** The request body as sent (e.g. with `allowed_mentions`). */
+  body: Record<string, unknown>;
+  version: 6 | 10;
+}
+
+/** A reaction added (`PUT …/reactions/:emoji/@me`) or removed (`DELETE`). */
+export interface FakeReactionRecord {
+  method: "PUT" | "DELETE";
+  channelId: string;
+  messageId: string;
+  /** The emoji as decoded from the path: a Unicode emoji or `name:id`. */
+  emoji: string;
+}
+
+/** What the REST routes need of the fake. */
+export interface FakeRestRouteContext {
+  readonly guilds: readonly GuildFixture[];
+  readonly user: UserFixture;
+  readonly postedMessages: FakePostedMessage[];
+  readonly reactions: FakeReactionRecord[];
+  /** Dispatches MESSAGE_CREATE to the gateway sessions and returns what was filled in. */
+  messageCreate(message: MessageInput): CreatedMessage;
+}
+
+/** Discord's limit on `content`. */
+export const MAX_MESSAGE_LENGTH = 2000;
+
+/** The bucket hash the reaction routes share (Discord shares one bucket for them). */
+export const REACTIONS_BUCKET = "reactions-8d3a1b0c";
+
+const CUSTOM_EMOJI = /^[\w~-]{1,32}:\d{1,20}$/;
+const UNICODE_EMOJI = /^(?:\p{Extended_Pictographic}|\p{Emoji_Component}|\p{Emoji_Modifier}|\u200d|\ufe0f|\u20e3)+$/u;
+const PICTOGRAPHIC = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20e3/u;
+
+function discordError(status: number, message: string, code: number): FakeRestResponse {
+  return { status, body: { message, code } };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Whether `emoji` (decoded from the path) names an emoji: Unicode emoji, or custom `name:id`. */
+export function isEmoji(emoji: string): boolean {
+  if (CUSTOM_EMOJI.test(emoji)) return true;
+  return UNICODE_EMOJI.test(emoji) && PICTOGRAPHIC.test(emoji);
+}
+
+function findChannel(guilds: readonly GuildFixture[], id: string): { guild: GuildFixture; channel: ChannelFixture } | undefined {
+  for (const guild of guilds) {
+    const channel = guild.channels.find((candidate) => candidate.id === id);
+    if (channel !== undefined) return { guild, channel };
+  }
+  return undefined;
+}
+
+/**
+ * Adds the bridge's REST routes to a fake REST server:
+ *
+ * - `POST /channels/:channelId/messages`: unknown channel → 404 code 10003, a voice or
+ *   category channel → 400 code 50008, no `content` (or empty) and no `embed` → 400 code
+ *   50006, `content` over 2000 characters (JS length) → 400 code 50035; otherwise the
+ *   message is recorded, MESSAGE_CREATE is dispatched (authored by the bot) and the
+ *   Message is returned in the request's version.
+ * - `PUT`/`DELETE /channels/:channelId/messages/:messageId/reactions/:emoji/@me` → 204, sharing
+ *   one bucket; an emoji that is neither Unicode nor `name:id` (say, encoded twice) → 400
+ *   code 10014; unknown channel → 404 code 10003.
+ */
+export function addRestRoutes(server: FakeRestServer, context: FakeRestRouteContext): void {
+  const serializer = new MessageSerializer();
+
+  server.route("POST", "/channels/:channelId/messages", (request: FakeRestRequest): FakeRestResponse => {
+    const channelId = request.params.channelId ?? "";
+    const found = findChannel(context.guilds, channelId);
+    if (found === undefined) return discordError(404, "Unknown Channel", 10003);
+    if (found.channel.type === 2 || found.channel.type === 4) return discordError(400, "Cannot send messages in a non-text channel", 50008);
+    const body = isRecord(request.body) ? request.body : {};
+    const content = body.content;
+    if (content !== undefined && content !== null && typeof content !== "string") return invalidForm(request, "content", "Could not interpret the value as string.");
+    const hasEmbed = isRecord(body.embed) || (Array.isArray(body.embeds) && body.embeds.length > 0);
+    if ((typeof content !== "string" || content === "") && !hasEmbed) return discordError(400, "Cannot send an empty message", 50006);
+    const text = typeof content === "string" ? content : "";
+    if (text.length > MAX_MESSAGE_LENGTH) return invalidForm(request, "content", `Must be ${MAX_MESSAGE_LENGTH} or fewer in length.`);
+
+    const author: MemberFixture | UserFixture = found.guild.members.find((member) => member.user.id === context.user.id) ?? context.user;
+    const input: MessageInput = {
+      channelId,
+      guildId: found.guild.id,
+      author,
+      content: text,
+      ...(typeof body.nonce === "string" ? { nonce: body.nonce } : {}),
+    };
+    const created = context.messageCreate(input);
+    context.postedMessages.push({ id: created.id, channelId, guildId: created.guildId, content: text, body, version: request.version });
+    return { status: 200, body: JSON.parse(serializer.serialize(input, created, request.version)) as unknown };
+  });
+
+  const reaction = (request: FakeRestRequest): FakeRestResponse => {
+    const channelId = request.params.channelId ?? "";
+    if (findChannel(context.guilds, channelId) === undefined) return discordError(404, "Unknown Channel", 10003);
+    const emoji = request.params.emoji ?? "";
+    if (!isEmoji(emoji)) return discordError(400, "Unknown Emoji", 10014);
+    context.reactions.push({ method: request.method === "PUT" ? "PUT" : "DELETE", channelId, messageId: request.params.messageId ?? "", emoji });
+    return { status: 204 };
+  };
+  const pattern = "/channels/:channelId/messages/:messageId/reactions/:emoji/@me";
+  server.route("PUT", pattern, reaction, { bucket: REACTIONS_BUCKET });
+  server.route("DELETE", pattern, reaction, { bucket: REACTIONS_BUCKET });
+}
+
+function invalidForm(request: FakeRestRequest, field: string, message: string): FakeRestResponse {
+  // v6 sends `{code, message}`; v8+ adds the nested `errors`.
+  const body: Record<string, unknown> = { message: "Invalid Form Body", code: 50035 };
+  if (request.version >= 10) body.errors = { [field]: { _errors: [{ code: "BASE_TYPE_INVALID", message }] } };
+  return { status: 400, body };
+}

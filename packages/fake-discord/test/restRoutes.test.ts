@@ -1,0 +1,156 @@
+import { describe, expect, it } from "vitest";
+import type { FakeDiscord } from "../src/FakeDiscord.js";
+import { isEmoji, REACTIONS_BUCKET } from "../src/restRoutes.js";
+import { identified, startDiscord } from "./support/fakeDiscord.js";
+
+const AUTH = { Authorization: "Bot fake-token", "Content-Type": "application/json" };
+
+function channel(discord: FakeDiscord, name: string): string {
+  return discord.guilds[0]!.channels.find((candidate) => candidate.name === name)!.id;
+}
+
+function post(discord: FakeDiscord, path: string, body: unknown, version = 6, headers: Record<string, string> = AUTH): Promise<Response> {
+  return fetch(`${discord.restUrl}/v${version}${path}`, { method: "POST", headers, body: JSON.stringify(body) });
+}
+
+describe("fake REST: Create Message", () => {
+  it("creates the message, records it, returns it and dispatches MESSAGE_CREATE authored by the bot", async () => {
+    const discord = await startDiscord();
+    const { client } = await identified(discord, 10, { intents: 1 << 9 });
+    const general = channel(discord, "general");
+    const body = { content: "hello <@1>", allowed_mentions: { parse: [] }, nonce: "n1" };
+    const response = await post(discord, `/channels/${general}/messages`, body, 10);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-ratelimit-limit")).toBe("5");
+    expect(response.headers.get("x-ratelimit-remaining")).toBe("4");
+    const message = (await response.json()) as Record<string, unknown>;
+    expect(message).toMatchObject({ content: "hello <@1>", channel_id: general, guild_id: discord.guilds[0]!.id, author: { id: discord.user.id }, nonce: "n1" });
+    const dispatch = await client.nextOp(0, "MESSAGE_CREATE");
+    expect(dispatch.d).toMatchObject({ id: message.id, content: "hello <@1>", channel_id: general });
+    expect(discord.postedMessages).toEqual([
+      { id: message.id, channelId: general, guildId: discord.guilds[0]!.id, content: "hello <@1>", body, version: 10 },
+    ]);
+    const record = discord.rest.requests.at(-1)!;
+    expect(record).toMatchObject({ method: "POST", path: `/channels/${general}/messages`, route: "/channels/:channelId/messages", body, status: 200 });
+    expect(record.headers).not.toHaveProperty("authorization");
+    expect(JSON.stringify(discord.rest.requests)).not.toContain("fake-token");
+  });
+
+  it("validates like Discord: 401 code 0, 404 code 10003, 400 codes 50006, 50035 and 50008", async () => {
+    const discord = await startDiscord({ rest: false });
+    const general = channel(discord, "general");
+    const cases: Array<[string, unknown, Record<string, string>, number, number]> = [
+      [general, { content: "x" }, { "Content-Type": "application/json" }, 401, 0],
+      ["1", { content: "x" }, AUTH, 404, 10003],
+      [general, { content: "" }, AUTH, 400, 50006],
+      [general, {}, AUTH, 400, 50006],
+      [general, { content: "x".repeat(2001) }, AUTH, 400, 50035],
+      [general, { content: 5 }, AUTH, 400, 50035],
+      [channel(discord, "Lounge"), { content: "x" }, AUTH, 400, 50008],
+    ];
+    for (const [id, body, headers, status, code] of cases) {
+      const response = await post(discord, `/channels/${id}/messages`, body, 6, headers);
+      expect([response.status, ((await response.json()) as { code: number }).code]).toEqual([status, code]);
+    }
+    const long = await post(discord, `/channels/${general}/messages`, { content: "y".repeat(2001) }, 10);
+    expect(await long.json()).toMatchObject({ code: 50035, errors: { content: { _errors: [expect.objectContaining({ message: "Must be 2000 or fewer in length." })] } } });
+    expect((await post(discord, `/channels/${general}/messages`, { content: "y".repeat(2000) })).status).toBe(200);
+    expect((await post(discord, `/channels/${general}/messages`, { embed: { title: "t" } })).status).toBe(200);
+    expect(discord.postedMessages).toHaveLength(2);
+  });
+});
+
+describe("fake REST: reactions", () => {
+  it("PUT/DELETE …/reactions/:emoji/@me → 204 for Unicode and name:id, 10014 for a badly encoded emoji", async () => {
+    const discord = await startDiscord({ rest: false });
+    const general = channel(discord, "general");
+    const react = (emoji: string, method = "PUT"): Promise<Response> =>
+      fetch(`${discord.restUrl}/v6/channels/${general}/messages/99/reactions/${emoji}/@me`, { method, headers: AUTH });
+    expect((await react(encodeURIComponent("👍"))).status).toBe(204);
+    expect((await react("lvp:123456789012345678")).status).toBe(204);
+    expect((await react(encodeURIComponent("👍"), "DELETE")).status).toBe(204);
+    const twice = await react(encodeURIComponent(encodeURIComponent("👍")));
+    expect([twice.status, await twice.json()]).toEqual([400, { message: "Unknown Emoji", code: 10014 }]);
+    expect((await react("smile")).status).toBe(400);
+    expect((await fetch(`${discord.restUrl}/v6/channels/1/messages/99/reactions/${encodeURIComponent("👍")}/@me`, { method: "PUT", headers: AUTH })).status).toBe(404);
+    expect(discord.reactions).toEqual([
+      { method: "PUT", channelId: general, messageId: "99", emoji: "👍" },
+      { method: "PUT", channelId: general, messageId: "99", emoji: "lvp:123456789012345678" },
+      { method: "DELETE", channelId: general, messageId: "99", emoji: "👍" },
+    ]);
+  });
+
+  it("isEmoji accepts emoji sequences and custom emoji only", () => {
+    for (const good of ["👍", "👍🏽", "🇳🇱", "1️⃣", "👨‍👩‍👧", "❤️", "a_b:1"]) expect(isEmoji(good)).toBe(true);
+    for (const bad of ["", "a", "1", "#", "<:a:1>", "%F0%9F%91%8D", "a:b", "👍x"]) expect(isEmoji(bad)).toBe(false);
+  });
+});
+
+describe("fake REST: rate limits and faults over HTTP", () => {
+  it("answers 429 with Discord's body and headers when a bucket is spent, per channel, and counts them", async () => {
+    const discord = await startDiscord({ rest: { bucket: { limit: 2, window: 60_000 }, global: false } });
+    const general = channel(discord, "general");
+    const admin = channel(discord, "admin");
+    for (let i = 0; i < 2; i++) expect((await post(discord, `/channels/${general}/messages`, { content: "x" })).status).toBe(200);
+    expect((await post(discord, `/channels/${admin}/messages`, { content: "x" })).status).toBe(200);
+    const v6 = await post(discord, `/channels/${general}/messages`, { content: "x" });
+    expect(v6.status).toBe(429);
+    expect(v6.headers.get("x-ratelimit-remaining")).toBe("0");
+    expect(v6.headers.get("x-ratelimit-reset-after")).toMatch(/^\d+$/); // v6 without precision: whole seconds
+    const body6 = (await v6.json()) as { retry_after: number };
+    expect(body6).toMatchObject({ message: "You are being rate limited.", global: false });
+    expect(body6.retry_after).toBeGreaterThan(1000); // milliseconds
+    expect(Number(v6.headers.get("retry-after"))).toBe(body6.retry_after);
+    const v10 = await post(discord, `/channels/${general}/messages`, { content: "x" }, 10);
+    const body10 = (await v10.json()) as { retry_after: number };
+    expect(body10.retry_after).toBeLessThanOrEqual(60); // seconds
+    expect(v10.headers.get("x-ratelimit-reset-after")).toMatch(/^\d+\.\d{3}$/);
+    const precise = await post(discord, `/channels/${general}/messages`, { content: "x" }, 6, { ...AUTH, "X-RateLimit-Precision": "millisecond" });
+    expect(precise.headers.get("x-ratelimit-reset-after")).toMatch(/^\d+\.\d{3}$/);
+    expect(discord.rest.rateLimitedCount).toBe(3);
+    expect(discord.rest.requests.filter((record) => record.rateLimited === "bucket")).toHaveLength(3);
+    expect(discord.postedMessages).toHaveLength(3);
+  });
+
+  it("shares one bucket between the reaction routes, and enforces the global limit", async () => {
+    const discord = await startDiscord({ rest: { bucket: { limit: 2, window: 60_000 }, global: { limit: 4, window: 60_000 } } });
+    const general = channel(discord, "general");
+    const url = `${discord.restUrl}/v10/channels/${general}/messages/1/reactions/${encodeURIComponent("👍")}/@me`;
+    const put = await fetch(url, { method: "PUT", headers: AUTH });
+    expect(put.headers.get("x-ratelimit-bucket")).toBe(REACTIONS_BUCKET);
+    expect((await fetch(url, { method: "DELETE", headers: AUTH })).headers.get("x-ratelimit-remaining")).toBe("0");
+    expect((await fetch(url, { method: "PUT", headers: AUTH })).status).toBe(429);
+    expect((await fetch(`${discord.restUrl}/v10/gateway/bot`, { headers: AUTH })).status).toBe(200);
+    const global = await fetch(`${discord.restUrl}/v10/gateway/bot`, { headers: AUTH });
+    expect(global.status).toBe(429);
+    expect(global.headers.get("x-ratelimit-global")).toBe("true");
+    expect(await global.json()).toMatchObject({ global: true, message: "You are being rate limited." });
+    expect([discord.rest.rateLimitedCount, discord.rest.globalRateLimitedCount]).toEqual([2, 1]);
+  });
+
+  it("injects 5xx answers, connection resets and slow responses on demand", async () => {
+    const discord = await startDiscord();
+    const bot = (): Promise<Response> => fetch(`${discord.restUrl}/v6/gateway/bot`, { headers: AUTH });
+    discord.rest.faults.failNext(1, 502);
+    discord.rest.faults.resetNext(1);
+    const failed = await bot();
+    expect([failed.status, await failed.json()]).toEqual([502, { message: "502: Bad Gateway", code: 0 }]);
+    await expect(bot()).rejects.toThrow();
+    discord.rest.faults.slow(30, 1);
+    expect((await bot()).status).toBe(200);
+    expect(discord.rest.requests.map((record) => [record.status, record.fault])).toEqual([
+      [502, "error"],
+      [0, "reset"],
+      [200, undefined],
+    ]);
+  });
+
+  it("stop() releases a slowed response", async () => {
+    const discord = await startDiscord();
+    discord.rest.faults.slow(60_000);
+    const pending = fetch(`${discord.restUrl}/v6/gateway`).catch((error: unknown) => error);
+    while (discord.rest.slowed === 0) await new Promise((resolve) => setImmediate(resolve));
+    await discord.stop();
+    expect(await pending).toBeInstanceOf(Error);
+  });
+});

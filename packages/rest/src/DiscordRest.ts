@@ -1,0 +1,535 @@
+import packageJson from "../package.json" with { type: "json" };
+import type { Bucket, BucketUpdate } from "./Bucket.js";
+import { type Clock, systemClock } from "./Clock.js";
+import { encodeEmoji } from "./encodeEmoji.js";
+import type { RateLimit } from "./GlobalLimiter.js";
+import { RateLimitManager } from "./RateLimitManager.js";
+import { RestError, type RestErrorCode } from "./RestError.js";
+import { type RouteKey, routeKey } from "./routeKey.js";
+
+/** The HTTP methods Discord's API uses. */
+export type RestMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/** The API versions the client speaks: 6 (the fake's, and this project's seed) or 10 (today's Discord). */
+export type RestVersion = 6 | 10;
+
+/** A request for {@link DiscordRest.request}. */
+export interface RestRequest {
+  method: RestMethod;
+  /** The path after `/api/v{N}`, e.g. `/channels/123/messages`. */
+  path: string;
+  /** Sent as JSON. */
+  body?: unknown;
+  /** Appended as a query string (`undefined` values are left out). */
+  query?: Record<string, string | number | boolean | undefined> | URLSearchParams;
+  /** The audit log reason (`X-Audit-Log-Reason`, URL-encoded). */
+  reason?: string;
+}
+
+/** What {@link DiscordRestOptions.onRateLimited} is told about a 429. */
+export interface RateLimitedInfo {
+  method: string;
+  /** The route with its major parameter (see {@link routeKey}). */
+  route: string;
+  /** Whether it was the global limit (everything pauses) rather than the route's bucket. */
+  global: boolean;
+  /** How long the client waits before retrying, in milliseconds. */
+  retryAfter: number;
+  /** The `X-RateLimit-Bucket` hash, if given. */
+  bucket: string | undefined;
+}
+
+/** Options of a {@link DiscordRest}. */
+export interface DiscordRestOptions {
+  /** The bot token, sent as `Authorization: Bot <token>` and nowhere else. */
+  token: string;
+  /**
+   * The API version. In v6 `retry_after` is in milliseconds and the client asks for
+   * millisecond reset headers; in v10 it is in seconds.
+   * @defaultValue 6
+   */
+  version?: RestVersion;
+  /**
+   * The API base URL, without the version (the fake's `restUrl`, a proxy, …).
+   * @defaultValue "https://discord.com/api"
+   */
+  baseUrl?: string;
+  /**
+   * How many times a request is retried after a 5xx answer, a network error or a timeout.
+   * @defaultValue 3
+   */
+  retries?: number;
+  /**
+   * How many 429s one request may receive (waiting `retry_after` each time) before it fails
+   * with `REST_RATE_LIMITED`.
+   * @defaultValue 5
+   */
+  rateLimitRetries?: number;
+  /**
+   * The backoff before retry number `attempt` (1-based) after a 5xx, network error or timeout, in ms.
+   * @defaultValue `attempt => Math.min(500 * 2 ** (attempt - 1), 8000)`
+   */
+  retryDelay?: (attempt: number) => number;
+  /**
+   * How long one attempt may take (connect, answer and body), in ms.
+   * @defaultValue 15000
+   */
+  timeout?: number;
+  /**
+   * The client-side global limit; `false` leaves only Discord's global 429s.
+   * @defaultValue `{ limit: 50, window: 1000 }` (Discord's 50 requests per second)
+   */
+  globalLimit?: RateLimit | false;
+  /**
+   * Discord bans an IP after 10,000 invalid answers (401, 403, 429) in 10 minutes. Once
+   * `limit` were seen within `window`, requests are refused with `REST_INVALID_REQUEST_LIMIT`.
+   * @defaultValue `{ limit: 9000, window: 600000 }`
+   */
+  invalidRequestLimit?: RateLimit;
+  /**
+   * Text appended to the User-Agent (Discord allows extra text after its required format).
+   * @defaultValue none
+   */
+  userAgentSuffix?: string;
+  /** Called for every 429 received. @defaultValue none */
+  onRateLimited?: (info: RateLimitedInfo) => void;
+  /** Time source of every wait. @defaultValue {@link systemClock} */
+  clock?: Clock;
+  /** The `fetch` to use. @defaultValue the global `fetch`, looked up at call time */
+  fetch?: typeof fetch;
+}
+
+/** `allowed_mentions` of a message. */
+export interface AllowedMentions {
+  parse?: Array<"roles" | "users" | "everyone">;
+  roles?: string[];
+  users?: string[];
+  replied_user?: boolean;
+}
+
+/** The body of Create Message (JSON fields; uploads are not supported). */
+export interface CreateMessageBody {
+  content?: string;
+  nonce?: string | number;
+  tts?: boolean;
+  /** v6's single embed. */
+  embed?: Record<string, unknown>;
+  /** v10's embeds. */
+  embeds?: Array<Record<string, unknown>>;
+  /** @defaultValue `{ parse: [] }`: nobody is pinged unless you say so */
+  allowed_mentions?: AllowedMentions;
+  message_reference?: { message_id: string; channel_id?: string; guild_id?: string; fail_if_not_exists?: boolean };
+  [field: string]: unknown;
+}
+
+/** The Message Discord returns (the fields this client relies on; the rest are kept). */
+export interface RestMessage {
+  id: string;
+  channel_id: string;
+  content: string;
+  timestamp: string;
+  author: { id: string; username: string; [field: string]: unknown };
+  [field: string]: unknown;
+}
+
+/** `GET /gateway`. */
+export interface GatewayInfo {
+  url: string;
+}
+
+/** `GET /gateway/bot`. */
+export interface GatewayBotInfo extends GatewayInfo {
+  shards: number;
+  session_start_limit: { total: number; remaining: number; reset_after: number; max_concurrency?: number };
+}
+
+/** The package version, in the User-Agent. */
+export const VERSION: string = packageJson.version;
+
+const DEFAULT_BASE_URL = "https://discord.com/api";
+const SNOWFLAKE = /^\d{1,20}$/;
+
+interface Answer {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function defaultRetryDelay(attempt: number): number {
+  return Math.min(500 * 2 ** (attempt - 1), 8000);
+}
+
+function number(headers: Headers, name: string): number | undefined {
+  const value = headers.get(name);
+  if (value === null || value.trim() === "") return undefined;
+  const parsed = Number(value);
+  return Number.isFinite(parsed) ? parsed : undefined;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A small Discord REST client on Node's own `fetch`. It sends `Authorization: Bot <token>`
+ * and Discord's User-Agent, keeps one rate-limit bucket per route and major parameter
+ * (learnt from `X-RateLimit-*`, shared when Discord names the same `X-RateLimit-Bucket`),
+ * queues requests in FIFO order instead of sending them to fail, keeps under the global
+ * limit and pauses everything after a global 429, waits `retry_after` after a 429, retries
+ * 5xx answers, network errors and timeouts with backoff, and refuses to send before the
+ * invalid-request limit could get the IP banned. Failures are {@link RestError}s, which
+ * never contain the token.
+ *
+ * @example
+ * ```ts
+ * const rest = new DiscordRest({ token: process.env.DISCORD_TOKEN!, version: 10 });
+ * const message = await rest.createMessage("123456789012345678", "Hello from the game!");
+ * await rest.createReaction(message.channel_id, message.id, "👍");
+ * ```
+ */
+export class DiscordRest {
+  /** The API version spoken. */
+  readonly version: RestVersion;
+  /** The base URL (without the version). */
+  readonly baseUrl: string;
+  /** The rate-limit state (buckets, the global limit, the invalid-request guard). */
+  readonly rateLimits: RateLimitManager;
+
+  readonly #token: string;
+  private readonly clock: Clock;
+  private readonly retries: number;
+  private readonly rateLimitRetries: number;
+  private readonly retryDelay: (attempt: number) => number;
+  private readonly timeout: number;
+  private readonly userAgent: string;
+  private readonly onRateLimited: ((info: RateLimitedInfo) => void) | undefined;
+  private readonly fetchOption: typeof fetch | undefined;
+  private readonly sleeps = new Set<{ handle: unknown; reject: (error: unknown) => void }>();
+  private destroyed = false;
+
+  constructor(options: DiscordRestOptions) {
+    if (typeof options.token !== "string" || options.token.trim() === "") {
+      throw new RestError("REST_INVALID_ARGUMENT", "a bot token is required");
+    }
+    const version = options.version ?? 6;
+    if (version !== 6 && version !== 10) throw new RestError("REST_INVALID_ARGUMENT", `version must be 6 or 10, got ${String(version)}`);
+    const count = (name: string, value: number | undefined, fallback: number): number => {
+      const chosen = value ?? fallback;
+      if (!Number.isInteger(chosen) || chosen < 0) throw new RestError("REST_INVALID_ARGUMENT", `${name} must be an integer ≥ 0`);
+      return chosen;
+    };
+    const limit = (name: string, value: RateLimit): RateLimit => {
+      if (!Number.isInteger(value.limit) || value.limit < 1 || !(value.window > 0)) {
+        throw new RestError("REST_INVALID_ARGUMENT", `${name} needs limit ≥ 1 and window > 0`);
+      }
+      return { limit: value.limit, window: value.window };
+    };
+    this.#token = options.token;
+    this.version = version;
+    this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
+    this.clock = options.clock ?? systemClock;
+    this.retries = count("retries", options.retries, 3);
+    this.rateLimitRetries = count("rateLimitRetries", options.rateLimitRetries, 5);
+    this.retryDelay = options.retryDelay ?? defaultRetryDelay;
+    this.timeout = options.timeout ?? 15_000;
+    if (!(this.timeout > 0)) throw new RestError("REST_INVALID_ARGUMENT", "timeout must be > 0");
+    this.userAgent = `DiscordBot (https://github.com/LVPlayground/nuwani-discord, ${VERSION})${
+      options.userAgentSuffix === undefined ? "" : ` ${options.userAgentSuffix}`
+    }`;
+    this.onRateLimited = options.onRateLimited;
+    this.fetchOption = options.fetch;
+    this.rateLimits = new RateLimitManager({
+      clock: this.clock,
+      global: options.globalLimit === false ? false : limit("globalLimit", options.globalLimit ?? { limit: 50, window: 1000 }),
+      invalidRequests: limit("invalidRequestLimit", options.invalidRequestLimit ?? { limit: 9000, window: 600_000 }),
+    });
+  }
+
+  /** The User-Agent sent: `DiscordBot (https://github.com/LVPlayground/nuwani-discord, <version>)`. */
+  get userAgentHeader(): string {
+    return this.userAgent;
+  }
+
+  /** Invalid answers (401, 403, 429) received within the guard's window. */
+  get invalidRequestCount(): number {
+    return this.rateLimits.invalidRequests.count;
+  }
+
+  /**
+   * Sends a message. A string is the `content`. Unless `allowed_mentions` is given it is
+   * `{ parse: [] }`, so the message pings nobody (not `@everyone`, not a role, not a user).
+   * Content over 2000 characters is Discord's 50035; see {@link splitMessage}.
+   */
+  async createMessage(channelId: string, body: string | CreateMessageBody): Promise<RestMessage> {
+    checkId("channelId", channelId);
+    const fields: CreateMessageBody = typeof body === "string" ? { content: body } : { ...body };
+    if (!("allowed_mentions" in fields)) fields.allowed_mentions = { parse: [] };
+    return this.request<RestMessage>({ method: "POST", path: `/channels/${channelId}/messages`, body: fields });
+  }
+
+  /**
+   * Adds the bot's reaction to a message. `emoji` is a Unicode emoji (URL-encoded here) or a
+   * custom one as `name:id` (also `<:name:id>`/`<a:name:id>`).
+   */
+  async createReaction(channelId: string, messageId: string, emoji: string): Promise<void> {
+    checkId("channelId", channelId);
+    checkId("messageId", messageId);
+    if (typeof emoji !== "string" || emoji === "") throw new RestError("REST_INVALID_ARGUMENT", "emoji must be a non-empty string");
+    await this.request({ method: "PUT", path: `/channels/${channelId}/messages/${messageId}/reactions/${encodeEmoji(emoji)}/@me` });
+  }
+
+  /** `GET /gateway/bot`: the gateway URL, recommended shards and the session start limit. */
+  getGatewayBot(): Promise<GatewayBotInfo> {
+    return this.request<GatewayBotInfo>({ method: "GET", path: "/gateway/bot" });
+  }
+
+  /** `GET /gateway`: the gateway URL. */
+  getGateway(): Promise<GatewayInfo> {
+    return this.request<GatewayInfo>({ method: "GET", path: "/gateway" });
+  }
+
+  /**
+   * Sends any request through the rate limits and retries.
+   * @returns the parsed JSON answer, or `undefined` for 204
+   */
+  async request<T = unknown>(request: RestRequest): Promise<T> {
+    const method = request.method;
+    if (!["GET", "POST", "PUT", "PATCH", "DELETE"].includes(method)) throw new RestError("REST_INVALID_ARGUMENT", `unsupported method ${String(method)}`);
+    if (typeof request.path !== "string" || !request.path.startsWith("/")) throw new RestError("REST_INVALID_ARGUMENT", "path must start with /");
+    const route = routeKey(method, request.path);
+    const url = this.url(request);
+    const headers: Record<string, string> = { Authorization: `Bot ${this.#token}`, "User-Agent": this.userAgent };
+    if (this.version === 6) headers["X-RateLimit-Precision"] = "millisecond";
+    if (request.reason !== undefined) headers["X-Audit-Log-Reason"] = encodeURIComponent(request.reason);
+    let payload: string | undefined;
+    if (request.body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      payload = JSON.stringify(request.body);
+    }
+    const fail = (code: RestErrorCode, message: string, details: { status?: number; cause?: unknown; body?: unknown } = {}): RestError => {
+      const body = isRecord(details.body) ? details.body : {};
+      return new RestError(code, `${method} ${route.route}: ${message}`, {
+        status: details.status,
+        discordCode: typeof body.code === "number" ? body.code : undefined,
+        discordMessage: typeof body.message === "string" ? body.message : undefined,
+        errors: body.errors,
+        method,
+        route: route.route,
+        cause: details.cause,
+      });
+    };
+
+    try {
+      return await this.perform<T>(route, url, method, headers, payload, fail);
+    } catch (error) {
+      // Waits cut short by destroy() fail without the request's details; add them.
+      if (error instanceof RestError && error.code === "REST_DESTROYED" && error.route === undefined) throw fail("REST_DESTROYED", "the REST client was destroyed");
+      throw error;
+    }
+  }
+
+  private async perform<T>(
+    route: RouteKey,
+    url: string,
+    method: RestMethod,
+    headers: Record<string, string>,
+    payload: string | undefined,
+    fail: (code: RestErrorCode, message: string, details?: { status?: number; cause?: unknown; body?: unknown }) => RestError,
+  ): Promise<T> {
+    let failures = 0;
+    let rateLimited = 0;
+    let front = false;
+    for (;;) {
+      this.checkUsable(fail);
+      const bucket = await this.rateLimits.bucketFor(route).acquire(front);
+      try {
+        await this.rateLimits.global.acquire();
+        this.checkUsable(fail);
+      } catch (error) {
+        bucket.release();
+        throw error;
+      }
+      let answer: Answer;
+      try {
+        answer = await this.send(url, method, headers, payload);
+      } catch (error) {
+        bucket.release();
+        const timedOut = error instanceof TimeoutSignal;
+        if (failures < this.retries) {
+          failures++;
+          front = true;
+          await this.sleep(this.retryDelay(failures));
+          continue;
+        }
+        throw timedOut
+          ? fail("REST_TIMEOUT", `no answer within ${this.timeout} ms (${failures + 1} attempts)`)
+          : fail("REST_NETWORK_ERROR", `the request failed (${failures + 1} attempts)`, { cause: error });
+      }
+
+      const { status } = answer;
+      this.rateLimits.invalidRequests.record(status);
+      const target = this.settle(route, bucket, answer.headers);
+      const body = parseJson(answer.text);
+
+      if (status === 429) {
+        const info = this.rateLimitOf(route, answer.headers, body, method);
+        if (info.global) this.rateLimits.global.pause(info.retryAfter);
+        else target.block(info.retryAfter);
+        this.onRateLimited?.(info);
+        if (rateLimited >= this.rateLimitRetries) throw fail("REST_RATE_LIMITED", `still rate limited after ${rateLimited} retries`, { status, body });
+        rateLimited++;
+        front = true;
+        continue;
+      }
+      if (status >= 500) {
+        if (failures < this.retries) {
+          failures++;
+          front = true;
+          await this.sleep(this.retryDelay(failures));
+          continue;
+        }
+        throw fail("REST_SERVER_ERROR", `HTTP ${status} (${failures + 1} attempts)`, { status, body });
+      }
+      if (status === 401) throw fail("REST_UNAUTHORIZED", describeAnswer(status, body), { status, body });
+      if (status < 200 || status >= 300) throw fail("REST_HTTP_ERROR", describeAnswer(status, body), { status, body });
+      if (status === 204 || answer.text === "") return undefined as T;
+      if (body === undefined) throw fail("REST_INVALID_RESPONSE", `HTTP ${status} with a body that is not JSON`, { status });
+      return body as T;
+    }
+  }
+
+  /**
+   * Stops the client: waiting requests (in buckets, the global queue or a retry backoff)
+   * fail with `REST_DESTROYED`, and later requests are refused the same way.
+   */
+  destroy(): void {
+    this.destroyed = true;
+    this.rateLimits.destroy();
+    for (const sleep of this.sleeps) {
+      this.clock.clearTimeout(sleep.handle);
+      sleep.reject(new RestError("REST_DESTROYED", "the REST client was destroyed"));
+    }
+    this.sleeps.clear();
+  }
+
+  private checkUsable(fail: (code: RestErrorCode, message: string) => RestError): void {
+    if (this.destroyed) throw fail("REST_DESTROYED", "the REST client was destroyed");
+    const guard = this.rateLimits.invalidRequests;
+    if (guard.exhausted) {
+      throw fail(
+        "REST_INVALID_REQUEST_LIMIT",
+        `refused: ${guard.count} invalid answers (401/403/429) in the window; retry in ${Math.ceil(guard.retryAfter)} ms`,
+      );
+    }
+  }
+
+  /** Updates the bucket from the answer's headers and gives the slot back; returns the route's bucket from now on. */
+  private settle(route: RouteKey, bucket: Bucket, headers: Headers): Bucket {
+    const hash = headers.get("x-ratelimit-bucket");
+    const target = hash === null || hash === "" ? bucket : this.rateLimits.learn(route, hash, bucket);
+    const limit = number(headers, "x-ratelimit-limit");
+    const remaining = number(headers, "x-ratelimit-remaining");
+    const resetAfter = number(headers, "x-ratelimit-reset-after");
+    let update: BucketUpdate | undefined;
+    if (limit !== undefined && remaining !== undefined && resetAfter !== undefined) {
+      update = { limit, remaining, resetAfter: resetAfter * 1000, reset: number(headers, "x-ratelimit-reset") };
+    }
+    if (target === bucket) {
+      bucket.release(update);
+    } else {
+      bucket.release();
+      if (update !== undefined) target.update(update);
+      target.pump();
+    }
+    return target;
+  }
+
+  private rateLimitOf(route: RouteKey, headers: Headers, body: unknown, method: string): RateLimitedInfo {
+    const fields = isRecord(body) ? body : {};
+    let retryAfter: number | undefined;
+    if (typeof fields.retry_after === "number" && Number.isFinite(fields.retry_after)) {
+      retryAfter = this.version === 6 ? fields.retry_after : fields.retry_after * 1000;
+    } else {
+      const header = number(headers, "retry-after");
+      if (header !== undefined) retryAfter = this.version === 6 ? header : header * 1000;
+      else {
+        const resetAfter = number(headers, "x-ratelimit-reset-after");
+        retryAfter = resetAfter === undefined ? 1000 : resetAfter * 1000;
+      }
+    }
+    return {
+      method,
+      route: route.route,
+      global: fields.global === true || headers.get("x-ratelimit-global") === "true",
+      retryAfter: Math.max(0, retryAfter),
+      bucket: headers.get("x-ratelimit-bucket") ?? undefined,
+    };
+  }
+
+  private url(request: RestRequest): string {
+    let url = `${this.baseUrl}/v${this.version}${request.path}`;
+    if (request.query !== undefined) {
+      const query = request.query instanceof URLSearchParams ? new URLSearchParams(request.query) : new URLSearchParams();
+      if (!(request.query instanceof URLSearchParams)) {
+        for (const [name, value] of Object.entries(request.query)) if (value !== undefined) query.append(name, String(value));
+      }
+      const text = query.toString();
+      if (text !== "") url += `?${text}`;
+    }
+    return url;
+  }
+
+  private async send(url: string, method: string, headers: Record<string, string>, body: string | undefined): Promise<Answer> {
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = this.clock.setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.timeout);
+    try {
+      const doFetch = this.fetchOption ?? globalThis.fetch;
+      const response = await doFetch(url, { method, headers, ...(body === undefined ? {} : { body }), signal: controller.signal });
+      const text = await response.text();
+      return { status: response.status, headers: response.headers, text };
+    } catch (error) {
+      if (timedOut) throw new TimeoutSignal();
+      throw error;
+    } finally {
+      this.clock.clearTimeout(timer);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (!(ms > 0)) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const sleep: { handle: unknown; reject: (error: unknown) => void } = { handle: undefined, reject };
+      sleep.handle = this.clock.setTimeout(() => {
+        this.sleeps.delete(sleep);
+        resolve();
+      }, ms);
+      this.sleeps.add(sleep);
+    });
+  }
+}
+
+/** Thrown inside `send` when our own timer aborted the attempt. */
+class TimeoutSignal extends Error {}
+
+function checkId(name: string, value: string): void {
+  if (typeof value !== "string" || !SNOWFLAKE.test(value)) throw new RestError("REST_INVALID_ARGUMENT", `${name} must be a snowflake string`);
+}
+
+function describeAnswer(status: number, body: unknown): string {
+  if (isRecord(body) && typeof body.message === "string") {
+    return `HTTP ${status} ${body.message}${typeof body.code === "number" ? ` (code ${body.code})` : ""}`;
+  }
+  return `HTTP ${status}`;
+}

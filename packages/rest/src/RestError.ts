@@ -1,0 +1,79 @@
+/**
+ * Stable codes of {@link RestError}. Match on these, never on the message.
+ *
+ * | code | when |
+ * |---|---|
+ * | `REST_INVALID_ARGUMENT` | an option or argument is unusable (no token, a bad `version`, an empty channel id, …) |
+ * | `REST_HTTP_ERROR` | Discord answered a 4xx other than 401 and 429 (`status`, `discordCode`) |
+ * | `REST_UNAUTHORIZED` | Discord answered 401: the token is wrong |
+ * | `REST_RATE_LIMITED` | still 429 after `rateLimitRetries` waits |
+ * | `REST_SERVER_ERROR` | still 5xx after `retries` retries |
+ * | `REST_NETWORK_ERROR` | the connection failed (refused, reset, …) on every attempt |
+ * | `REST_TIMEOUT` | no answer within `timeout` on every attempt |
+ * | `REST_INVALID_REQUEST_LIMIT` | refused before sending: too many 401/403/429 answers in the window, a Cloudflare ban was near |
+ * | `REST_INVALID_RESPONSE` | a 2xx answer whose body is not JSON |
+ * | `REST_DESTROYED` | the client was destroyed while the request waited |
+ */
+export type RestErrorCode =
+  | "REST_INVALID_ARGUMENT"
+  | "REST_HTTP_ERROR"
+  | "REST_UNAUTHORIZED"
+  | "REST_RATE_LIMITED"
+  | "REST_SERVER_ERROR"
+  | "REST_NETWORK_ERROR"
+  | "REST_TIMEOUT"
+  | "REST_INVALID_REQUEST_LIMIT"
+  | "REST_INVALID_RESPONSE"
+  | "REST_DESTROYED";
+
+/** What a {@link RestError} knows about the request that failed. */
+export interface RestErrorDetails {
+  /** The HTTP status of the last answer, if there was one. */
+  status?: number | undefined;
+  /** Discord's JSON error `code` (10003 unknown channel, 50035 invalid form body, …). */
+  discordCode?: number | undefined;
+  /** Discord's JSON error `message`. */
+  discordMessage?: string | undefined;
+  /** Discord's nested form `errors` (v8+), when given. */
+  errors?: unknown;
+  /** The HTTP method. */
+  method?: string | undefined;
+  /** The route with its major parameter, e.g. `/channels/123/messages` (ids other than the major one, and webhook tokens, are placeholders). */
+  route?: string | undefined;
+  /** The original error (a network error, an abort). */
+  cause?: unknown;
+}
+
+/**
+ * The one error class of `@nuwani/rest`; match on {@link RestError.code}. It carries the
+ * HTTP `status`, Discord's `discordCode` and `discordMessage`, the `method` and the `route`,
+ * and never the token or any header.
+ */
+export class RestError extends Error {
+  override readonly name = "RestError";
+  /** What went wrong; stable across versions. */
+  readonly code: RestErrorCode;
+  /** The HTTP status of the last answer, if there was one. */
+  readonly status: number | undefined;
+  /** Discord's JSON error `code`, if the answer had one. */
+  readonly discordCode: number | undefined;
+  /** Discord's JSON error `message`, if the answer had one. */
+  readonly discordMessage: string | undefined;
+  /** Discord's nested form `errors` (v8+), if the answer had them. */
+  readonly errors: unknown;
+  /** The HTTP method of the request. */
+  readonly method: string | undefined;
+  /** The route of the request (see {@link RestErrorDetails.route}). */
+  readonly route: string | undefined;
+
+  constructor(code: RestErrorCode, message: string, details: RestErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = code;
+    this.status = details.status;
+    this.discordCode = details.discordCode;
+    this.discordMessage = details.discordMessage;
+    this.errors = details.errors;
+    this.method = details.method;
+    this.route = details.route;
+  }
+}

@@ -1,0 +1,23 @@
+export { Bucket, type BucketUpdate } from "./Bucket.js";
+export { type Clock, systemClock } from "./Clock.js";
+export {
+  type AllowedMentions,
+  type CreateMessageBody,
+  DiscordRest,
+  type DiscordRestOptions,
+  type GatewayBotInfo,
+  type GatewayInfo,
+  type RateLimitedInfo,
+  type RestMessage,
+  type RestMethod,
+  type RestRequest,
+  type RestVersion,
+  VERSION,
+} from "./DiscordRest.js";
+export { encodeEmoji } from "./encodeEmoji.js";
+export { GlobalLimiter, type RateLimit } from "./GlobalLimiter.js";
+export { InvalidRequestGuard } from "./InvalidRequestGuard.js";
+export { RateLimitManager, type RateLimitManagerOptions } from "./RateLimitManager.js";
+export { RestError, type RestErrorCode, type RestErrorDetails } from "./RestError.js";
+export { type RouteKey, routeKey } from "./routeKey.js";
+export { splitMessage, type SplitMessageOptions } from "./splitMessage.js";

@@ -1,0 +1,46 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { systemClock } from "../src/Clock.js";
+import { GlobalLimiter } from "../src/GlobalLimiter.js";
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: 0 });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("GlobalLimiter", () => {
+  it("allows `limit` per sliding `window`, in FIFO order", async () => {
+    const limiter = new GlobalLimiter(systemClock, { limit: 2, window: 1000 });
+    const order: number[] = [];
+    for (let i = 0; i < 5; i++) void limiter.acquire().then(() => order.push(i));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(order).toEqual([0, 1]);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(order).toEqual([0, 1]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(order).toEqual([0, 1, 2, 3]);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(order).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it("pause() holds everything back, even without a limit", async () => {
+    const limiter = new GlobalLimiter(systemClock, false);
+    limiter.pause(500);
+    expect(limiter.paused).toBe(true);
+    let done = false;
+    void limiter.acquire().then(() => (done = true));
+    await vi.advanceTimersByTimeAsync(499);
+    expect(done).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect([done, limiter.paused]).toEqual([true, false]);
+  });
+
+  it("destroy() rejects the waiters", async () => {
+    const limiter = new GlobalLimiter(systemClock, { limit: 1, window: 1000 });
+    await limiter.acquire();
+    const waiting = limiter.acquire();
+    limiter.destroy();
+    await expect(waiting).rejects.toMatchObject({ code: "REST_DESTROYED" });
+  });
+});

@@ -1,0 +1,27 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { systemClock } from "../src/Clock.js";
+import { InvalidRequestGuard } from "../src/InvalidRequestGuard.js";
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: 0 });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("InvalidRequestGuard", () => {
+  it("counts 401, 403 and 429 in a sliding window and reports exhaustion at the threshold", () => {
+    const guard = new InvalidRequestGuard(systemClock, { limit: 3, window: 10_000 });
+    for (const status of [200, 204, 400, 404, 500]) guard.record(status);
+    expect(guard.count).toBe(0);
+    guard.record(401);
+    vi.advanceTimersByTime(4000);
+    guard.record(403);
+    guard.record(429);
+    expect([guard.count, guard.exhausted, guard.retryAfter]).toEqual([3, true, 6000]);
+    vi.advanceTimersByTime(6000);
+    expect([guard.count, guard.exhausted]).toEqual([2, false]);
+    vi.advanceTimersByTime(4000);
+    expect([guard.count, guard.retryAfter]).toEqual([0, 0]);
+  });
+});

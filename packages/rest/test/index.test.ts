@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import * as api from "../src/index.js";
+
+describe("@nuwani/rest", () => {
+  it("exports its public API", () => {
+    expect(Object.keys(api).sort()).toEqual([
+      "Bucket",
+      "DiscordRest",
+      "GlobalLimiter",
+      "InvalidRequestGuard",
+      "RateLimitManager",
+      "RestError",
+      "VERSION",
+      "encodeEmoji",
+      "routeKey",
+      "splitMessage",
+      "systemClock",
+    ]);
+  });
+});

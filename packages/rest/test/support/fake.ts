@@ -1,0 +1,38 @@
+import { FakeDiscord, type FakeDiscordOptions } from "@nuwani/fake-discord";
+import { afterEach } from "vitest";
+import { DiscordRest, type DiscordRestOptions } from "../../src/DiscordRest.js";
+
+const discords: FakeDiscord[] = [];
+const clients: DiscordRest[] = [];
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.destroy();
+  await Promise.all(discords.splice(0).map((discord) => discord.stop()));
+});
+
+/** A started fake Discord on 127.0.0.1 (stopped after the test). */
+export async function startFake(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+  const discord = new FakeDiscord(options);
+  discords.push(discord);
+  await discord.start();
+  return discord;
+}
+
+/** A client of the fake (destroyed after the test); retries back off 1 ms so tests stay fast. */
+export function restFor(discord: FakeDiscord, options: Partial<DiscordRestOptions> = {}): DiscordRest {
+  const client = new DiscordRest({ token: discord.token, baseUrl: discord.restUrl, retryDelay: () => 1, ...options });
+  clients.push(client);
+  return client;
+}
+
+/** The id of a channel of the fake's first guild, by name. */
+export function channelId(discord: FakeDiscord, name = "general"): string {
+  return discord.guilds[0]!.channels.find((channel) => channel.name === name)!.id;
+}
+
+/** A second text channel id: a channel added to the first guild. */
+export function addChannel(discord: FakeDiscord, id: string, name: string): string {
+  const general = discord.guilds[0]!.channels.find((channel) => channel.name === "general")!;
+  discord.guilds[0]!.channels.push({ ...general, id, name });
+  return id;
+}
