@@ -1,11 +1,12 @@
 import { EventEmitter } from "node:events";
 import { createServer as createHttpServer, type IncomingMessage, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo, Socket } from "node:net";
+import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { type Clock, systemClock } from "./Clock.js";
 import { FakeDiscordError } from "./FakeDiscordError.js";
+import { listen } from "./listen.js";
 import { FakeGatewayConnection, type FakeGatewayConnectionHost } from "./FakeGatewayConnection.js";
 import { FakeGatewayFaults } from "./FakeGatewayFaults.js";
 import { createDefaultOpHandlers, type FakeOpHandler, GatewayOp } from "./opHandlers.js";
@@ -175,19 +176,11 @@ export class FakeGateway extends EventEmitter<FakeGatewayEvents> {
     server.on("clientError", (_error, socket) => socket.destroy());
     this.server = server;
     try {
-      await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(port, this.host, () => {
-          server.off("error", reject);
-          resolve();
-        });
-      });
+      this.listeningPort = await listen(server, port, this.host);
     } catch (error) {
       this.server = undefined;
-      throw new FakeDiscordError("FAKE_DISCORD_LISTEN_FAILED", `cannot listen on ${this.host}:${port}`, { cause: error });
+      throw error;
     }
-    server.on("error", () => undefined);
-    this.listeningPort = (server.address() as AddressInfo).port;
   }
 
   /**

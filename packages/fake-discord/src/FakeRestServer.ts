@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { type Clock, systemClock } from "./Clock.js";
 import { FakeDiscordError } from "./FakeDiscordError.js";
+import { listen } from "./listen.js";
 import { FakeRestBuckets, type FakeRestLimit, type FakeRestRateLimitOptions } from "./FakeRestBuckets.js";
 import { FakeRestFaults } from "./FakeRestFaults.js";
 import {
@@ -171,19 +171,11 @@ export class FakeRestServer {
     server.on("clientError", (_error, socket) => socket.destroy());
     this.server = server;
     try {
-      await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(port, this.host, () => {
-          server.off("error", reject);
-          resolve();
-        });
-      });
-    } catch (cause) {
+      this.listeningPort = await listen(server, port, this.host);
+    } catch (error) {
       this.server = undefined;
-      throw new FakeDiscordError("FAKE_DISCORD_LISTEN_FAILED", `cannot listen on ${this.host}:${port}`, { cause });
+      throw error;
     }
-    server.on("error", () => undefined);
-    this.listeningPort = (server.address() as AddressInfo).port;
   }
 
   /** Stops listening and closes every connection (keep-alive ones too). Harmless when stopped. */
