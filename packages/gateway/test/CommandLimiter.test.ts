@@ -2,17 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CommandLimiter } from "../src/CommandLimiter.js";
 import type { CommandPriority } from "../src/CommandLimiter.js";
 import type { Clock } from "../src/Clock.js";
-
-/** The largest number of `times` (sorted) inside any interval of `window` ms. */
-function maxInWindow(times: readonly number[], window: number): number {
-  let max = 0;
-  let start = 0;
-  for (let end = 0; end < times.length; end++) {
-    while ((times[end] as number) - (times[start] as number) >= window) start++;
-    max = Math.max(max, end - start + 1);
-  }
-  return max;
-}
+import { maxInWindow } from "./support/maxInWindow.js";
 
 describe("CommandLimiter", () => {
   beforeEach(() => {

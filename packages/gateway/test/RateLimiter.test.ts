@@ -2,17 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Clock } from "../src/Clock.js";
 import { GatewayError } from "../src/GatewayError.js";
 import { RateLimiter } from "../src/RateLimiter.js";
-
-/** Every interval of `window` ms holds at most `limit` of the sorted `times`. */
-function maxInWindow(times: readonly number[], window: number): number {
-  let max = 0;
-  let start = 0;
-  for (let end = 0; end < times.length; end++) {
-    while ((times[end] as number) - (times[start] as number) >= window) start++;
-    max = Math.max(max, end - start + 1);
-  }
-  return max;
-}
+import { maxInWindow } from "./support/maxInWindow.js";
 
 describe("RateLimiter", () => {
   beforeEach(() => {
