@@ -13,7 +13,9 @@ export const LAYERS = {
   "@nuwani/gateway": ["@nuwani/socket"],
   "@nuwani/tracker": ["@nuwani/gateway"],
   "@nuwani/rest": [],
-  "@nuwani/bridge": ["@nuwani/tracker", "@nuwani/rest"],
+  // The bridge's demo mode (`nuwani-discord --demo`) embeds the fake Discord, so a newcomer
+  // sees the whole system work with no token and no internet.
+  "@nuwani/bridge": ["@nuwani/tracker", "@nuwani/rest", "@nuwani/fake-discord"],
   "@nuwani/fake-discord": [],
 };
 

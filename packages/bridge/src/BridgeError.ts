@@ -10,6 +10,9 @@
  * | `BRIDGE_INVALID_ARGUMENT` | an option or argument passed to a bridge API is out of range | `field` |
  * | `BRIDGE_DISPOSED` | a method was called after `dispose()` | |
  * | `BRIDGE_SEND_FAILED` | the outbox's send function failed; carried by the outbox's `failure` event | `channel`, `retryable`, `cause` |
+ * | `BRIDGE_CONNECT_FAILED` | `Bridge.start()` could not connect to Discord (a fatal gateway error, e.g. a wrong token) | `cause` |
+ * | `BRIDGE_CHANNEL_UNRESOLVED` | a channel of `discord.channels` is not in the guild (or the guild is missing); lines for it are dropped | `field` |
+ * | `BRIDGE_RELAY_FAILED` | a reply, reaction or relayed message could not be handled; the bridge goes on | `cause` |
  */
 export type BridgeErrorCode =
   | "BRIDGE_CONFIG_INVALID"
@@ -18,7 +21,10 @@ export type BridgeErrorCode =
   | "BRIDGE_FORMATS_INVALID"
   | "BRIDGE_INVALID_ARGUMENT"
   | "BRIDGE_DISPOSED"
-  | "BRIDGE_SEND_FAILED";
+  | "BRIDGE_SEND_FAILED"
+  | "BRIDGE_CONNECT_FAILED"
+  | "BRIDGE_CHANNEL_UNRESOLVED"
+  | "BRIDGE_RELAY_FAILED";
 
 /** Extra, code-specific details of a {@link BridgeError}. */
 export interface BridgeErrorDetails {

@@ -400,7 +400,9 @@ export class Outbox extends EventEmitter<OutboxEvents> {
       const now = this.#clock.now();
       while (state.sendTimes.length > 0 && state.sendTimes[0]! <= now - this.#rate.window) state.sendTimes.shift();
       if (state.sendTimes.length >= this.#rate.limit) {
-        const wait = state.sendTimes[0]! + this.#rate.window - now;
+        // Whole milliseconds, at least 1: with a clock of fractional milliseconds a wait of a
+        // rounding error would otherwise come back just short of the window, again and again.
+        const wait = Math.max(1, Math.ceil(state.sendTimes[0]! + this.#rate.window - now));
         state.timer = this.#clock.setTimeout(() => {
           state.timer = undefined;
           this.#flush(channel);

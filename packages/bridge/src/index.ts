@@ -70,3 +70,18 @@ export {
   type CommandRegistryOptions,
   type ParsedCommand,
 } from "./commands.js";
+export {
+  Bridge,
+  isRetryableSendError,
+  type BridgeEvents,
+  type BridgeGateway,
+  type BridgeLineCounts,
+  type BridgeOptions,
+  type BridgeRest,
+  type BridgeSummary,
+  type CommandEvent,
+  type DiscordToGameEvent,
+  type GameToDiscordEvent,
+  type GuildReadyEvent,
+  type SyncEvent,
+} from "./Bridge.js";

@@ -419,3 +419,42 @@ describe("Outbox", () => {
     expect(seen.split).toBeGreaterThan(0);
   });
 });
+
+describe("Outbox on a clock of fractional milliseconds", () => {
+  it("does not spin on a rate wait that rounds to just short of the window", async () => {
+    // A manual clock whose times are fractional (as a simulated clock at 687 events/s is).
+    let now = 0.1;
+    const timers: { at: number; callback: () => void }[] = [];
+    const clock = {
+      now: () => now,
+      setTimeout: (callback: () => void, ms: number) => {
+        const timer = { at: now + ms, callback };
+        timers.push(timer);
+        return timer;
+      },
+      clearTimeout: (timer: unknown) => {
+        const index = timers.indexOf(timer as (typeof timers)[number]);
+        if (index !== -1) timers.splice(index, 1);
+      },
+    };
+    const outbox = new Outbox({ clock, rate: { limit: 1, window: 5000 }, send: () => Promise.resolve() });
+    let fired = 0;
+    // Found by search: from a send at t0, a flush at `now` waits t0 + 5000 - now, and now + wait
+    // comes out one rounding error short of t0 + 5000, for ever.
+    now = 1000 / 687 + 0.1;
+    outbox.enqueue("echo", "first", "admin");
+    await Promise.resolve();
+    now += (1000 / 687) * 3.7;
+    outbox.enqueue("echo", "second", "admin");
+    while (timers.length > 0 && fired < 1000) {
+      timers.sort((a, b) => a.at - b.at);
+      const timer = timers.shift()!;
+      now = timer.at;
+      fired++;
+      timer.callback();
+      for (let i = 0; i < 5; i++) await Promise.resolve();
+    }
+    expect(outbox.stats.delivered).toBe(2);
+    expect(fired).toBeLessThan(10);
+  });
+});

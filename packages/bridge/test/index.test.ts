@@ -4,6 +4,7 @@ import * as api from "../src/index.js";
 describe("@nuwani/bridge", () => {
   it("exports its public API", () => {
     expect(Object.keys(api).sort()).toEqual([
+      "Bridge",
       "BridgeError",
       "CommandRegistry",
       "DEFAULT_FORMATS_JSON",
@@ -20,6 +21,7 @@ describe("@nuwani/bridge", () => {
       "formatDiscordChat",
       "formatEcho",
       "hasLevel",
+      "isRetryableSendError",
       "loadConfig",
       "loadFormats",
       "mergeFormats",

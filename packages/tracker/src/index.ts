@@ -29,3 +29,15 @@ export type {
   TrackerRole,
   TrackerUser,
 } from "./types.js";
+// The gateway the tracker attaches to, re-exported so that the layer above (the bridge, which
+// may import only the tracker and rest) can open one (as socket re-exports transport).
+export { GatewayConnection, GatewayError } from "@nuwani/gateway";
+export type {
+  GatewayConnectionEvents,
+  GatewayConnectionOptions,
+  GatewayDispatch,
+  GatewayErrorCode,
+  GatewaySession,
+  GatewayState,
+  GatewayVersion,
+} from "@nuwani/gateway";

@@ -1,0 +1,676 @@
+import { EventEmitter } from "node:events";
+import { DiscordRest, type DiscordRestOptions } from "@nuwani/rest";
+import { DiscordTracker, GatewayConnection } from "@nuwani/tracker";
+import type { GatewayVersion, TrackerDispatch, TrackerGateway, TrackerGuild, TrackerMember } from "@nuwani/tracker";
+import { BridgeError } from "./BridgeError.js";
+import { systemClock, type Clock } from "./Clock.js";
+import { CommandRegistry, type CommandOutcome, type CommandRegistryOptions } from "./commands.js";
+import type { DiscordReference, EnabledBridgeConfig } from "./config.js";
+import { defaultFormats } from "./defaultFormats.js";
+import { formatEcho, type EchoFormats, type EchoPriority } from "./formats.js";
+import { PLAYER_LEVELS, type DeliveryTarget, type EchoFields, type GameServer, type PlayerLevel } from "./GameServer.js";
+import { Outbox, type OutboxCounts, type OutboxOptions } from "./Outbox.js";
+import { formatDiscordChat } from "./sanitize.js";
+
+/**
+ * What the bridge needs of a gateway: `GatewayConnection` (re-exported by `@nuwani/tracker`)
+ * or a stand-in. The tracker is attached to it, so it is also a `TrackerGateway`.
+ */
+export interface BridgeGateway extends TrackerGateway {
+  /** `"ready"` while a session is up. */
+  readonly state: string;
+  /** Connects; resolves on READY or RESUMED, rejects on a fatal error. */
+  connect(): Promise<void>;
+  /** Closes for good (code 1000) and removes every listener. */
+  destroy(): void;
+  on(event: "dispatch", listener: (payload: TrackerDispatch) => void): unknown;
+  on(event: "ready" | "resumed", listener: () => void): unknown;
+  on(event: "state", listener: (state: string, previous: string) => void): unknown;
+  on(event: "debug", listener: (message: string) => void): unknown;
+  on(event: "error", listener: (error: Error) => void): unknown;
+  off(event: "dispatch", listener: (payload: TrackerDispatch) => void): unknown;
+  off(event: "ready" | "resumed", listener: () => void): unknown;
+  off(event: "state", listener: (state: string, previous: string) => void): unknown;
+  off(event: "debug", listener: (message: string) => void): unknown;
+  off(event: "error", listener: (error: Error) => void): unknown;
+}
+
+/** What the bridge needs of a REST client: `DiscordRest` from `@nuwani/rest`, or a stand-in. */
+export interface BridgeRest {
+  createMessage(channelId: string, body: { content: string; allowed_mentions: { parse: [] } }): Promise<unknown>;
+  createReaction(channelId: string, messageId: string, emoji: string): Promise<void>;
+  destroy?(): void;
+}
+
+/** Options of a {@link Bridge}. */
+export interface BridgeOptions {
+  /** The `discord` section of `nuwani.json`, validated and enabled (see `loadConfig`). */
+  readonly config: EnabledBridgeConfig;
+  /** The game. */
+  readonly game: GameServer;
+  /**
+   * The gateway. @defaultValue a `GatewayConnection` with the config's token, `endpoint`,
+   * `version` and `intents` (and {@link BridgeOptions.gatewayOptions}); the bridge destroys the
+   * gateway it made on `stop()`, but never one it was given.
+   */
+  readonly gateway?: BridgeGateway;
+  /** Extra options of the gateway the bridge makes (e.g. `backoff`). @defaultValue none */
+  readonly gatewayOptions?: { readonly backoff?: { base?: number; cap?: number; stableAfter?: number } };
+  /** The tracker. @defaultValue a new `DiscordTracker`, member sync on when the intents allow it */
+  readonly tracker?: DiscordTracker;
+  /** The REST client. @defaultValue a `DiscordRest` with the token, `version` and `api` of the config (and {@link BridgeOptions.restOptions}) */
+  readonly rest?: BridgeRest;
+  /** Extra options of the REST client the bridge makes. @defaultValue none */
+  readonly restOptions?: Pick<DiscordRestOptions, "retries" | "retryDelay" | "timeout" | "userAgentSuffix">;
+  /** Time source of the outbox and the command rate limit. @defaultValue {@link systemClock} */
+  readonly clock?: Clock;
+  /** Echo formats. @defaultValue {@link defaultFormats} */
+  readonly formats?: EchoFormats;
+  /** Outbox tuning (rate, coalescing, retries). @defaultValue the outbox's defaults */
+  readonly outbox?: Omit<OutboxOptions, "send" | "clock" | "isRetryable">;
+  /** Command rate limit. @defaultValue the registry's (5 per 10 s per user) */
+  readonly commandRateLimit?: CommandRegistryOptions["rateLimit"];
+  /** The reaction to messages that mention the bot. @defaultValue `"👋"` */
+  readonly reaction?: string;
+  /** Lines kept while the guild's channels are not known yet (first connect). @defaultValue 10000 */
+  readonly maxPending?: number;
+}
+
+/** A Discord message relayed into the game. */
+export interface DiscordToGameEvent {
+  /** `"echo"` (to every player) or `"admin"` (to administrators). */
+  readonly channel: "echo" | "admin";
+  readonly author: string;
+  /** The game lines delivered. */
+  readonly lines: readonly string[];
+  readonly to: DeliveryTarget;
+}
+
+/** A message the outbox got Discord to accept. */
+export interface GameToDiscordEvent {
+  readonly channelId: string;
+  /** The channel roles (`echo`, `admin`, …) that resolve to this channel. */
+  readonly roles: readonly string[];
+  readonly content: string;
+  /** Lines it completed. */
+  readonly lines: number;
+}
+
+/** A command from Discord and what became of it. */
+export interface CommandEvent {
+  readonly author: string;
+  readonly level: PlayerLevel;
+  readonly content: string;
+  readonly outcome: CommandOutcome["kind"];
+  readonly name: string | undefined;
+  /** The reply sent, if any. */
+  readonly replies: readonly string[];
+}
+
+/** Member sync progress of the configured guild. */
+export interface SyncEvent {
+  readonly guild: string;
+  readonly received: number;
+  readonly expected: number;
+  readonly done: boolean;
+}
+
+/** The configured guild is available and its channels are resolved. */
+export interface GuildReadyEvent {
+  readonly guild: TrackerGuild;
+  /** Channel role → channel id and name, for the roles that resolved. */
+  readonly channels: Readonly<Record<string, { readonly id: string; readonly name: string }>>;
+}
+
+/** Events of a {@link Bridge}. */
+export interface BridgeEvents {
+  /** A Discord message reached the game. */
+  discordToGame: [event: DiscordToGameEvent];
+  /** Game lines reached Discord (one message). */
+  gameToDiscord: [event: GameToDiscordEvent];
+  /** A command was handled. */
+  command: [event: CommandEvent];
+  /** The bot reacted to a message that mentioned it. */
+  mention: [event: { readonly author: string; readonly channelId: string; readonly emoji: string }];
+  /** Member sync progress of the configured guild. */
+  sync: [event: SyncEvent];
+  /** The configured guild is available and its channels are resolved (after each GUILD_CREATE). */
+  guildReady: [event: GuildReadyEvent];
+  /** The gateway's state changed (`ready`, `reconnecting`, …). */
+  state: [state: string, previous: string];
+  /** A session came back after an outage: resumed, or identified afresh. */
+  reconnect: [event: { readonly kind: "resumed" | "identified"; readonly count: number }];
+  /** Something failed and the bridge went on. Emitted only while someone listens (else `debug`). */
+  error: [error: BridgeError];
+  /** What the bridge does; never the token. */
+  debug: [message: string];
+}
+
+/** Lines of game → Discord traffic; `emitted = delivered + coalesced + dropped + queued`. */
+export type BridgeLineCounts = OutboxCounts;
+
+/** {@link Bridge.summary}. */
+export interface BridgeSummary {
+  /** Discord → game: messages relayed and the game lines they became. */
+  readonly discordToGame: { readonly messages: number; readonly lines: number };
+  /** Game → Discord: the line accounting and the Discord messages sent. */
+  readonly gameToDiscord: BridgeLineCounts & { readonly messages: number; readonly adminLines: OutboxCounts };
+  /** Commands handled by outcome; `total` is all but ignored messages. */
+  readonly commands: { readonly total: number; readonly ran: number; readonly denied: number; readonly unknown: number; readonly limited: number; readonly failed: number };
+  /** Sessions that came back after an outage (resumed or identified afresh). */
+  readonly reconnects: number;
+  /** Reactions to mentions of the bot. */
+  readonly reactions: number;
+}
+
+const LEVEL_VALUE: Record<PlayerLevel, number> = { player: 0, vip: 1, administrator: 2, management: 3 };
+const GUILD_MEMBERS_INTENT = 1 << 1;
+const MENTION = /<(@[!&]?|#)(\d{1,20})>/g;
+
+/** Anything with `on`/`off` (emitters of every kind), for listeners that `stop()` removes. */
+interface Listenable {
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  off(event: string, listener: (...args: never[]) => void): unknown;
+}
+
+interface PendingLine {
+  readonly role: string;
+  readonly text: string;
+  readonly priority: EchoPriority;
+  readonly coalesceKey: string | null;
+}
+
+/**
+ * Whether an outbox send failure is worth retrying: REST answers 4xx other than 429 (a bad
+ * request, a missing permission, an unknown channel, a wrong token) are not; timeouts,
+ * network errors, 5xx and rate limits are.
+ */
+export function isRetryableSendError(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return true;
+  const fields = error as { retryable?: unknown; status?: unknown; code?: unknown };
+  if (fields.retryable === false) return false;
+  if (fields.code === "REST_UNAUTHORIZED" || fields.code === "REST_INVALID_ARGUMENT" || fields.code === "REST_DESTROYED") return false;
+  return !(typeof fields.status === "number" && fields.status >= 400 && fields.status < 500 && fields.status !== 429);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function describe(error: unknown): string {
+  if (typeof error === "object" && error !== null) {
+    const { code, message } = error as { code?: unknown; message?: unknown };
+    if (typeof code === "string" && typeof message === "string") return `${code}: ${message}`;
+    if (typeof message === "string") return message;
+  }
+  return String(error);
+}
+
+/**
+ * The bridge between a game server and Discord. It connects a gateway, attaches a tracker,
+ * resolves the configured channels in the configured guild, and then:
+ *
+ * - **Discord → game**: messages in the echo channel reach every player as
+ *   `[Discord] name: text`, admin-channel messages the in-game administrators (mentions shown
+ *   as names, sanitised and split into game lines); bots' messages (its own included) are
+ *   ignored; commands with the prefix run with the level of the author's roles and are
+ *   answered over REST; messages that mention the bot get a reaction.
+ * - **Game → Discord**: echo lines are formatted and queued in a priority {@link Outbox} per
+ *   resolved channel (roles that resolve to one channel share its queue), sent over REST
+ *   within Discord's limits. The outbox is paused while the gateway is not ready, so nothing
+ *   is lost through an outage (admin lines never are).
+ */
+export class Bridge extends EventEmitter<BridgeEvents> {
+  /** The configuration. */
+  readonly config: EnabledBridgeConfig;
+  /** The game. */
+  readonly game: GameServer;
+  /** The gateway. */
+  readonly gateway: BridgeGateway;
+  /** The tracker of the guild's state. */
+  readonly tracker: DiscordTracker;
+  /** The REST client. */
+  readonly rest: BridgeRest;
+  /** The outbox of game → Discord lines, keyed by channel id. */
+  readonly outbox: Outbox;
+  /** The commands. */
+  readonly commands: CommandRegistry;
+
+  readonly #clock: Clock;
+  readonly #formats: EchoFormats;
+  readonly #reaction: string;
+  readonly #maxPending: number;
+  readonly #ownsGateway: boolean;
+  readonly #ownsTracker: boolean;
+  readonly #ownsRest: boolean;
+  /** Channel role → channel id, once resolved. */
+  #channels: Map<string, string> | null = null;
+  readonly #pending: PendingLine[] = [];
+  #unroutable = 0;
+  #inbound: Promise<void> = Promise.resolve();
+  #started = false;
+  #stopped = false;
+  #sessions = 0;
+  #reconnects = 0;
+  #reactions = 0;
+  #messagesSent = 0;
+  readonly #toGame = { messages: 0, lines: 0 };
+  readonly #commandCounts = { total: 0, ran: 0, denied: 0, unknown: 0, limited: 0, failed: 0 };
+  readonly #warnedRoles = new Set<string>();
+  readonly #listeners: Array<() => void> = [];
+  readonly #outstanding = new Set<Promise<void>>();
+
+  constructor(options: BridgeOptions) {
+    super();
+    const { config, game } = options;
+    if (!isRecord(config) || config.enabled !== true) {
+      throw new BridgeError("BRIDGE_INVALID_ARGUMENT", "config must be an enabled discord configuration (see loadConfig)", { field: "config" });
+    }
+    if (!isRecord(game) || typeof game.deliver !== "function") {
+      throw new BridgeError("BRIDGE_INVALID_ARGUMENT", "game must implement GameServer", { field: "game" });
+    }
+    this.config = config;
+    this.game = game;
+    const clock = options.clock ?? systemClock;
+    this.#clock = clock;
+    this.#formats = options.formats ?? defaultFormats;
+    this.#reaction = options.reaction ?? "👋";
+    this.#maxPending = options.maxPending ?? 10_000;
+
+    this.#ownsGateway = options.gateway === undefined;
+    this.gateway = options.gateway ?? this.#createGateway(options);
+    this.#ownsTracker = options.tracker === undefined;
+    const syncMembers = config.intents === undefined || (config.intents & GUILD_MEMBERS_INTENT) !== 0;
+    this.tracker = options.tracker ?? new DiscordTracker({ syncMembers });
+    this.#ownsRest = options.rest === undefined;
+    this.rest =
+      options.rest ??
+      new DiscordRest({
+        ...options.restOptions,
+        token: config.token,
+        version: config.version,
+        ...(config.api === undefined ? {} : { baseUrl: config.api }),
+      });
+
+    this.outbox = new Outbox({
+      ...options.outbox,
+      clock,
+      isRetryable: isRetryableSendError,
+      send: async (channelId, content) => {
+        await this.rest.createMessage(channelId, { content, allowed_mentions: { parse: [] } });
+      },
+    });
+    this.outbox.pause();
+    this.commands = new CommandRegistry({
+      prefix: config.commandPrefix,
+      clock,
+      ...(options.commandRateLimit === undefined ? {} : { rateLimit: options.commandRateLimit }),
+    });
+  }
+
+  /** Whether `start()` was called and `stop()` was not. */
+  get running(): boolean {
+    return this.#started && !this.#stopped;
+  }
+
+  /** Channel role → channel id, once the guild is available; `undefined` before. */
+  get channels(): ReadonlyMap<string, string> | undefined {
+    return this.#channels ?? undefined;
+  }
+
+  /**
+   * Starts listening to the game and connects to Discord. Resolves once the session is ready
+   * (READY); the guild's channels follow with its GUILD_CREATE (`guildReady`).
+   * @throws {@link BridgeError} `BRIDGE_CONNECT_FAILED` (a fatal gateway error, e.g. a wrong token); the bridge is stopped then
+   */
+  async start(): Promise<void> {
+    if (this.#stopped) throw new BridgeError("BRIDGE_DISPOSED", "the bridge was stopped");
+    if (this.#started) return;
+    this.#started = true;
+    this.#listen();
+    try {
+      await this.gateway.connect();
+    } catch (cause) {
+      await this.stop();
+      throw new BridgeError("BRIDGE_CONNECT_FAILED", `could not connect to Discord (${describe(cause)})`, { cause });
+    }
+  }
+
+  /**
+   * Waits until every queued line left the outbox (delivered, coalesced or dropped), or
+   * `timeout` ms passed. Resolves with whether it drained.
+   */
+  async drain(timeout: number): Promise<boolean> {
+    const clock = this.#clock;
+    const drained = (): boolean => this.outbox.stats.queued === 0 && this.#pending.length === 0;
+    if (drained()) return true;
+    return new Promise<boolean>((resolve) => {
+      const check = (): void => {
+        if (!drained()) return;
+        finish(true);
+      };
+      const finish = (result: boolean): void => {
+        clock.clearTimeout(timer);
+        this.outbox.off("sent", check);
+        this.outbox.off("failure", check);
+        resolve(result);
+      };
+      const timer = clock.setTimeout(() => finish(drained()), timeout);
+      this.outbox.on("sent", check);
+      this.outbox.on("failure", check);
+    });
+  }
+
+  /**
+   * Stops: no more game or Discord traffic, the outbox's timers stop (lines still queued stay
+   * counted as queued), and the gateway, tracker and REST client the bridge made are closed.
+   * Given ones are only let go. Harmless twice.
+   */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    for (const remove of this.#listeners.splice(0)) remove();
+    this.outbox.dispose();
+    this.tracker.detach();
+    if (this.#ownsGateway) this.gateway.destroy();
+    if (this.#ownsRest) this.rest.destroy?.();
+    await this.#inbound;
+    await Promise.all([...this.#outstanding]);
+    if (this.#ownsTracker) this.tracker.removeAllListeners();
+  }
+
+  /** What crossed the bridge so far; the game → Discord counts always add up. */
+  summary(): BridgeSummary {
+    const stats = this.outbox.stats;
+    const pending = this.#pending.length;
+    const pendingAdmin = this.#pending.filter((line) => line.priority === "admin").length;
+    const admin = stats.byPriority.admin;
+    return {
+      discordToGame: { ...this.#toGame },
+      gameToDiscord: {
+        emitted: stats.emitted + pending + this.#unroutable,
+        delivered: stats.delivered,
+        coalesced: stats.coalesced,
+        dropped: stats.dropped + this.#unroutable,
+        queued: stats.queued + pending,
+        messages: this.#messagesSent,
+        adminLines: { ...admin, emitted: admin.emitted + pendingAdmin, queued: admin.queued + pendingAdmin },
+      },
+      commands: { ...this.#commandCounts },
+      reconnects: this.#reconnects,
+      reactions: this.#reactions,
+    };
+  }
+
+  #createGateway(options: BridgeOptions): BridgeGateway {
+    const { config } = options;
+    const gateway = new GatewayConnection<GatewayVersion>({
+      token: config.token,
+      version: config.version,
+      ...(config.endpoint === undefined ? {} : { url: config.endpoint }),
+      ...(config.intents === undefined ? {} : { intents: config.intents }),
+      ...(options.gatewayOptions?.backoff === undefined ? {} : { backoff: options.gatewayOptions.backoff }),
+    });
+    return gateway;
+  }
+
+  #on(target: Listenable, event: string, listener: (...args: never[]) => void): void {
+    target.on(event, listener);
+    this.#listeners.push(() => target.off(event, listener));
+  }
+
+  #listen(): void {
+    const game = this.game as unknown as Listenable;
+    this.#on(game, "echo", (tag: string, fields: EchoFields) => this.#onEcho(tag, fields));
+    const sent = (channelId: string, content: string, lines: number): void => {
+      this.#messagesSent++;
+      const roles = [...(this.#channels ?? new Map<string, string>())].filter(([, id]) => id === channelId).map(([role]) => role);
+      this.emit("gameToDiscord", { channelId, roles, content, lines });
+    };
+    this.#on(this.outbox, "sent", sent);
+    this.#on(this.outbox, "failure", (error: BridgeError) => this.#report(error));
+
+    const tracker = this.tracker as unknown as Listenable;
+    this.tracker.attach(this.gateway);
+    this.#on(tracker, "guildAvailable", (guild: TrackerGuild) => {
+      if (guild.id === this.config.guild) this.#resolveChannels(guild);
+    });
+    this.#on(tracker, "syncProgress", (guildId: string, received: number, expected: number) => {
+      if (guildId === this.config.guild) this.emit("sync", { guild: this.tracker.getGuild(guildId)?.name ?? guildId, received, expected, done: false });
+    });
+    this.#on(tracker, "synced", (guild: TrackerGuild) => {
+      if (guild.id === this.config.guild) this.emit("sync", { guild: guild.name, received: guild.trackedMembers, expected: guild.memberCount, done: true });
+    });
+    this.#on(tracker, "error", (error: Error) => this.emit("debug", `tracker: ${describe(error)}`));
+
+    const gateway = this.gateway as unknown as Listenable;
+    this.#on(gateway, "dispatch", (payload: TrackerDispatch) => {
+      if (payload.t !== "MESSAGE_CREATE") return;
+      this.#inbound = this.#inbound.then(
+        () => this.#onMessage(payload.d),
+        () => undefined,
+      ).catch((cause: unknown) => this.#report(new BridgeError("BRIDGE_RELAY_FAILED", `a Discord message could not be relayed (${describe(cause)})`, { cause })));
+    });
+    this.#on(gateway, "state", (state: string, previous: string) => {
+      if (state === "ready") this.#resumeIfReady();
+      else this.outbox.pause();
+      this.emit("state", state, previous);
+    });
+    this.#on(gateway, "ready", () => {
+      this.#sessions++;
+      if (this.#sessions > 1) this.#reconnected("identified");
+    });
+    this.#on(gateway, "resumed", () => this.#reconnected("resumed"));
+    this.#on(gateway, "debug", (message: string) => this.emit("debug", `gateway: ${message}`));
+    this.#on(gateway, "error", (error: Error) =>
+      this.#report(new BridgeError("BRIDGE_CONNECT_FAILED", `the Discord connection stopped (${describe(error)})`, { cause: error })),
+    );
+  }
+
+  #reconnected(kind: "resumed" | "identified"): void {
+    this.#reconnects++;
+    this.emit("reconnect", { kind, count: this.#reconnects });
+  }
+
+  #report(error: BridgeError): void {
+    if (this.listenerCount("error") > 0) this.emit("error", error);
+    else this.emit("debug", `${error.code}: ${error.message}`);
+  }
+
+  #resumeIfReady(): void {
+    if (this.#channels !== null && this.gateway.state === "ready" && !this.#stopped) this.outbox.resume();
+  }
+
+  #resolveChannels(guild: TrackerGuild): void {
+    const resolved = new Map<string, string>();
+    const shown: Record<string, { id: string; name: string }> = {};
+    for (const [role, reference] of Object.entries(this.config.channels)) {
+      const channel = this.#findChannel(reference);
+      if (channel === undefined) {
+        this.#report(
+          new BridgeError("BRIDGE_CHANNEL_UNRESOLVED", `discord.channels.${role} is not a text channel of guild ${guild.name}; its lines are dropped`, {
+            field: `discord.channels.${role}`,
+          }),
+        );
+        continue;
+      }
+      resolved.set(role, channel.id);
+      shown[role] = { id: channel.id, name: channel.name ?? channel.id };
+    }
+    this.#channels = resolved;
+    this.emit("debug", `channels: ${[...resolved].map(([role, id]) => `${role} → ${id}`).join(", ")}`);
+    for (const line of this.#pending.splice(0)) this.#route(line);
+    this.emit("guildReady", { guild, channels: shown });
+    this.#resumeIfReady();
+  }
+
+  #findChannel(reference: DiscordReference): { id: string; name: string | null } | undefined {
+    const channel =
+      reference.kind === "id" ? this.tracker.getChannel(reference.id) : this.tracker.resolveChannel(reference.name, this.config.guild);
+    if (channel === undefined || channel.guildId !== this.config.guild) return undefined;
+    return channel.type === 0 || channel.type === 5 ? channel : undefined;
+  }
+
+  #onEcho(tag: string, fields: EchoFields): void {
+    const line = formatEcho(tag, fields, this.#formats);
+    if (line === null) return;
+    const pending: PendingLine = { role: line.channel, text: line.text, priority: line.priority, coalesceKey: line.coalesceKey };
+    if (this.#channels === null) {
+      if (this.#pending.length >= this.#maxPending) {
+        this.#unroutable++;
+        return;
+      }
+      this.#pending.push(pending);
+      return;
+    }
+    this.#route(pending);
+  }
+
+  #route(line: PendingLine): void {
+    const channelId = this.#channels?.get(line.role);
+    if (channelId === undefined) {
+      this.#unroutable++;
+      if (!this.#warnedRoles.has(line.role)) {
+        this.#warnedRoles.add(line.role);
+        this.emit("debug", `no channel for role "${line.role}": its lines are dropped`);
+      }
+      return;
+    }
+    this.outbox.enqueue(channelId, line.text, line.priority, line.coalesceKey);
+  }
+
+  async #onMessage(d: unknown): Promise<void> {
+    if (this.#stopped) return;
+    if (this.tracker.busy) await this.tracker.settled();
+    const message = this.tracker.resolveMessage(d);
+    if (message === undefined || message.webhook || message.author.bot) return;
+    const bot = this.tracker.botUser;
+    if (bot !== null && message.author.id === bot.id) return;
+    const guildId = message.guild?.id ?? (isRecord(d) && typeof d.guild_id === "string" ? d.guild_id : undefined);
+    if (guildId !== this.config.guild) return;
+    const author = message.member?.displayName ?? message.author.globalName ?? message.author.username;
+
+    if (message.mentionsBot) this.#track(this.#react(message.channelId, message.id, author));
+
+    if (this.#channels === null) return;
+    const roleEntries = [...this.#channels].filter(([, id]) => id === message.channelId).map(([role]) => role);
+    const content = message.content;
+    if (content.trimStart().startsWith(this.commands.prefix) && (await this.#command(message.channelId, author, message.author.id, content, d))) return;
+    const target: "echo" | "admin" | undefined = roleEntries.includes("echo") ? "echo" : roleEntries.includes("admin") ? "admin" : undefined;
+    if (target === undefined) return;
+    const text = this.#renderMentions(content, guildId, d);
+    const to: DeliveryTarget = target === "echo" ? "all" : "administrators";
+    const lines = formatDiscordChat(author, text, target === "echo" ? {} : { prefix: "[Discord admin]" });
+    if (lines.length === 0) return;
+    for (const line of lines) this.game.deliver(line, { to });
+    this.#toGame.messages++;
+    this.#toGame.lines += lines.length;
+    this.emit("discordToGame", { channel: target, author, lines, to });
+  }
+
+  async #react(channelId: string, messageId: string, author: string): Promise<void> {
+    try {
+      await this.rest.createReaction(channelId, messageId, this.#reaction);
+      this.#reactions++;
+      this.emit("mention", { author, channelId, emoji: this.#reaction });
+    } catch (cause) {
+      this.#report(new BridgeError("BRIDGE_RELAY_FAILED", `could not react to a mention (${describe(cause)})`, { cause }));
+    }
+  }
+
+  /** Runs a command; `false` when the message was not one after all (e.g. a bare prefix). */
+  async #command(channelId: string, author: string, authorId: string, content: string, d: unknown): Promise<boolean> {
+    const level = this.#levelOf(authorId, d);
+    const replies: string[] = [];
+    let delivered = 0;
+    const game: GameServer = {
+      players: () => this.game.players(),
+      deliver: (message, options) => {
+        delivered++;
+        this.game.deliver(message, options);
+      },
+      on: (event, listener) => this.game.on(event, listener),
+      off: (event, listener) => this.game.off(event, listener),
+    };
+    const outcome = await this.commands.handle(content, {
+      game,
+      author: { id: authorId, name: author },
+      level,
+      // Replies are not awaited: a busy REST bucket must not hold up the messages behind.
+      reply: (text) => {
+        replies.push(text);
+        this.#track(
+          this.rest.createMessage(channelId, { content: text, allowed_mentions: { parse: [] } }).then(
+            () => undefined,
+            (cause: unknown) => this.#report(new BridgeError("BRIDGE_RELAY_FAILED", `could not reply to a command (${describe(cause)})`, { cause })),
+          ),
+        );
+      },
+    });
+    if (outcome.kind === "ignored") return false;
+    this.#commandCounts.total++;
+    this.#commandCounts[outcome.kind]++;
+    if (delivered > 0) {
+      this.#toGame.messages++;
+      this.#toGame.lines += delivered;
+    }
+    if (outcome.kind === "failed") {
+      this.#report(new BridgeError("BRIDGE_RELAY_FAILED", `command ${outcome.name} failed (${describe(outcome.error)})`, { cause: outcome.error }));
+    }
+    this.emit("command", { author, level, content, outcome: outcome.kind, name: "name" in outcome ? outcome.name : undefined, replies });
+    return true;
+  }
+
+  /** Keeps a REST call in flight so that `stop()` can wait for it. */
+  #track(promise: Promise<void>): void {
+    this.#outstanding.add(promise);
+    void promise.finally(() => this.#outstanding.delete(promise));
+  }
+
+  /** The author's level: the highest of their roles' in `discord.levels`. */
+  #levelOf(userId: string, d: unknown): PlayerLevel {
+    const guildId = this.config.guild;
+    const table = new Map<string, number>();
+    for (const { role, level } of this.config.levels) {
+      const found = role.kind === "id" ? this.tracker.getRole(guildId, role.id) : this.tracker.resolveRole(guildId, role.name);
+      const id = found?.id ?? (role.kind === "id" ? role.id : undefined);
+      if (id !== undefined) table.set(id, Math.max(table.get(id) ?? 0, LEVEL_VALUE[level]));
+    }
+    let value: number;
+    const member: TrackerMember | undefined = this.tracker.getMember(guildId, userId);
+    if (member !== undefined) {
+      value = this.tracker.levelOf(guildId, userId, table);
+    } else {
+      // Not synced yet: the message's own partial member carries the roles.
+      const roles = isRecord(d) && isRecord(d.member) && Array.isArray(d.member.roles) ? (d.member.roles as unknown[]) : [];
+      value = Math.max(0, table.get(guildId) ?? 0, ...roles.map((id) => (typeof id === "string" ? (table.get(id) ?? 0) : 0)));
+    }
+    return PLAYER_LEVELS[value] ?? "player";
+  }
+
+  /** `<@id>`, `<@!id>`, `<@&id>` and `<#id>` as `@name`, `@role` and `#channel`. */
+  #renderMentions(content: string, guildId: string, d: unknown): string {
+    const mentioned = new Map<string, string>();
+    if (isRecord(d) && Array.isArray(d.mentions)) {
+      for (const user of d.mentions as unknown[]) {
+        if (isRecord(user) && typeof user.id === "string") {
+          const name = typeof user.global_name === "string" ? user.global_name : typeof user.username === "string" ? user.username : undefined;
+          if (name !== undefined) mentioned.set(user.id, name);
+        }
+      }
+    }
+    return content.replace(MENTION, (whole, kind: string, id: string) => {
+      if (kind === "#") {
+        const channel = this.tracker.getChannel(id);
+        return channel?.name == null ? "#unknown-channel" : `#${channel.name}`;
+      }
+      if (kind === "@&") {
+        const role = this.tracker.getRole(guildId, id);
+        return role === undefined ? "@unknown-role" : `@${role.name}`;
+      }
+      const member = this.tracker.getMember(guildId, id);
+      const name = member?.displayName ?? mentioned.get(id) ?? this.tracker.getUser(id)?.username;
+      return name === undefined ? "@unknown-user" : `@${name}`;
+    });
+  }
+}

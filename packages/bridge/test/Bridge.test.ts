@@ -1,0 +1,325 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { Bridge, isRetryableSendError } from "../src/Bridge.js";
+import { BridgeError } from "../src/BridgeError.js";
+import { parseConfig } from "../src/config.js";
+import { SimulatedGameServer } from "../src/SimulatedGameServer.js";
+import { startHarness, TOKEN, type Harness } from "./support/harness.js";
+
+const wait = { timeout: 8000, interval: 10 };
+let harness: Harness | undefined;
+
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+function balanced(h: Harness): void {
+  const lines = h.bridge.summary().gameToDiscord;
+  expect(lines.emitted).toBe(lines.delivered + lines.coalesced + lines.dropped + lines.queued);
+}
+
+describe("Bridge: game → Discord", () => {
+  it("formats echo lines into the resolved channels, mention-proof", async () => {
+    const h = (harness = await startHarness());
+    expect(h.bridge.channels?.get("echo")).toBe(h.echo);
+    expect(h.bridge.channels?.get("reports")).toBe(h.admin);
+    h.game.emit("echo", "join", { id: 3, name: "Gunther" });
+    h.game.emit("echo", "adminChat", { id: 4, name: "Luce", text: "checking that report" });
+    h.game.emit("echo", "report", { id: 3, name: "Gunther", targetId: 5, target: "Xanland", reason: "cheating" });
+    await vi.waitFor(() => expect(h.posted(h.echo).join("\n")).toContain("➡️ **Gunther** joined the server"), wait);
+    await vi.waitFor(() => expect(h.posted(h.admin).join("\n")).toContain("reported **Xanland**"), wait);
+    expect(h.posted(h.admin).join("\n")).toContain("🛡️ **Luce**: checking that report");
+    for (const message of h.discord.postedMessages) expect(message.body.allowed_mentions).toEqual({ parse: [] });
+    // The fake records a message before it answers; the outbox counts it once the answer is in.
+    await vi.waitFor(() => expect(h.bridge.summary().gameToDiscord).toMatchObject({ emitted: 3, delivered: 3, queued: 0 }), wait);
+    balanced(h);
+  });
+
+  it("shares one queue between roles that resolve to the same channel", async () => {
+    const h = (harness = await startHarness({ discord: { channels: { echo: "echo", admin: "admin", reports: "#admin" } } }));
+    expect(h.bridge.channels?.get("reports")).toBe(h.bridge.channels?.get("admin"));
+    h.game.emit("echo", "adminChat", { id: 4, name: "Luce", text: "one" });
+    h.game.emit("echo", "report", { id: 3, name: "Gunther", targetId: 5, target: "Xanland", reason: "two" });
+    await vi.waitFor(() => expect(h.bridge.summary().gameToDiscord.delivered).toBe(2), wait);
+    expect(h.posted(h.admin).join("\n")).toMatch(/one[\s\S]*two/);
+  });
+
+  it("neutralises injection attempts from the game: mentions, @everyone, markdown, colour codes, controls, 5,000 characters", async () => {
+    const h = (harness = await startHarness());
+    const evil = `@everyone @here <@${h.management.user.id}> <@&${h.guild.id}> <#${h.echo}> **bold** __u__ \`code\` {FF0000}red\u0007\u001b[31m ${"x".repeat(5000)}`;
+    h.game.emit("echo", "chat", { id: 1, name: "**Evil**{00FF00}", text: evil });
+    h.game.emit("echo", "adminChat", { id: 1, name: "@everyone", text: "y".repeat(5000) });
+    await vi.waitFor(() => expect(h.bridge.summary().gameToDiscord.queued).toBe(0), wait);
+    expect(h.bridge.summary().gameToDiscord.delivered).toBe(2);
+    const all = h.discord.postedMessages;
+    expect(all.length).toBeGreaterThanOrEqual(4); // each 5,000-character line needs three messages
+    for (const message of all) {
+      expect(message.content.length).toBeLessThanOrEqual(2000);
+      expect(message.content).not.toMatch(/@(everyone|here)/);
+      expect(message.content).not.toMatch(/<[@#]/);
+      expect(message.content).not.toMatch(/\{[0-9A-Fa-f]{6}\}/);
+      // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+      expect(message.content).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
+      expect(message.body.allowed_mentions).toEqual({ parse: [] });
+    }
+    expect(h.posted(h.echo)[0]).toContain("\\*\\*Evil\\*\\*");
+  });
+
+  it("holds lines emitted before the guild is known and sends them once it is", async () => {
+    const h = (harness = await startHarness({ start: false }));
+    const { bridge, game } = h;
+    const ready = new Promise((resolve) => bridge.once("guildReady", resolve));
+    const starting = bridge.start();
+    game.emit("echo", "adminChat", { id: 1, name: "Early", text: "before connecting" });
+    expect(bridge.summary().gameToDiscord).toMatchObject({ emitted: 1, queued: 1 });
+    await starting;
+    await ready;
+    await vi.waitFor(() => expect(h.posted(h.admin).join("\n")).toContain("before connecting"), wait);
+    await vi.waitFor(() => expect(bridge.summary().gameToDiscord).toMatchObject({ emitted: 1, delivered: 1, queued: 0 }), wait);
+  });
+
+  it("drops (and counts) lines for a channel role that is not configured", async () => {
+    const h = (harness = await startHarness({
+      bridge: { formats: new Map([["kill", { channel: "kills", template: "{killer} killed {victim}", priority: "low" as const }]]) },
+    }));
+    h.game.emit("echo", "kill", { killer: "a", victim: "b" });
+    h.game.emit("echo", "unknownTag", { x: 1 });
+    expect(h.bridge.summary().gameToDiscord).toMatchObject({ emitted: 1, dropped: 1 });
+    expect(h.log.join("\n")).toContain('no channel for role "kills"');
+    balanced(h);
+  });
+});
+
+describe("Bridge: Discord → game", () => {
+  it("relays the echo channel to every player and the admin channel to administrators, mentions as names", async () => {
+    const h = (harness = await startHarness());
+    const relayed = vi.fn();
+    h.bridge.on("discordToGame", relayed);
+    h.discord.messageCreate({
+      channelId: h.echo,
+      author: h.player,
+      content: `hi <@${h.management.user.id}> in <#${h.general}> and <@&${h.guild.roles[2]!.id}>`,
+      mentions: [h.management.user],
+    });
+    h.discord.messageCreate({ channelId: h.admin, author: h.administrator, content: "spectating id 3" });
+    h.discord.messageCreate({ channelId: h.general, author: h.player, content: "not relayed" });
+    await vi.waitFor(() => expect(h.game.delivered).toHaveLength(2), wait);
+    const name = (member: typeof h.player): string => member.nick ?? member.user.username;
+    expect(h.game.delivered[0]).toMatchObject({
+      to: "all",
+      message: `[Discord] ${name(h.player)}: hi @${name(h.management)} in #general and @${h.guild.roles[2]!.name}`,
+    });
+    expect(h.game.delivered[1]).toMatchObject({ to: "administrators", message: `[Discord admin] ${name(h.administrator)}: spectating id 3` });
+    expect(relayed).toHaveBeenCalledTimes(2);
+    expect(h.bridge.summary().discordToGame).toEqual({ messages: 2, lines: 2 });
+  });
+
+  it("ignores its own messages, other bots and webhooks", async () => {
+    const h = (harness = await startHarness());
+    h.game.emit("echo", "chat", { id: 1, name: "Russell", text: "from the game" });
+    await vi.waitFor(() => expect(h.posted(h.echo)).toHaveLength(1), wait);
+    h.discord.messageCreate({ channelId: h.echo, author: { ...h.player.user, id: "999999999999999999", bot: true }, content: "a bot" });
+    h.discord.messageCreate({ channelId: h.echo, author: h.player, content: "a webhook", webhookId: "888888888888888888" });
+    h.discord.messageCreate({ channelId: h.echo, author: h.player, content: "a person" });
+    await vi.waitFor(() => expect(h.game.delivered).toHaveLength(1), wait);
+    expect(h.game.delivered[0]!.message).toContain("a person");
+  });
+
+  it("neutralises injection attempts from Discord: colour codes, controls, 5,000 characters", async () => {
+    const h = (harness = await startHarness());
+    h.discord.messageCreate({ channelId: h.echo, author: h.player, content: `{FF0000}red {FF{00FF00}0000}x\u0000\u001b[2J\n/kick 1 @everyone ${"z ".repeat(2500)}` });
+    await vi.waitFor(() => expect(h.game.delivered.length).toBeGreaterThan(0), wait);
+    await h.bridge.stop();
+    expect(h.game.delivered.length).toBeLessThanOrEqual(4);
+    for (const { message } of h.game.delivered) {
+      expect(message.length).toBeLessThanOrEqual(144);
+      expect(message).not.toMatch(/\{[0-9A-Fa-f]{6}\}/);
+      // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+      expect(message).not.toMatch(/[\u0000-\u001f\u007f]/);
+    }
+    expect(h.game.delivered[0]!.message).toMatch(/^\[Discord\] [^:]+: red x\[2J \/kick 1 @everyone z z/);
+  });
+
+  it("reacts to messages that mention the bot", async () => {
+    const h = (harness = await startHarness());
+    const mention = vi.fn();
+    h.bridge.on("mention", mention);
+    const created = h.discord.messageCreate({ channelId: h.general, author: h.player, content: `hey <@${h.bot.user.id}>`, mentions: [h.bot.user] });
+    await vi.waitFor(() => expect(h.discord.reactions).toHaveLength(1), wait);
+    expect(h.discord.reactions[0]).toMatchObject({ method: "PUT", channelId: h.general, messageId: created.id, emoji: "👋" });
+    await vi.waitFor(() => expect(mention).toHaveBeenCalledOnce(), wait);
+    expect(h.bridge.summary().reactions).toBe(1);
+  });
+});
+
+describe("Bridge: commands", () => {
+  async function run(h: Harness, author: typeof h.player, content: string, channelId = h.general): Promise<string> {
+    const before = h.posted(channelId).length;
+    h.discord.messageCreate({ channelId, author, content });
+    await vi.waitFor(() => expect(h.posted(channelId).length).toBeGreaterThan(before), wait);
+    return h.posted(channelId)[before]!;
+  }
+
+  it("answers at each level: player, VIP, administrator, management; denied and unknown commands get a reply", async () => {
+    const h = (harness = await startHarness());
+    h.game.emitBurst(6);
+    const players = h.game.players();
+    expect(await run(h, h.player, "!players")).toBe(`${players.length} online: ${players.map((p) => p.name).join(", ")}`);
+    expect(await run(h, h.player, "!say hello")).toBe("`!say` is for administrators only.");
+    expect(await run(h, h.vip, "!say hello")).toBe("`!say` is for administrators only.");
+    expect(await run(h, h.administrator, "!say Event at the ship")).toBe("Announced in game.");
+    expect(await run(h, h.management, "!say Welcome")).toBe("Announced in game.");
+    expect(await run(h, h.player, "!admin someone is cheating")).toBe("Sent to the administrators in game.");
+    expect(await run(h, h.player, "!frobnicate")).toBe("Unknown command !frobnicate. Try `!help`.");
+    const playerHelp = await run(h, h.player, "!help");
+    expect(playerHelp).toContain("`!players`");
+    expect(playerHelp).not.toContain("`!say");
+    expect(await run(h, h.administrator, "!help")).toContain("`!say <message>`");
+    const announced = h.game.delivered.filter((message) => message.to === "all").map((message) => message.message);
+    expect(announced).toEqual([
+      `[Discord announcement] ${h.administrator.nick ?? h.administrator.user.username}: Event at the ship`,
+      `[Discord announcement] ${h.management.nick ?? h.management.user.username}: Welcome`,
+    ]);
+    expect(h.game.delivered.filter((message) => message.to === "administrators")).toHaveLength(1);
+    expect(h.bridge.summary().commands).toEqual({ total: 9, ran: 6, denied: 2, unknown: 1, limited: 0, failed: 0 });
+  });
+
+  it("runs commands in the echo channel without relaying them as chat", async () => {
+    const h = (harness = await startHarness());
+    const command = vi.fn();
+    h.bridge.on("command", command);
+    expect(await run(h, h.player, "!players", h.echo)).toMatch(/online/);
+    expect(h.game.delivered).toEqual([]);
+    expect(command).toHaveBeenCalledWith(expect.objectContaining({ outcome: "ran", name: "players", level: "player" }));
+  });
+
+  it("relays a message that only looks like a command (a bare prefix) as chat", async () => {
+    const h = (harness = await startHarness());
+    h.discord.messageCreate({ channelId: h.echo, author: h.player, content: "! !" });
+    await vi.waitFor(() => expect(h.game.delivered).toHaveLength(1), wait);
+    expect(h.game.delivered[0]!.message).toMatch(/: ! !$/);
+    expect(h.bridge.summary().commands.total).toBe(0);
+  });
+
+  it("rate-limits commands per user with one warning", async () => {
+    const h = (harness = await startHarness({ bridge: { commandRateLimit: { limit: 2, window: 60_000 } } }));
+    await run(h, h.player, "!players");
+    await run(h, h.player, "!players");
+    expect(await run(h, h.player, "!players")).toMatch(/^Slow down/);
+    expect(h.bridge.summary().commands.limited).toBe(1);
+  });
+});
+
+describe("Bridge: outages", () => {
+  it("loses no admin line through a gateway drop and REST 5xx answers mid-stream", async () => {
+    const h = (harness = await startHarness());
+    const reconnect = vi.fn();
+    h.bridge.on("reconnect", reconnect);
+    const emitAdmin = (from: number, count: number): void => {
+      for (let i = from; i < from + count; i++) h.game.emit("echo", "adminChat", { id: 1, name: "Luce", text: `admin line ${i}` });
+    };
+    emitAdmin(0, 20);
+    h.discord.gateway.faults.dropAll();
+    h.discord.rest.faults.failNext(4, 503);
+    emitAdmin(20, 20);
+    h.discord.messageCreate({ channelId: h.echo, author: h.player, content: "sent while the bot was away" });
+    await vi.waitFor(() => expect(reconnect).toHaveBeenCalled(), wait);
+    emitAdmin(40, 20);
+    await vi.waitFor(() => expect(h.bridge.summary().gameToDiscord.adminLines.delivered).toBe(60), wait);
+    const posted = h.posted(h.admin).join("\n");
+    for (let i = 0; i < 60; i++) expect(posted).toContain(`admin line ${i}\n`.trimEnd());
+    expect(reconnect).toHaveBeenCalledWith({ kind: "resumed", count: 1 });
+    expect(h.bridge.summary().reconnects).toBe(1);
+    await vi.waitFor(() => expect(h.game.delivered.map((m) => m.message).join()).toContain("sent while the bot was away"), wait);
+    balanced(h);
+  });
+
+  it("pauses the outbox while the gateway is down", async () => {
+    const h = (harness = await startHarness());
+    expect(h.bridge.outbox.paused).toBe(false);
+    const paused = new Promise<void>((resolve) => h.bridge.once("state", () => resolve()));
+    h.discord.gateway.faults.dropAll();
+    await paused;
+    expect(h.bridge.outbox.paused).toBe(true);
+    await vi.waitFor(() => expect(h.bridge.outbox.paused).toBe(false), wait);
+  });
+
+  it("drops lines Discord refuses with a 4xx instead of retrying them forever", () => {
+    expect(isRetryableSendError({ status: 403, code: "REST_HTTP_ERROR" })).toBe(false);
+    expect(isRetryableSendError({ status: 404 })).toBe(false);
+    expect(isRetryableSendError({ code: "REST_UNAUTHORIZED", status: 401 })).toBe(false);
+    expect(isRetryableSendError({ status: 429, code: "REST_RATE_LIMITED" })).toBe(true);
+    expect(isRetryableSendError({ status: 502, code: "REST_SERVER_ERROR" })).toBe(true);
+    expect(isRetryableSendError({ code: "REST_TIMEOUT" })).toBe(true);
+    expect(isRetryableSendError(new Error("ECONNRESET"))).toBe(true);
+    expect(isRetryableSendError(null)).toBe(true);
+  });
+});
+
+describe("Bridge: lifecycle and secrets", () => {
+  it("works on gateway and REST version 6", async () => {
+    const h = (harness = await startHarness({ version: 6 }));
+    h.game.emit("echo", "join", { id: 3, name: "Gunther" });
+    h.discord.messageCreate({ channelId: h.echo, author: h.player, content: "v6 hello" });
+    await vi.waitFor(() => expect(h.posted(h.echo)).toHaveLength(1), wait);
+    await vi.waitFor(() => expect(h.game.delivered).toHaveLength(1), wait);
+    expect(h.discord.postedMessages[0]!.version).toBe(6);
+  });
+
+  it("syncs the members of a large guild and reports progress", async () => {
+    const sync = vi.fn();
+    const h = (harness = await startHarness({ members: 2500, bridge: {} }));
+    h.bridge.on("sync", sync);
+    await vi.waitFor(() => expect(h.bridge.tracker.getGuild(h.guild.id)?.synced).toBe(true), wait);
+    expect(h.bridge.tracker.getGuild(h.guild.id)?.trackedMembers).toBe(2500);
+  });
+
+  it("does not sync members when the configured v10 intents lack GUILD_MEMBERS (Discord would close with 4013)", async () => {
+    const intents = (1 << 0) | (1 << 9) | (1 << 15); // GUILDS, GUILD_MESSAGES, MESSAGE_CONTENT
+    const h = (harness = await startHarness({ members: 2500, discord: { intents } }));
+    expect((h.discord.identifies[0]?.d as { intents?: number } | undefined)?.intents).toBe(intents);
+    h.discord.messageCreate({ channelId: h.echo, author: h.player, content: "still relayed" });
+    await vi.waitFor(() => expect(h.game.delivered).toHaveLength(1), wait);
+    expect(h.discord.memberRequests).toEqual([]);
+    expect(h.discord.closes).toEqual([]);
+  });
+
+  it("fails to start with BRIDGE_CONNECT_FAILED on a wrong token, without printing it", async () => {
+    const h = (harness = await startHarness());
+    const config = { ...h.config, token: "wrong.Token-0000-NEVER-PRINT" };
+    const bridge = new Bridge({ config, game: new SimulatedGameServer() });
+    const error = await bridge.start().then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(BridgeError);
+    expect(error).toMatchObject({ code: "BRIDGE_CONNECT_FAILED" });
+    expect((error as Error).message).toContain("GATEWAY_AUTHENTICATION_FAILED");
+    expect(JSON.stringify(error, Object.getOwnPropertyNames(error))).not.toContain("wrong.Token");
+    expect(bridge.running).toBe(false);
+  });
+
+  it("never shows the token in debug output, errors, posted messages or the summary", async () => {
+    const h = (harness = await startHarness());
+    h.game.start();
+    h.discord.gateway.faults.dropAll();
+    h.discord.rest.faults.failNext(2, 500);
+    h.discord.messageCreate({ channelId: h.echo, author: h.player, content: "!players" });
+    await vi.waitFor(() => expect(h.bridge.summary().reconnects).toBe(1), wait);
+    await vi.waitFor(() => expect(h.bridge.summary().commands.total).toBe(1), wait);
+    h.game.stop();
+    expect(h.log.length).toBeGreaterThan(5);
+    const everything = [...h.log, JSON.stringify(h.bridge.summary()), ...h.discord.postedMessages.map((m) => m.content)].join("\n");
+    expect(everything).not.toContain(TOKEN);
+  });
+
+  it("validates its options and stops harmlessly twice", async () => {
+    const config = parseConfig({ discord: { token: "t", clientId: "1", guild: "2", channels: { echo: "a", admin: "b" } } }, {});
+    expect(() => new Bridge({ config: { enabled: false, reason: "disabled", warnings: [] } as never, game: new SimulatedGameServer() })).toThrow(BridgeError);
+    expect(() => new Bridge({ config: config as never, game: {} as never })).toThrow(/GameServer/);
+    const bridge = new Bridge({ config: config as never, game: new SimulatedGameServer() });
+    await bridge.stop();
+    await bridge.stop();
+    await expect(bridge.start()).rejects.toMatchObject({ code: "BRIDGE_DISPOSED" });
+  });
+});
