@@ -104,7 +104,7 @@ describe("DiscordRest against the fake Discord (loopback HTTP)", () => {
     const before = discord.rest.rateLimitedCount;
     discord.rest.rateLimits!.reset();
     // A sliding window on send times, with a margin for loopback latency against the fake's fixed windows.
-    const guarded = restFor(discord, { globalLimit: { limit: 3, window: 400 } });
+    const guarded = restFor(discord, { globalLimit: { limit: 3, window: 700 } });
     await Promise.all(channels.map((id) => guarded.createMessage(id, "y")));
     expect(discord.rest.rateLimitedCount).toBe(before);
     expect(discord.postedMessages).toHaveLength(10);
