@@ -7,7 +7,7 @@ import { systemClock, type Clock } from "./Clock.js";
 import { CommandRegistry, type CommandOutcome, type CommandRegistryOptions } from "./commands.js";
 import type { DiscordReference, EnabledBridgeConfig } from "./config.js";
 import { defaultFormats } from "./defaultFormats.js";
-import { formatEcho, type EchoFormats, type EchoPriority } from "./formats.js";
+import { ECHO_PRIORITIES, formatEcho, type EchoFormats, type EchoPriority } from "./formats.js";
 import { PLAYER_LEVELS, type DeliveryTarget, type EchoFields, type GameServer, type PlayerLevel } from "./GameServer.js";
 import { Outbox, type OutboxCounts, type OutboxOptions } from "./Outbox.js";
 import { formatDiscordChat } from "./sanitize.js";
@@ -259,6 +259,8 @@ export class Bridge extends EventEmitter<BridgeEvents> {
   readonly #warnedRoles = new Set<string>();
   readonly #listeners: Array<() => void> = [];
   readonly #outstanding = new Set<Promise<void>>();
+  /** Ends the `drain()` calls still waiting, for `stop()`. */
+  readonly #drains = new Set<() => void>();
 
   constructor(options: BridgeOptions) {
     super();
@@ -338,26 +340,31 @@ export class Bridge extends EventEmitter<BridgeEvents> {
 
   /**
    * Waits until every queued line left the outbox (delivered, coalesced or dropped), or
-   * `timeout` ms passed. Resolves with whether it drained.
+   * `timeout` ms passed, or `stop()` was called. Resolves with whether it drained.
    */
   async drain(timeout: number): Promise<boolean> {
     const clock = this.#clock;
     const drained = (): boolean => this.outbox.stats.queued === 0 && this.#pending.length === 0;
     if (drained()) return true;
+    // Stopped, nothing leaves the outbox any more: waiting would only keep a timer running.
+    if (this.#stopped) return false;
     return new Promise<boolean>((resolve) => {
       const check = (): void => {
         if (!drained()) return;
         finish(true);
       };
+      const stopped = (): void => finish(drained());
       const finish = (result: boolean): void => {
         clock.clearTimeout(timer);
         this.outbox.off("sent", check);
         this.outbox.off("failure", check);
+        this.#drains.delete(stopped);
         resolve(result);
       };
       const timer = clock.setTimeout(() => finish(drained()), timeout);
       this.outbox.on("sent", check);
       this.outbox.on("failure", check);
+      this.#drains.add(stopped);
     });
   }
 
@@ -371,6 +378,7 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     this.#stopped = true;
     for (const remove of this.#listeners.splice(0)) remove();
     this.outbox.dispose();
+    for (const finish of [...this.#drains]) finish();
     this.tracker.detach();
     if (this.#ownsGateway) this.gateway.destroy();
     if (this.#ownsRest) this.rest.destroy?.();
@@ -473,8 +481,14 @@ export class Bridge extends EventEmitter<BridgeEvents> {
   }
 
   #report(error: BridgeError): void {
-    if (this.listenerCount("error") > 0) this.emit("error", error);
-    else this.emit("debug", `${error.code}: ${error.message}`);
+    try {
+      if (this.listenerCount("error") > 0) this.emit("error", error);
+      else this.emit("debug", `${error.code}: ${error.message}`);
+    } catch {
+      // A listener threw. Most reports come from async work (a reply, a reaction, a relayed
+      // message) with no caller to take it: it would be an unhandled rejection, and stop()
+      // would reject.
+    }
   }
 
   #resumeIfReady(): void {
@@ -516,7 +530,8 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     if (line === null) return;
     const pending: PendingLine = { role: line.channel, text: line.text, priority: line.priority, coalesceKey: line.coalesceKey };
     if (this.#channels === null) {
-      if (this.#pending.length >= this.#maxPending) {
+      // Full: a line makes room by evicting one of a lower priority, so admin lines are kept.
+      if (this.#pending.length >= this.#maxPending && !this.#evictPendingBelow(pending.priority)) {
         this.#unroutable++;
         return;
       }
@@ -524,6 +539,21 @@ export class Bridge extends EventEmitter<BridgeEvents> {
       return;
     }
     this.#route(pending);
+  }
+
+  /** Drops the newest pending line of the lowest priority below `priority` (counted dropped); false if none. */
+  #evictPendingBelow(priority: EchoPriority): boolean {
+    const above = ECHO_PRIORITIES.indexOf(priority);
+    for (let rank = ECHO_PRIORITIES.length - 1; rank > above; rank--) {
+      const lower = ECHO_PRIORITIES[rank];
+      for (let i = this.#pending.length - 1; i >= 0; i--) {
+        if (this.#pending[i]!.priority !== lower) continue;
+        this.#pending.splice(i, 1);
+        this.#unroutable++;
+        return true;
+      }
+    }
+    return false;
   }
 
   #route(line: PendingLine): void {

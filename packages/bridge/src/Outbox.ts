@@ -420,10 +420,16 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     } catch (error) {
       sending = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
-    void sending.then(
-      () => this.#delivered(channel, state, batch),
-      (error: unknown) => this.#failed(channel, state, batch, error),
-    );
+    sending
+      .then(
+        () => this.#delivered(channel, state, batch),
+        (error: unknown) => this.#failed(channel, state, batch, error),
+      )
+      .catch(() => {
+        // A `sent` or `failure` listener threw. The outbox went on regardless (see the
+        // `finally` blocks); the error has no caller to reach, and an unhandled rejection
+        // would end the process.
+      });
   }
 
   #delivered(channel: string, state: ChannelState, batch: Batch): void {
@@ -440,8 +446,11 @@ export class Outbox extends EventEmitter<OutboxEvents> {
       batch.partial.line.text = batch.partial.line.text.slice(batch.partial.length);
       batch.partial.line.inFlight = false;
     }
-    this.emit("sent", channel, batch.content, lines);
-    this.#flush(channel);
+    try {
+      this.emit("sent", channel, batch.content, lines);
+    } finally {
+      this.#flush(channel);
+    }
   }
 
   #failed(channel: string, state: ChannelState, batch: Batch, cause: unknown): void {
@@ -475,7 +484,14 @@ export class Outbox extends EventEmitter<OutboxEvents> {
       }
     }
     const message = `sending to channel "${channel}" failed${retryable ? "; retrying" : "; its lines were dropped"}`;
-    this.emit("failure", new BridgeError("BRIDGE_SEND_FAILED", message, { channel, retryable, cause }));
+    try {
+      this.emit("failure", new BridgeError("BRIDGE_SEND_FAILED", message, { channel, retryable, cause }));
+    } finally {
+      this.#afterFailure(channel, state, retryable);
+    }
+  }
+
+  #afterFailure(channel: string, state: ChannelState, retryable: boolean): void {
     if (this.#disposed) return;
     if (retryable) {
       state.attempt++;

@@ -124,7 +124,7 @@ export async function loadConfig(path: string | undefined, env: Environment = pr
   }
   const config = parseConfig(parseJson(text, path), env);
   if (config.enabled && config.formats !== undefined) {
-    return { ...config, formats: resolve(dirname(path), config.formats) };
+    return hideSecrets({ ...config, formats: resolve(dirname(path), config.formats) });
   }
   return config;
 }
@@ -173,7 +173,7 @@ export function parseConfig(json: unknown, env: Environment = process.env): Brid
   if (formats !== undefined && (typeof formats !== "string" || formats.trim() === "")) {
     throw invalid("discord.formats", "discord.formats must be the path of a formats file");
   }
-  return {
+  return hideSecrets({
     enabled: true,
     token,
     clientId,
@@ -188,7 +188,26 @@ export function parseConfig(json: unknown, env: Environment = process.env): Brid
     commandPrefix,
     formats,
     warnings,
-  };
+  });
+}
+
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+
+/**
+ * Keeps the token and the client secret out of `inspect()` (so `console.log` of the config or
+ * of a `Bridge` holding it) and `JSON.stringify`; the fields themselves stay as they are.
+ */
+function hideSecrets(config: EnabledBridgeConfig): EnabledBridgeConfig {
+  const shown = (): Record<string, unknown> => ({
+    ...config,
+    token: "[redacted]",
+    ...(config.clientSecret === undefined ? {} : { clientSecret: "[redacted]" }),
+  });
+  Object.defineProperties(config, {
+    [INSPECT]: { value: (_depth: number, options: object, inspect: (value: unknown, options: object) => string) => inspect(shown(), options) },
+    toJSON: { value: shown },
+  });
+  return config;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Bridge, isRetryableSendError } from "../src/Bridge.js";
 import { BridgeError } from "../src/BridgeError.js";
@@ -311,6 +312,101 @@ describe("Bridge: lifecycle and secrets", () => {
     expect(h.log.length).toBeGreaterThan(5);
     const everything = [...h.log, JSON.stringify(h.bridge.summary()), ...h.discord.postedMessages.map((m) => m.content)].join("\n");
     expect(everything).not.toContain(TOKEN);
+  });
+
+  it("regression: admin lines were dropped while the pending lines (channels not known yet) were full of low ones", async () => {
+    const config = parseConfig({ discord: { token: "t", clientId: "1", guild: "2", channels: { echo: "a", admin: "b" } } }, {});
+    const gateway = Object.assign(new EventEmitter(), {
+      state: "connecting",
+      connect: () => Promise.resolve(),
+      destroy: () => undefined,
+      requestGuildMembers: () => Promise.resolve({ members: [], notFound: [] }),
+    });
+    const rest = { createMessage: () => Promise.resolve(), createReaction: () => Promise.resolve() };
+    const game = new SimulatedGameServer();
+    const bridge = new Bridge({ config: config as never, game, gateway, rest, maxPending: 3 });
+    await bridge.start();
+    const echo = (tag: string, fields: Record<string, unknown>): void => {
+      (game as unknown as EventEmitter).emit("echo", tag, fields);
+    };
+    for (let i = 0; i < 3; i++) echo("join", { id: i, name: `Player${i}` });
+    echo("adminChat", { id: 9, name: "Admin", text: "keep me" });
+    echo("announcement", { text: "and me" });
+    echo("report", { id: 9, name: "Admin", targetId: 1, target: "Player1", reason: "me too" });
+    echo("join", { id: 5, name: "Late" }); // full of higher ones: this one goes
+    const lines = bridge.summary().gameToDiscord;
+    expect(lines.adminLines).toMatchObject({ emitted: 2, queued: 2, dropped: 0 });
+    expect(lines).toMatchObject({ emitted: 7, queued: 3, dropped: 4 });
+    await bridge.stop();
+  });
+
+  it("regression: an error listener that threw on a failed reaction became an unhandled rejection, and stop() rejected", async () => {
+    const config = parseConfig({ discord: { token: "t", clientId: "1", guild: "2", channels: { echo: "a", admin: "b" } } }, {});
+    const gateway = Object.assign(new EventEmitter(), {
+      state: "ready",
+      connect: () => Promise.resolve(),
+      destroy: () => undefined,
+      requestGuildMembers: () => Promise.resolve({ members: [], notFound: [] }),
+    });
+    const rest = {
+      createMessage: () => Promise.resolve(),
+      createReaction: () => Promise.reject(new Error("403 Missing Permissions")),
+    };
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => {
+      unhandled.push(reason);
+    };
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const bridge = new Bridge({ config: config as never, game: new SimulatedGameServer(), gateway, rest });
+      const errors: string[] = [];
+      bridge.on("error", (error) => {
+        errors.push(error.code);
+        throw new Error("the error listener failed");
+      });
+      await bridge.start();
+      const bot = { id: "10", username: "Nuwani", discriminator: "0001", bot: true };
+      gateway.emit("dispatch", { op: 0, s: 1, t: "READY", d: { v: 6, user: bot, session_id: "s", guilds: [{ id: "2", unavailable: true }] } });
+      const author = { id: "11", username: "Player" };
+      gateway.emit("dispatch", {
+        op: 0,
+        s: 2,
+        t: "MESSAGE_CREATE",
+        d: { id: "12", channel_id: "13", guild_id: "2", author, content: "<@10> hi", mentions: [bot] },
+      });
+      await vi.waitFor(() => expect(errors).toEqual(["BRIDGE_RELAY_FAILED"]));
+      await expect(bridge.stop()).resolves.toBeUndefined();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+
+  it("regression: a drain() waiting when stop() was called kept its timer running until the timeout", async () => {
+    const config = parseConfig({ discord: { token: "t", clientId: "1", guild: "2", channels: { echo: "a", admin: "b" } } }, {});
+    const timers = new Set<number>();
+    let next = 0;
+    const clock = {
+      now: () => 0,
+      setTimeout: () => {
+        timers.add(++next);
+        return next;
+      },
+      clearTimeout: (handle: unknown) => {
+        timers.delete(handle as number);
+      },
+    };
+    const bridge = new Bridge({ config: config as never, game: new SimulatedGameServer(), clock });
+    bridge.outbox.enqueue("3", "a line that cannot leave: the bridge never connected", "admin");
+    const draining = bridge.drain(60_000);
+    expect(timers.size).toBe(1);
+    await bridge.stop();
+    await expect(draining).resolves.toBe(false);
+    expect(timers.size).toBe(0);
+    // After stop() nothing can drain: no wait, no timer.
+    await expect(bridge.drain(60_000)).resolves.toBe(false);
+    expect(timers.size).toBe(0);
   });
 
   it("validates its options and stops harmlessly twice", async () => {

@@ -49,6 +49,31 @@ describe("Outbox", () => {
     vi.useRealTimers();
   });
 
+  it("regression: a sent or failure listener that threw stalled the channel (and left an unhandled rejection)", async () => {
+    const { send, calls } = sender();
+    const outbox = new Outbox({ send, rate: null, retryDelay: () => 100 });
+    outbox.on("sent", () => {
+      throw new Error("a sent listener failed");
+    });
+    outbox.on("failure", () => {
+      throw new Error("a failure listener failed");
+    });
+    outbox.enqueue("echo", "first");
+    outbox.enqueue("echo", "second", "admin");
+    calls[0]!.resolve();
+    await vi.advanceTimersByTimeAsync(0);
+    // The line queued behind the first went without waiting for another enqueue.
+    expect(calls.map((call) => call.content)).toEqual(["first", "second"]);
+    calls[1]!.reject(new Error("503"));
+    await vi.advanceTimersByTimeAsync(100);
+    // The retry was scheduled although the failure listener threw.
+    expect(calls.map((call) => call.content)).toEqual(["first", "second", "second"]);
+    calls[2]!.resolve();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(outbox.stats).toMatchObject({ emitted: 2, delivered: 2, queued: 0 });
+    balanced(outbox.stats);
+  });
+
   it("sends a line at once and counts it delivered when the send resolves", async () => {
     const { send, calls } = sender();
     const outbox = new Outbox({ send });

@@ -3,8 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Bridge } from "../src/Bridge.js";
 import { BridgeError } from "../src/BridgeError.js";
 import { DEFAULT_INTENTS, loadConfig, parseConfig, type EnabledBridgeConfig } from "../src/config.js";
+import { SimulatedGameServer } from "../src/SimulatedGameServer.js";
 
 const TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.super-secret-token-value";
 const SECRET = "client-secret-value-xyz";
@@ -235,6 +237,41 @@ describe("parseConfig: the token is never printed", () => {
     } catch (error) {
       expect((error as BridgeError).code).toBe("BRIDGE_CONFIG_MALFORMED");
       expect(inspect(error)).not.toContain(TOKEN);
+    }
+  });
+});
+
+describe("regression: the config showed the token and the client secret in inspect() and JSON", () => {
+  it("hides them from inspect() and JSON.stringify of the config, and of a Bridge holding it, but keeps the fields", async () => {
+    const config = enabled(valid());
+    expect(config.token).toBe(TOKEN);
+    expect(config.clientSecret).toBe(SECRET);
+    const bridge = new Bridge({ config, game: new SimulatedGameServer() });
+    try {
+      for (const text of [inspect(config, { depth: 10 }), JSON.stringify(config), inspect(bridge, { depth: 10 }), inspect({ config })]) {
+        expect(text).not.toContain(TOKEN);
+        expect(text).not.toContain(SECRET);
+        expect(text).toContain("223456789012345678");
+      }
+    } finally {
+      await bridge.stop();
+    }
+  });
+
+  it("also for the config loadConfig returns with a resolved formats path", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "nuwani-bridge-"));
+    try {
+      const path = join(dir, "nuwani.json");
+      await writeFile(path, JSON.stringify({ discord: valid({ formats: "echo-formats.json" }) }));
+      const config = await loadConfig(path, {});
+      expect(config.enabled && config.token).toBe(TOKEN);
+      for (const text of [inspect(config), JSON.stringify(config)]) {
+        expect(text).not.toContain(TOKEN);
+        expect(text).not.toContain(SECRET);
+        expect(text).toContain("echo-formats.json");
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

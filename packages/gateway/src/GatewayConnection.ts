@@ -454,7 +454,13 @@ export class GatewayConnection<V extends GatewayVersion = 6> extends EventEmitte
     }
     switch (t) {
       case "READY": {
-        const d = payload.d as { session_id: string; resume_gateway_url?: string };
+        const d = payload.d as { session_id?: unknown; resume_gateway_url?: string } | null;
+        if (typeof d !== "object" || d === null || typeof d.session_id !== "string") {
+          // Reading it would throw into the socket's message handler (an uncaught exception).
+          this.#debug("READY without a session_id; reconnecting");
+          this.#reconnect(4000, "invalid ready");
+          return;
+        }
         this.#sessionId = d.session_id;
         this.#resumeUrl = d.resume_gateway_url ?? this.#baseUrl;
         this.#sequence = s ?? 0;

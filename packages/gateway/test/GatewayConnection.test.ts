@@ -216,6 +216,32 @@ describe("GatewayConnection: hello, identify, resume", () => {
     expect(h.transport.last.url).toBe("wss://gateway.discord.gg/?v=10&encoding=json");
   });
 
+  it("regression: a READY with d null threw out of the socket's message handler", async () => {
+    const h = harness();
+    const connecting = track(h.gateway.connect());
+    const connection = await opened(h.transport, 1);
+    connection.hello();
+    await flush();
+    expect(() => connection.dispatch("READY", 1, null)).not.toThrow();
+    await flush();
+    expect(h.gateway.session).toBeNull();
+    expect(connecting.settled).toBe(false);
+    expect(h.log.dispatches).toEqual([]);
+    expect(h.log.debug.some((message) => message.includes("READY without a session_id"))).toBe(true);
+    expect(connection.clientClose).toBeDefined();
+    expect([1000, 1001]).not.toContain(connection.clientClose?.code);
+    // It reconnects and identifies afresh; a proper READY then completes connect().
+    await vi.advanceTimersByTimeAsync(1_000);
+    const next = await opened(h.transport, 2);
+    next.hello();
+    await vi.advanceTimersByTimeAsync(5_000); // one identify per 5 s
+    expect(next.identifies).toHaveLength(1);
+    next.ready("fresh", 1);
+    await flush();
+    expect(connecting.settled).toBe(true);
+    expect(h.gateway.session?.sessionId).toBe("fresh");
+  });
+
   it("ignores payloads that are not objects, and unknown opcodes", async () => {
     const h = harness();
     const { connection } = await identified(h);

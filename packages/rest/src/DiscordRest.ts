@@ -219,6 +219,11 @@ export class DiscordRest {
     if (typeof options.token !== "string" || options.token.trim() === "") {
       throw new RestError("REST_INVALID_ARGUMENT", "a bot token is required");
     }
+    // fetch rejects such a header value with an error that quotes it: the token would reach the
+    // cause of REST_NETWORK_ERROR. Never quote the token here either.
+    if (/[^\x20-\x7e]/.test(options.token)) {
+      throw new RestError("REST_INVALID_ARGUMENT", "the bot token may only contain printable ASCII characters (no line breaks or control characters)");
+    }
     const version = options.version ?? 6;
     if (version !== 6 && version !== 10) throw new RestError("REST_INVALID_ARGUMENT", `version must be 6 or 10, got ${String(version)}`);
     const count = (name: string, value: number | undefined, fallback: number): number => {

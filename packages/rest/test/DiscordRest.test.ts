@@ -107,6 +107,20 @@ describe("DiscordRest: requests", () => {
 });
 
 describe("DiscordRest: errors", () => {
+  it("regression: a token with a line break reached REST_NETWORK_ERROR's cause, since fetch quotes an invalid header value", () => {
+    for (const token of [`${TOKEN}\n`, `${TOKEN}\r\nX-Injected: 1`, `${TOKEN}\u0000`, `${TOKEN}Ω`]) {
+      let error: unknown;
+      try {
+        new DiscordRest({ token, baseUrl: "http://127.0.0.1:1/api" });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(RestError);
+      expect(error).toMatchObject({ code: "REST_INVALID_ARGUMENT" });
+      expect(`${inspect(error, { depth: 10, showHidden: true })} ${JSON.stringify(error)}`).not.toContain("secret-token");
+    }
+  });
+
   it("carries status, Discord's code and message, method and route, and never the token", async () => {
     const { rest } = client([json(404, { message: "Unknown Channel", code: 10003 })]);
     const { error } = await settle(rest.createMessage(CHANNEL, "x"));
