@@ -1064,7 +1064,7 @@ export class DiscordTracker extends EventEmitter<DiscordTrackerEvents> {
   }
 
   #debug(message: string): void {
-    this.emit("debug", message);
+    if (this.listenerCount("debug") > 0) this.emit("debug", message);
   }
 
 }
