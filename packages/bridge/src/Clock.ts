@@ -1,24 +1,6 @@
 /**
- * An injectable time source. Every timer of the bridge (the simulated game server, the
- * outbox's rate limit and retries, the command rate limit) goes through it.
+ * The bridge's time source (the simulated game server, the outbox's rate limit and retries,
+ * the command rate limit) is the one its REST client uses, so one clock object drives both;
+ * the default looks up the timer globals at call time, so `vi.useFakeTimers()` controls it.
  */
-export interface Clock {
-  /** Milliseconds since some fixed point, like `Date.now()`. */
-  now(): number;
-  /** Calls `callback` once after `ms` milliseconds; returns a handle for `clearTimeout`. */
-  setTimeout(callback: () => void, ms: number): unknown;
-  /** Cancels a timer; harmless for a handle that already fired or was cleared. */
-  clearTimeout(handle: unknown): void;
-}
-
-/**
- * The default {@link Clock}. It looks up `Date.now`, `setTimeout` and `clearTimeout` on
- * `globalThis` at call time, never at import time, so `vi.useFakeTimers()` controls it.
- */
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
-  clearTimeout: (handle) => {
-    globalThis.clearTimeout(handle as Parameters<typeof globalThis.clearTimeout>[0]);
-  },
-};
+export { systemClock, type Clock } from "@nuwani/rest";
