@@ -11,6 +11,7 @@ import { ECHO_PRIORITIES, formatEcho, type EchoFormats, type EchoPriority } from
 import { PLAYER_LEVELS, type DeliveryTarget, type EchoFields, type GameServer, type PlayerLevel } from "./GameServer.js";
 import { Outbox, type OutboxCounts, type OutboxOptions } from "./Outbox.js";
 import { formatDiscordChat } from "./sanitize.js";
+import { isRecord } from "./isRecord.js";
 
 /**
  * What the bridge needs of a gateway: `GatewayConnection` (re-exported by `@nuwani/tracker`)
@@ -193,10 +194,6 @@ export function isRetryableSendError(error: unknown): boolean {
   return !(typeof fields.status === "number" && fields.status >= 400 && fields.status < 500 && fields.status !== 429);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function describe(error: unknown): string {
   if (typeof error === "object" && error !== null) {
     const { code, message } = error as { code?: unknown; message?: unknown };
@@ -245,6 +242,8 @@ export class Bridge extends EventEmitter<BridgeEvents> {
   readonly #ownsRest: boolean;
   /** Channel role → channel id, once resolved. */
   #channels: Map<string, string> | null = null;
+  /** The reverse of `#channels`: channel id → the roles it plays, kept with it. */
+  #rolesOf = new Map<string, string[]>();
   readonly #pending: PendingLine[] = [];
   #unroutable = 0;
   #inbound: Promise<void> = Promise.resolve();
@@ -432,7 +431,7 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     this.#on(game, "echo", (tag: string, fields: EchoFields) => this.#onEcho(tag, fields));
     const sent = (channelId: string, content: string, lines: number): void => {
       this.#messagesSent++;
-      const roles = [...(this.#channels ?? new Map<string, string>())].filter(([, id]) => id === channelId).map(([role]) => role);
+      const roles = this.#rolesOf.get(channelId) ?? [];
       this.emit("gameToDiscord", { channelId, roles, content, lines });
     };
     this.#on(this.outbox, "sent", sent);
@@ -512,6 +511,12 @@ export class Bridge extends EventEmitter<BridgeEvents> {
       shown[role] = { id: channel.id, name: channel.name ?? channel.id };
     }
     this.#channels = resolved;
+    this.#rolesOf = new Map();
+    for (const [role, id] of resolved) {
+      const roles = this.#rolesOf.get(id);
+      if (roles === undefined) this.#rolesOf.set(id, [role]);
+      else roles.push(role);
+    }
     this.emit("debug", `channels: ${[...resolved].map(([role, id]) => `${role} → ${id}`).join(", ")}`);
     for (const line of this.#pending.splice(0)) this.#route(line);
     this.emit("guildReady", { guild, channels: shown });
@@ -583,7 +588,7 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     if (message.mentionsBot) this.#track(this.#react(message.channelId, message.id, author));
 
     if (this.#channels === null) return;
-    const roleEntries = [...this.#channels].filter(([, id]) => id === message.channelId).map(([role]) => role);
+    const roleEntries = this.#rolesOf.get(message.channelId) ?? [];
     const content = message.content;
     if (content.trimStart().startsWith(this.commands.prefix) && (await this.#command(message.channelId, author, message.author.id, content, d))) return;
     const target: "echo" | "admin" | undefined = roleEntries.includes("echo") ? "echo" : roleEntries.includes("admin") ? "admin" : undefined;

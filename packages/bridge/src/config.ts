@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { BridgeError } from "./BridgeError.js";
 import { parseJson } from "./parseJson.js";
+import { isRecord } from "./isRecord.js";
 
 /** The level a Discord role grants; a member's level is the highest of their roles'. */
 export type DiscordLevel = "management" | "administrator" | "vip";
@@ -138,12 +139,12 @@ export async function loadConfig(path: string | undefined, env: Environment = pr
  */
 export function parseConfig(json: unknown, env: Environment = process.env): BridgeConfig {
   const root = typeof json === "string" ? parseJson(json, "nuwani.json") : json;
-  if (!isObject(root)) throw invalid("(root)", "nuwani.json must contain a JSON object");
+  if (!isRecord(root)) throw invalid("(root)", "nuwani.json must contain a JSON object");
   if (!Object.hasOwn(root, "discord") || root.discord === undefined) {
     return { enabled: false, reason: "no-section", warnings: [] };
   }
   const section = root.discord;
-  if (!isObject(section)) throw invalid("discord", "discord must be an object");
+  if (!isRecord(section)) throw invalid("discord", "discord must be an object");
 
   const enabled = section.enabled;
   if (enabled !== undefined && typeof enabled !== "boolean") {
@@ -208,10 +209,6 @@ function hideSecrets(config: EnabledBridgeConfig): EnabledBridgeConfig {
     toJSON: { value: shown },
   });
   return config;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function invalid(field: string, message: string): BridgeError {
@@ -291,7 +288,7 @@ function reference(value: unknown, field: string, mention: RegExp, sigil: string
 }
 
 function readChannels(value: unknown): DiscordChannels {
-  if (!isObject(value)) {
+  if (!isRecord(value)) {
     throw invalid("discord.channels", "discord.channels must be an object of channel roles (echo, admin, …) to channel names or ids");
   }
   for (const role of ["echo", "admin"]) {
@@ -311,7 +308,7 @@ function readChannels(value: unknown): DiscordChannels {
 
 function readLevels(value: unknown): DiscordLevelMapping[] {
   if (value === undefined) return [];
-  if (!isObject(value)) throw invalid("discord.levels", "discord.levels must be an object of Discord role names or ids to levels");
+  if (!isRecord(value)) throw invalid("discord.levels", "discord.levels must be an object of Discord role names or ids to levels");
   return Object.entries(value).map(([role, level]) => {
     const field = `discord.levels.${role}`;
     if (typeof level !== "string" || !LEVELS.includes(level as DiscordLevel)) {
