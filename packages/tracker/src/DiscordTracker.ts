@@ -182,14 +182,6 @@ const SLICE = 128;
 const MAX_INTERNED_ACTIVITIES = 1024;
 
 /** One step of work: a whole small dispatch. */
-class SimpleTask implements WorkTask {
-  constructor(private readonly run: () => void) {}
-  step(): boolean {
-    this.run();
-    return true;
-  }
-}
-
 /**
  * Keeps the state of the guilds the bot is in — guilds, channels, roles, members, users,
  * presences and the bot's own user — from gateway dispatches (v6 or v10), and knows how to
@@ -281,7 +273,7 @@ export class DiscordTracker extends EventEmitter<DiscordTrackerEvents> {
       }
       default: {
         const handler = typeof t === "string" ? this.#handlers[t] : undefined;
-        if (handler !== undefined) this.#queue.push(new SimpleTask(() => handler(d, t!)));
+        if (handler !== undefined) this.#queue.call(handler, d, t!);
       }
     }
   }

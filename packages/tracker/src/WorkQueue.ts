@@ -42,6 +42,32 @@ export class WorkQueue {
     if (!this.#running && !this.#scheduled) this.#run();
   }
 
+  /**
+   * Runs `fn(a, b)` as one step of work: at once, with no task object, when the queue is
+   * idle (the common case for small dispatches); otherwise queued behind the work in flight,
+   * so order is kept.
+   */
+  call<A, B>(fn: (a: A, b: B) => void, a: A, b: B): void {
+    if (!this.idle || this.#scheduled) {
+      this.push({ step: () => (fn(a, b), true) });
+      return;
+    }
+    this.#running = true;
+    try {
+      fn(a, b);
+    } catch (error) {
+      try {
+        this.#options.onError(error);
+      } catch {
+        // The error reporter itself failed (a throwing `error` listener): keep the queue going.
+      }
+    } finally {
+      this.#running = false;
+    }
+    // Work that `fn` queued (it ran while the queue counted as running) starts now.
+    if (this.#head < this.#tasks.length && !this.#scheduled) this.#run();
+  }
+
   /** Resolves once every queued task is done. */
   whenIdle(): Promise<void> {
     if (this.idle) return Promise.resolve();

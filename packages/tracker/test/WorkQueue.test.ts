@@ -36,6 +36,32 @@ describe("WorkQueue", () => {
     await queue.whenIdle(); // resolves at once
   });
 
+  it("call() runs at once when idle, and waits its turn behind work in flight", async () => {
+    const log: string[] = [];
+    let time = 0;
+    const queue = new WorkQueue({ budget: 5, now: () => (time += 3), onError: () => undefined });
+    queue.call((a: string, b: string) => log.push(a + b), "x", "1");
+    expect(log).toEqual(["x1"]);
+    queue.push(counter(3, log, "a"));
+    queue.call((a: string, b: string) => log.push(a + b), "y", "2");
+    expect(log).toEqual(["x1", "a", "a"]);
+    await queue.whenIdle();
+    expect(log).toEqual(["x1", "a", "a", "a", "y2"]);
+  });
+
+  it("call() reports what throws, and runs work its function queued", () => {
+    const errors: unknown[] = [];
+    const log: string[] = [];
+    const queue = new WorkQueue({ budget: 100, now: () => 0, onError: (error) => errors.push(error) });
+    queue.call(() => {
+      throw new Error("boom");
+    }, 0, 0);
+    expect(errors).toHaveLength(1);
+    queue.call(() => queue.push(counter(1, log, "queued inside")), 0, 0);
+    expect(log).toEqual(["queued inside"]);
+    expect(queue.idle).toBe(true);
+  });
+
   it("reports a task that throws and goes on with the next", () => {
     const errors: unknown[] = [];
     const log: string[] = [];
