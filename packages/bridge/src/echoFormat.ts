@@ -1,4 +1,5 @@
 import { BridgeError } from "./BridgeError.js";
+import type { EchoParam } from "./GameServer.js";
 
 /**
  * How urgent an echo line is. `admin` lines (administrator traffic, reports) are never
@@ -11,7 +12,7 @@ export type EchoPriority = "admin" | "high" | "normal" | "low";
 export const ECHO_PRIORITIES: readonly EchoPriority[] = ["admin", "high", "normal", "low"];
 
 /** The positional parameters of one echo call, as the gamemode passes them (LVP's order). */
-export type EchoParams = readonly (string | number)[];
+export type EchoParams = readonly EchoParam[];
 
 /**
  * What one echo call becomes:

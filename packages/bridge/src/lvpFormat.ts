@@ -17,9 +17,7 @@
  * `-` left alignment, a width, `.p` a precision.
  */
 import { BridgeError } from "./BridgeError.js";
-
-/** One parameter of an echo call, as the gamemode passes it. */
-type Param = string | number;
+import type { EchoParam as Param } from "./GameServer.js";
 
 /** A piece of a compiled format: literal text, or a placeholder. */
 export type LvpFormatPart =
