@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { BridgeError } from "../src/BridgeError.js";
 import { formatEcho, loadFormats, parseFormats, type EchoFormats, type FormattedEcho } from "../src/formats.js";
@@ -186,6 +187,35 @@ describe("LVP's irc_messages.json", () => {
 
 describe("LVP formats: parameters are untrusted", () => {
   const formats = parseFormats(LVP_JSON);
+
+  // Hostile text: markdown, mention syntax, colour-code pieces, placeholders and directives.
+  const hostile = fc
+    .array(fc.constantFrom(..."aZ09 *_~`|<>[]#-.@&:/\\{}%$!", "everyone", "here", "FF0000", "<@123>", "<target:#LVP.Crew>", "%s", "\n"), { maxLength: 12 })
+    .map((parts) => parts.join(""));
+  const param = fc.oneof(hostile, fc.integer({ min: -3_000_000_000, max: 3_000_000_000 }), fc.double({ noNaN: true, min: -1e9, max: 1e9 }));
+
+  it("property: any parameters, every tag: the same text as LVP's formatter (as Discord shows it), no live mention or markdown from a parameter", () => {
+    const tags = Object.keys(LVP_JSON);
+    fc.assert(
+      fc.property(fc.constantFrom(...tags), fc.array(param, { minLength: 6, maxLength: 6 }), (tag, random) => {
+        const call = CALLS[tag]!.map((given, index) => random[index] ?? given);
+        // A per-call target must name a mapped channel or a member: keep the realistic one.
+        if (tag === "chat-irc" || tag === "chat-irc-notice") call[0] = CALLS[tag]![0]!;
+        const result = formatEcho(tag, call, formats);
+        const expected = lvpReference(LVP_JSON[tag]!, call).text.replace(/\s+/g, " ").trim();
+        if (result === null) {
+          expect(expected).toBe("");
+          return;
+        }
+        const text = textOf(result);
+        expect(shownOnDiscord(text)).toBe(expected);
+        expect(text).not.toMatch(/@(everyone|here)/);
+        expect(text).not.toMatch(/<[@#:/]/);
+        expect(text).not.toMatch(/(?<!\\)[*_~`|]/);
+      }),
+      { numRuns: 500 },
+    );
+  });
 
   it("cannot route or restyle a line through a parameter", () => {
     const result = formatEcho("chat", [1, "<target:#LVP.Crew><prefix:&>", "<command:MODE>+m <color:4>red"], formats);
