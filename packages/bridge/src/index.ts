@@ -42,6 +42,7 @@ export {
 export { ECHO_PRIORITIES, type EchoFormat, type EchoParams, type EchoPriority, type FormattedEcho } from "./echoFormat.js";
 export { formatEcho, loadFormats, mergeFormats, parseFormats, type EchoFormats, type FormatsOptions } from "./formats.js";
 export { formatLvp } from "./lvpFormat.js";
+export { parsePawnEcho } from "./parsePawnEcho.js";
 export {
   LVP_AUDIENCE_CHANNELS,
   LVP_CHANNELS,

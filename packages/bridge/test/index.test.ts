@@ -32,6 +32,7 @@ describe("@nuwani/bridge", () => {
       "parseCommand",
       "parseConfig",
       "parseFormats",
+      "parsePawnEcho",
       "sanitizeForGame",
       "splitGameLines",
       "stripColourCodes",
