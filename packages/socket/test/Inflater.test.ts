@@ -1,5 +1,6 @@
 import { Buffer } from "node:buffer";
-import { constants, inflateSync } from "node:zlib";
+import { constants, inflateSync, type ZlibOptions } from "node:zlib";
+import type * as Zlib from "node:zlib";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { GatewayCodec as GatewayCodecClass } from "../src/GatewayCodec.js";
 import { createInflater, type Inflater, NativeInflater, nativeInflaterWorks, WindowInflater } from "../src/Inflater.js";
@@ -144,10 +145,10 @@ describe("falls back to the window inflater when node:zlib internals change", ()
   }> {
     vi.resetModules();
     vi.doMock("node:zlib", async (importOriginal) => {
-      const zlib = await importOriginal<typeof import("node:zlib")>();
+      const zlib = await importOriginal<typeof Zlib>();
       return {
         ...zlib,
-        createInflate: (options?: import("node:zlib").ZlibOptions) => {
+        createInflate: (options?: ZlibOptions) => {
           const stream = zlib.createInflate(options);
           alter(stream as unknown as Internals);
           return stream;
