@@ -24,22 +24,35 @@ export interface BridgeGateway extends TrackerGateway {
   connect(): Promise<void>;
   /** Closes for good (code 1000) and removes every listener. */
   destroy(): void;
+  /** Every dispatch, in sequence order. */
   on(event: "dispatch", listener: (payload: TrackerDispatch) => void): unknown;
+  /** A session started or was resumed. */
   on(event: "ready" | "resumed", listener: () => void): unknown;
+  /** The connection state changed. */
   on(event: "state", listener: (state: string, previous: string) => void): unknown;
+  /** What the connection is doing (never with the token). */
   on(event: "debug", listener: (message: string) => void): unknown;
+  /** The connection stopped for good. */
   on(event: "error", listener: (error: Error) => void): unknown;
+  /** Removes a `dispatch` listener. */
   off(event: "dispatch", listener: (payload: TrackerDispatch) => void): unknown;
+  /** Removes a `ready` or `resumed` listener. */
   off(event: "ready" | "resumed", listener: () => void): unknown;
+  /** Removes a `state` listener. */
   off(event: "state", listener: (state: string, previous: string) => void): unknown;
+  /** Removes a `debug` listener. */
   off(event: "debug", listener: (message: string) => void): unknown;
+  /** Removes an `error` listener. */
   off(event: "error", listener: (error: Error) => void): unknown;
 }
 
 /** What the bridge needs of a REST client: `DiscordRest` from `@nuwani/rest`, or a stand-in. */
 export interface BridgeRest {
+  /** Posts a message in a channel, with no mentions allowed. */
   createMessage(channelId: string, body: { content: string; allowed_mentions: { parse: [] } }): Promise<unknown>;
+  /** Adds the bot's reaction to a message. */
   createReaction(channelId: string, messageId: string, emoji: string): Promise<void>;
+  /** Frees the client's timers; called when the bridge owns the client. */
   destroy?(): void;
 }
 
@@ -261,6 +274,11 @@ export class Bridge extends EventEmitter<BridgeEvents> {
   /** Ends the `drain()` calls still waiting, for `stop()`. */
   readonly #drains = new Set<() => void>();
 
+  /**
+   * A bridge between `options.game` and Discord, set up from an enabled configuration; nothing
+   * connects until {@link Bridge.start}.
+   * @throws {@link BridgeError} `BRIDGE_INVALID_ARGUMENT` for a disabled configuration or an unusable option.
+   */
   constructor(options: BridgeOptions) {
     super();
     const { config, game } = options;

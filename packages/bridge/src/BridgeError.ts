@@ -67,6 +67,7 @@ export class BridgeError extends Error {
   /** Whether the outbox retries the failed send. */
   readonly retryable: boolean | undefined;
 
+  /** An error with its stable `code`, a message (never with the token) and the details of what failed. */
   constructor(code: BridgeErrorCode, message: string, details: BridgeErrorDetails = {}) {
     super(message, "cause" in details ? { cause: details.cause } : undefined);
     this.code = code;

@@ -62,6 +62,8 @@ export interface GameServer {
    * text that is already sanitised and at most one game line long.
    */
   deliver(message: string, options: DeliverOptions): void;
+  /** Adds a listener for one of the {@link GameServerEvents}. */
   on<E extends keyof GameServerEvents>(event: E, listener: (...args: GameServerEvents[E]) => void): unknown;
+  /** Removes a listener added with `on`. */
   off<E extends keyof GameServerEvents>(event: E, listener: (...args: GameServerEvents[E]) => void): unknown;
 }

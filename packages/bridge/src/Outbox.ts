@@ -168,6 +168,10 @@ export class Outbox extends EventEmitter<OutboxEvents> {
   #paused = false;
   #disposed = false;
 
+  /**
+   * An empty outbox sending through `options.send`, within its rate and length limits.
+   * @throws {@link BridgeError} `BRIDGE_INVALID_ARGUMENT` for an unusable option.
+   */
   constructor(options: OutboxOptions) {
     super();
     if (typeof options.send !== "function") {

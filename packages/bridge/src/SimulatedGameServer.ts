@@ -74,6 +74,10 @@ export class SimulatedGameServer extends EventEmitter<GameServerEvents> implemen
   #timer: unknown = undefined;
   #events = 0;
 
+  /**
+   * A simulated server, seeded; nothing happens until {@link SimulatedGameServer.start}.
+   * @throws {@link BridgeError} `BRIDGE_INVALID_ARGUMENT` for a bad `rate` or `maxPlayers`.
+   */
   constructor(options: SimulatedGameServerOptions = {}) {
     super();
     const { seed = 1, rate = 2, maxPlayers = 50, clock = systemClock } = options;

@@ -141,6 +141,11 @@ export class CommandRegistry {
   readonly #window: number;
   readonly #recent = new Map<string, { times: number[]; warned: boolean }>();
 
+  /**
+   * A registry with `help`, the given commands (the default ones unless `options.commands` is
+   * given), the prefix and the per-user rate limit.
+   * @throws {@link BridgeError} `BRIDGE_INVALID_ARGUMENT` for an unusable prefix or rate limit.
+   */
   constructor(options: CommandRegistryOptions = {}) {
     const { prefix = "!", rateLimit = { limit: 5, window: 10_000 }, commands = defaultCommands(), clock = systemClock } = options;
     if (prefix === "" || /\s/.test(prefix)) {

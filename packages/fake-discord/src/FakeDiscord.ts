@@ -274,6 +274,7 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
   private lastMessageBase = 0n;
   private running = false;
 
+  /** A fake Discord with its guilds and options, not yet listening (see `start`). */
   constructor(options: FakeDiscordOptions = {}) {
     super();
     this.clock = options.clock ?? systemClock;

@@ -12,6 +12,7 @@ export class FakeDiscordError extends Error {
   /** What went wrong, stable across versions. */
   readonly code: FakeDiscordErrorCode;
 
+  /** An error with its stable `code`, a message, and the original error as `cause`. */
   constructor(code: FakeDiscordErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;

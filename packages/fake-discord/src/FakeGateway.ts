@@ -105,6 +105,7 @@ export class FakeGateway extends EventEmitter<FakeGatewayEvents> {
   private listeningPort: number | undefined;
   private nextId = 1;
 
+  /** A gateway server, not yet listening (see `start`). */
   constructor(options: FakeGatewayOptions = {}) {
     super();
     this.heartbeatInterval = options.heartbeatInterval ?? 41250;

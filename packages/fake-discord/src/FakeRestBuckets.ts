@@ -73,6 +73,7 @@ export class FakeRestBuckets {
   private readonly windows = new Map<string, Window>();
   private globalWindow: Window | undefined;
 
+  /** Rate limits with the given bucket and global windows, all empty. */
   constructor(options: FakeRestRateLimitOptions & { clock?: Clock } = {}) {
     this.bucket = options.bucket ?? { limit: 5, window: 5000 };
     this.global = options.global ?? { limit: 50, window: 1000 };

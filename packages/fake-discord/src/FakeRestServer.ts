@@ -119,6 +119,7 @@ export class FakeRestServer {
   private readonly routeLimits = new WeakMap<FakeRestRoute, { bucket: string; limit: FakeRestLimit | undefined }>();
   private readonly delays = new Set<{ handle: unknown; resolve: () => void }>();
 
+  /** A REST server, not yet listening (see `start`). */
   constructor(options: FakeRestServerOptions = {}) {
     this.token = options.token ?? "fake-token";
     this.host = options.host ?? "127.0.0.1";

@@ -47,6 +47,7 @@ export class IdentifyLimiter {
   private readonly last = new Map<number, number>();
   private readonly clock: Clock;
 
+  /** A limiter with a full session start limit. */
   constructor(options: IdentifyLimiterOptions) {
     this.clock = options.clock;
     this.maxConcurrency = Math.max(1, Math.floor(options.maxConcurrency ?? 1));

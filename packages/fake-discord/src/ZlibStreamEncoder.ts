@@ -10,6 +10,7 @@ export class ZlibStreamEncoder {
   private readonly deflate: Deflate;
   private chunks: Buffer[] = [];
 
+  /** A fresh zlib stream, as a new connection gets. */
   constructor() {
     this.deflate = createDeflate();
     this.deflate.on("data", (chunk: Buffer) => this.chunks.push(chunk));

@@ -89,6 +89,7 @@ export class CommandLimiter {
   #timer: unknown = undefined;
   #deadline = Number.POSITIVE_INFINITY;
 
+  /** A limiter with an empty window and nothing queued. */
   public constructor(options: CommandLimiterOptions = {}) {
     const clock = options.clock ?? defaultClock;
     const limit = options.limit ?? 120;

@@ -107,7 +107,7 @@ export interface GatewayConnectionOptions<V extends GatewayVersion = 6> {
   backoff?: { base?: number; cap?: number; stableAfter?: number };
   /** The WebSocket transport (a fake in tests, a proxy-aware one…). @defaultValue a `WsTransport` */
   transport?: Transport;
-  /** Time source of every timer. @defaultValue {@link defaultClock} (the globals, looked up lazily) */
+  /** Time source of every timer. @defaultValue `defaultClock` (the globals, looked up lazily) */
   clock?: Clock;
   /** Random source in [0, 1) for the heartbeat jitter, the op 9 wait and the backoff. @defaultValue Math.random */
   random?: () => number;
@@ -183,6 +183,10 @@ export class GatewayConnection<V extends GatewayVersion = 6> extends EventEmitte
   #destroyed = false;
   #waiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
 
+  /**
+   * Checks the options and sets up the connection; nothing connects until {@link GatewayConnection.connect}.
+   * @throws {@link GatewayError} `GATEWAY_INVALID_OPTION` when an option is invalid.
+   */
   constructor(options: GatewayConnectionOptions<V>) {
     super();
     if (typeof options.token !== "string" || options.token.length === 0) {

@@ -53,6 +53,7 @@ export class GatewayError extends Error {
   /** The WebSocket close code that caused the error, when there was one. */
   public declare readonly closeCode?: number;
 
+  /** An error with its stable `code`, a message (never with the token), the close code and the original error as `cause`. */
   public constructor(code: GatewayErrorCode, message: string, options: GatewayErrorOptions = {}) {
     super(message, "cause" in options ? { cause: options.cause } : undefined);
     this.code = code;

@@ -80,6 +80,7 @@ export class IdentifyThrottle {
   #remaining = 0;
   #resetAt: number | undefined = undefined;
 
+  /** A throttle that knows no session start limit until it is given one. */
   public constructor(options: IdentifyThrottleOptions = {}) {
     const interval = options.interval ?? 5_000;
     if (!Number.isFinite(interval) || interval < 0) throw GatewayError.invalidOption("interval", "a non-negative number of milliseconds", interval);

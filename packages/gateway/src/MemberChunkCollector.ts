@@ -130,6 +130,7 @@ export class MemberChunkCollector<TChunk extends MemberChunk = GatewayGuildMembe
   readonly #timeout: number;
   readonly #pending = new Map<string, Pending<TChunk>>();
 
+  /** A collector with no request pending. */
   public constructor(options: MemberChunkCollectorOptions = {}) {
     this.#timeout = MemberChunkCollector.#checkTimeout(options.timeout ?? 15_000);
     this.#clock = options.clock ?? defaultClock;

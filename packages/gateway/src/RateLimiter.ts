@@ -45,6 +45,7 @@ export class RateLimiter {
   #timer: unknown = undefined;
   #armed = false;
 
+  /** An empty window of `options.limit` sends per `options.window` ms. */
   public constructor(options: RateLimiterOptions) {
     const { limit, window } = options;
     // The ring buffer has `limit` slots; a million covers any sane limit.

@@ -46,6 +46,7 @@ export class Bucket {
   private timer: unknown;
   private timerAt = Number.NaN;
 
+  /** An unknown bucket: one request at a time until Discord's headers describe it. */
   constructor(clock: Clock) {
     this.clock = clock;
   }

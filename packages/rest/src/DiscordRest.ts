@@ -215,6 +215,10 @@ export class DiscordRest {
   private readonly sleeps = new Set<{ handle: unknown; reject: (error: unknown) => void }>();
   private destroyed = false;
 
+  /**
+   * Checks the options; nothing is sent until a request is made.
+   * @throws {@link RestError} `REST_INVALID_ARGUMENT` when an option is invalid.
+   */
   constructor(options: DiscordRestOptions) {
     if (typeof options.token !== "string" || options.token.trim() === "") {
       throw new RestError("REST_INVALID_ARGUMENT", "a bot token is required");

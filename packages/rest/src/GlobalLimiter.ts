@@ -21,6 +21,7 @@ export class GlobalLimiter {
   private timer: unknown;
   private timerAt = Number.NaN;
 
+  /** A limiter of `limit` requests per window (`false`: no client-side limit), not paused. */
   constructor(clock: Clock, limit: RateLimit | false) {
     this.clock = clock;
     this.limit = limit;

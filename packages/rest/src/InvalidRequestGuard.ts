@@ -11,6 +11,7 @@ export class InvalidRequestGuard {
   private readonly limit: RateLimit;
   private readonly times: number[] = [];
 
+  /** A guard that refuses once `limit` invalid answers fell in its sliding window. */
   constructor(clock: Clock, limit: RateLimit) {
     this.clock = clock;
     this.limit = limit;

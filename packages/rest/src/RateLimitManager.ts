@@ -29,6 +29,7 @@ export class RateLimitManager {
   private readonly buckets = new Map<string, Bucket>();
   private readonly hashes = new Map<string, string>();
 
+  /** The buckets, the global limit and the invalid-request guard of one client, all empty. */
   constructor(options: RateLimitManagerOptions) {
     this.clock = options.clock;
     this.global = new GlobalLimiter(options.clock, options.global);

@@ -66,6 +66,7 @@ export class RestError extends Error {
   /** The route of the request (see {@link RestErrorDetails.route}). */
   readonly route: string | undefined;
 
+  /** An error with its stable `code`, a message (never with the token) and the details of the request that failed. */
   constructor(code: RestErrorCode, message: string, details: RestErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.code = code;

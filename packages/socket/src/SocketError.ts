@@ -44,6 +44,7 @@ export class SocketError extends Error {
   /** What went wrong; stable across versions. */
   readonly code: SocketErrorCode;
 
+  /** An error with its stable `code`, a message, and the original error as `cause`. */
   constructor(code: SocketErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;

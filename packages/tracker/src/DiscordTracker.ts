@@ -54,8 +54,11 @@ export interface TrackerDispatch {
  * GUILD_MEMBERS_CHUNK `d` answering it, before the chunk's `dispatch` event.
  */
 export interface TrackerGateway {
+  /** Adds a listener for every dispatch, in sequence order. */
   on(event: "dispatch", listener: (payload: TrackerDispatch) => void): unknown;
+  /** Removes a `dispatch` listener. */
   off(event: "dispatch", listener: (payload: TrackerDispatch) => void): unknown;
+  /** Requests a guild's members (op 8); `onChunk` gets each GUILD_MEMBERS_CHUNK `d` answering it. */
   requestGuildMembers(
     request: { guildId: string; query: string; limit: number },
     options: { onChunk: (chunk: TrackerMemberChunk) => void; collect?: boolean },
@@ -207,6 +210,7 @@ export class DiscordTracker extends EventEmitter<DiscordTrackerEvents> {
   #botIndex = -1;
   #sessionId: string | null = null;
 
+  /** An empty tracker; attach it to a gateway to fill it. */
   constructor(options: DiscordTrackerOptions = {}) {
     super();
     const sliceTime = options.sliceTime ?? 4;

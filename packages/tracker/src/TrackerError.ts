@@ -38,6 +38,7 @@ export class TrackerError extends Error {
   /** The dispatch event (`t`) the error is about, when there is one. */
   public declare readonly event?: string;
 
+  /** An error with its stable `code`, a message, and the original error as `cause`. */
   public constructor(code: TrackerErrorCode, message: string, options: TrackerErrorOptions = {}) {
     super(message, "cause" in options ? { cause: options.cause } : undefined);
     this.code = code;

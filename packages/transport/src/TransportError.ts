@@ -35,6 +35,7 @@ export class TransportError extends Error {
   /** For errors on an open connection: the close code sent because of it (1009, 1002…). */
   declare readonly closeCode?: number;
 
+  /** An error with its stable `code`, a message (never with a secret), the close code and the original error as `cause`. */
   constructor(code: TransportErrorCode, message: string, options?: TransportErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;

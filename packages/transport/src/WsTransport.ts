@@ -8,7 +8,9 @@ import { WsConnection } from "./WsConnection.js";
  * down). The default looks the globals up on every call, so `vi.useFakeTimers()` works.
  */
 export interface TransportClock {
+  /** Calls `callback` once after `ms` milliseconds; returns a handle for `clearTimeout`. */
   setTimeout(callback: () => void, ms: number): unknown;
+  /** Cancels a timer started with `setTimeout`. */
   clearTimeout(handle: unknown): void;
 }
 
