@@ -11,8 +11,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 TYPESCRIPT_VERSION=6.0.3
-# The minimum @types/node the packages declare (peerDependencies); the test compiles against it.
-TYPES_NODE_VERSION=${TYPES_NODE_VERSION:-20.19.0}
+# The minimum @types/node the packages declare (an optional peer, ">=x.y.z"); the bot is
+# compiled against exactly that version.
+TYPES_NODE_VERSION=${TYPES_NODE_VERSION:-$(node -p 'require("./packages/gateway/package.json").peerDependencies["@types/node"].replace(/^>=/, "")')}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/nuwani-consumer-XXXXXX")
 if [ -n "${CONSUMER_TEST_KEEP:-}" ]; then echo "consumer-test: keeping $work"; else trap 'rm -rf "$work"' EXIT; fi
