@@ -73,7 +73,9 @@ if (command === "build") {
       ...COMMON,
       "--entryPointStrategy", "packages",
       ...documented.flatMap((pkg) => ["--entryPoints", relative(root, pkg.path)]),
-      "--packageOptions", JSON.stringify({ entryPoints: ["src/index.ts"], readme: "none" }),
+      // packageOptions (settable only in a file): each package's entry point and options; the
+      // undocumented-export check is `check`'s job, so `build` only writes the site.
+      "--options", "tooling/docs/typedoc.json",
       "--name", "Nuwani Discord",
       "--out", "docs/api",
     ],
