@@ -319,7 +319,7 @@ export class SampQueryClient {
           reject(error);
         },
       });
-      this.#send(packet).catch((error: unknown) => {
+      this.#send(packet).catch((error: SampError) => {
         finish();
         reject(error);
       });
@@ -374,7 +374,7 @@ export class SampQueryClient {
         },
       };
       this.#rcon = collector;
-      this.#send(packet).catch((error: unknown) => {
+      this.#send(packet).catch((error: SampError) => {
         finish();
         reject(error);
       });

@@ -5,7 +5,7 @@ import { SampGameServer, type SampGameServerOptions } from "../src/SampGameServe
 import { SampQueryClient } from "../src/SampQueryClient.js";
 import { LogTail } from "../src/LogTail.js";
 import { CodePage } from "../src/CodePage.js";
-import { SampError } from "../src/SampError.js";
+import type { SampError } from "../src/SampError.js";
 import { formatEchoLine } from "../src/echoLine.js";
 import type { EchoParam, GameServer } from "../src/GameServer.js";
 import { startMiniSamp, type MiniSamp } from "./support/miniSamp.js";
