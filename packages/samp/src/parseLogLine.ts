@@ -50,7 +50,8 @@ export function weaponName(reason: number): string {
 }
 
 const NAME = String.raw`[^\s()]{1,24}`;
-const CHAT = /^\[chat\] \[([^\]]{1,24})\]: (.*)$/s;
+// Names may contain `[` and `]` (`[BB]Joe`): the name ends at the first `]: `.
+const CHAT = /^\[chat\] \[(\S{1,24}?)\]: (.*)$/s;
 const JOIN = new RegExp(String.raw`^\[join\] (${NAME}) has joined the server \((\d{1,4}):[^)]*\)$`);
 const PART = new RegExp(String.raw`^\[part\] (${NAME}) has left the server \((\d{1,4}):([0-2])\)$`);
 const KILL = new RegExp(String.raw`^\[kill\] (${NAME}) killed (${NAME}) (.{1,40})$`);

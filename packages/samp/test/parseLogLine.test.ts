@@ -39,6 +39,11 @@ describe("parseLogLine", () => {
     });
   }
 
+  it("regression: chat from a name with brackets ([BB]Joe) was not parsed", () => {
+    expect(parseLogLine("[chat] [[BB]Joe]: hi [there]: you")).toEqual({ type: "chat", name: "[BB]Joe", text: "hi [there]: you" });
+    expect(parseLogLine("[chat] [a]]: x")).toEqual({ type: "chat", name: "a]", text: "x" });
+  });
+
   it("ignores other lines and near misses", () => {
     expect(parseLogLine("SA-MP Dedicated Server")).toBeUndefined();
     expect(parseLogLine("[join] has joined the server (1:ip)")).toBeUndefined();
