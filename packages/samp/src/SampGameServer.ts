@@ -155,6 +155,10 @@ export class SampGameServer extends EventEmitter<GameServerEvents> implements Ga
       this.#tail.on("error", (error) => this.#warn(error));
       await this.#tail.start();
     }
+    if (this.#client.hasRconPassword) {
+      // Tell the operator early about a wrong password (SA-MP's refusal or open.mp's silence).
+      this.#client.verifyRcon().catch((error: unknown) => this.#warn(error));
+    }
     void this.poll();
   }
 
@@ -297,7 +301,7 @@ export class SampGameServer extends EventEmitter<GameServerEvents> implements Ga
     }
     for (const line of lines) {
       try {
-        await this.#client.rcon(`${command} ${line}`);
+        await this.#client.rcon(`${command} ${line}`, { expectOutput: false });
         this.stats.delivered++;
       } catch (error) {
         this.stats.deliveryFailures++;
@@ -411,14 +415,14 @@ export class SampGameServer extends EventEmitter<GameServerEvents> implements Ga
     if (durationSeconds !== undefined && (!Number.isInteger(durationSeconds) || durationSeconds < 1 || durationSeconds > 31_536_000)) {
       throw new SampError("SAMP_INVALID_ARGUMENT", "a mute lasts 1 to 31536000 seconds, or until unmuted");
     }
-    await this.#client.rcon(`nuwani_mute ${playerId} ${durationSeconds ?? 0}`);
+    await this.#client.rcon(`nuwani_mute ${playerId} ${durationSeconds ?? 0}`, { expectOutput: false });
     const name = this.#roster.get(playerId)?.name ?? String(playerId);
     this.#muted.set(playerId, { name, until: durationSeconds === undefined ? undefined : this.#clock.now() + durationSeconds * 1000 });
   }
 
   async #unmute(playerId: number): Promise<void> {
     if (!Number.isInteger(playerId) || playerId < 0 || playerId > 999) throw new SampError("SAMP_INVALID_ARGUMENT", "a player id is an integer from 0 to 999");
-    await this.#client.rcon(`nuwani_unmute ${playerId}`);
+    await this.#client.rcon(`nuwani_unmute ${playerId}`, { expectOutput: false });
     this.#muted.delete(playerId);
   }
 

@@ -47,6 +47,8 @@ export interface SampQueryClientOptions {
   readonly maxQueued?: number;
   /** RCON: the reply is complete after this long without a further line, in ms. @defaultValue 250 */
   readonly rconQuietPeriod?: number;
+  /** RCON: how long to wait for the FIRST line of a command that has output, in ms. @defaultValue 1000 */
+  readonly rconReplyWait?: number;
   /** RCON: the longest wait for a whole reply, in ms. @defaultValue 3000 */
   readonly rconMaxWait?: number;
   /** RCON: most lines kept of one reply (the rest are dropped and counted). @defaultValue 1000 */
@@ -122,6 +124,10 @@ export class SampQueryClient {
   readonly #timeout: number;
   readonly #retries: number;
   readonly #rconQuiet: number;
+  readonly #rconReplyWait: number;
+  // A refusal that arrived after its command had settled (a `say` answers nothing, so its
+  // wait is short): the next command reports it.
+  #lateRefusal = false;
   readonly #rconMaxWait: number;
   readonly #rconMaxLines: number;
   readonly #lookup: (host: string) => Promise<string>;
@@ -146,6 +152,7 @@ export class SampQueryClient {
     this.#retries = positiveInteger(options.retries ?? 2, "retries", 0);
     if ((options.retries ?? 2) > 10) throw new SampError("SAMP_INVALID_ARGUMENT", "retries must be at most 10");
     this.#rconQuiet = positiveInteger(options.rconQuietPeriod ?? 250, "rconQuietPeriod");
+    this.#rconReplyWait = positiveInteger(options.rconReplyWait ?? 1000, "rconReplyWait");
     this.#rconMaxWait = positiveInteger(options.rconMaxWait ?? 3000, "rconMaxWait");
     this.#rconMaxLines = positiveInteger(options.rconMaxLines ?? 1000, "rconMaxLines");
     this.#lookup = options.lookup ?? (async (host) => (await dnsLookup(host, { family: 4 })).address);
@@ -224,13 +231,16 @@ export class SampQueryClient {
   }
 
   /**
-   * Runs an RCON command and returns its output lines, collected until `rconQuietPeriod`
-   * passes without a further line (bounded by `rconMaxWait`). Commands like `say` answer
-   * nothing: their result is `[]`. Never retried (a command may not be idempotent).
+   * Runs an RCON command and returns its output lines: the first is awaited up to
+   * `rconReplyWait`, the rest are collected until `rconQuietPeriod` passes without a further
+   * line (bounded by `rconMaxWait`). With `expectOutput: false` (for `say` and the include's
+   * commands, which answer nothing) only `rconQuietPeriod` is waited and the result is `[]`
+   * unless lines came; a refusal of the password that arrives later fails the next command.
+   * Never retried (a command may not be idempotent).
    * @throws {@link SampError} `SAMP_RCON_DISABLED`, `SAMP_RCON_BAD_PASSWORD`, `SAMP_INVALID_ARGUMENT`, `SAMP_QUEUE_FULL`, `SAMP_CLOSED`, `SAMP_SOCKET_ERROR`
    */
-  rcon(command: string): Promise<string[]> {
-    return this.#serialize("x", () => this.#runRcon(command));
+  rcon(command: string, options: { readonly expectOutput?: boolean } = {}): Promise<string[]> {
+    return this.#serialize("x", () => this.#runRcon(command, options.expectOutput ?? true));
   }
 
   /**
@@ -326,10 +336,14 @@ export class SampQueryClient {
     });
   }
 
-  async #runRcon(command: string): Promise<string[]> {
+  async #runRcon(command: string, expectOutput: boolean): Promise<string[]> {
     if (!this.hasRconPassword) throw new SampError("SAMP_RCON_DISABLED", "no RCON password is configured", { opcode: "x" });
     if (typeof command !== "string" || /[\p{Cc}]/u.test(command) || command.trim() === "") {
       throw new SampError("SAMP_INVALID_ARGUMENT", "an RCON command must be one non-empty line without control characters", { opcode: "x" });
+    }
+    if (this.#lateRefusal) {
+      this.#lateRefusal = false;
+      throw new SampError("SAMP_RCON_BAD_PASSWORD", "the server refused the RCON password", { opcode: "x" });
     }
     const address = await this.#resolve("x");
     const packet = buildRconRequest(address, this.port, this.#codePage.encode(this.#password!.reveal()), this.#codePage.encode(command));
@@ -347,7 +361,7 @@ export class SampQueryClient {
         resolve(lines);
       };
       const overall = this.#clock.setTimeout(done, this.#rconMaxWait);
-      quiet = this.#clock.setTimeout(done, this.#rconQuiet);
+      quiet = this.#clock.setTimeout(done, expectOutput ? this.#rconReplyWait : this.#rconQuiet);
       const collector: RconCollector = {
         fail: (error) => {
           finish();
@@ -417,6 +431,15 @@ export class SampQueryClient {
     return socket;
   }
 
+  #strayRconLine(message: Buffer): void {
+    this.stats.strays++;
+    try {
+      if (parseRconLine(message, this.#codePage) === BAD_PASSWORD) this.#lateRefusal = true;
+    } catch {
+      this.stats.malformed++;
+    }
+  }
+
   #receive(message: Buffer, remote: RemoteInfo): void {
     if (remote.port !== this.port || remote.address !== this.#address) {
       this.stats.strays++;
@@ -428,8 +451,8 @@ export class SampQueryClient {
     }
     const opcode = String.fromCharCode(message[10]!) as QueryOpcode;
     if (opcode === "x") {
-      if (this.#rcon === undefined) this.stats.strays++;
-      else this.#rcon.onLine(message);
+      if (this.#rcon !== undefined) this.#rcon.onLine(message);
+      else this.#strayRconLine(message);
       return;
     }
     const pending = this.#pending.get(opcode);

@@ -32,12 +32,13 @@ interface Setup {
   password?: string;
   log?: boolean;
   options?: Partial<SampGameServerOptions>;
+  quiet?: number;
 }
 
 async function setup(config: Setup = {}) {
   mini = await startMiniSamp({ password: PASSWORD, variant: config.variant ?? "samp", ...(config.encoding === undefined ? {} : { encoding: config.encoding }) });
   const codePage = new CodePage(config.encoding ?? "windows-1252");
-  const client = new SampQueryClient({ port: mini.port, rconPassword: config.password ?? PASSWORD, codePage, rconQuietPeriod: 20, timeout: 200, retries: 1 });
+  const client = new SampQueryClient({ port: mini.port, rconPassword: config.password ?? PASSWORD, codePage, rconQuietPeriod: config.quiet ?? 20, rconReplyWait: 300, timeout: 200, retries: 1 });
   let tail: LogTail | undefined;
   let logPath = "";
   if (config.log === true) {
@@ -145,7 +146,7 @@ describe("players() from query polls", () => {
     await s.poll();
     expect(s.players()).toEqual([{ id: 5, name: "Gunther", level: "player" }]);
     expect(mini.udp.received.some((r) => r[10] === "d".charCodeAt(0))).toBe(false);
-    expect(mini.commands).toContain("players");
+    await vi.waitFor(() => expect(mini.commands).toContain("players"));
   });
 
   it("above 100 players (no c/d answers) lists players through RCON", async () => {
@@ -162,7 +163,7 @@ describe("deliver and announce through RCON", () => {
   it("says to all, sanitised, split so that `* Admin: ` + line fits 144 characters", async () => {
     const { server: s } = await setup();
     await s.deliver("all", `{FF0000}red\nline ${"word ".repeat(40)}`);
-    expect(mini.commands.length).toBe(2);
+    await vi.waitFor(() => expect(mini.commands.length).toBe(2));
     for (const command of mini.commands) {
       expect(command.startsWith("say ")).toBe(true);
       expect(("* Admin: " + command.slice(4)).length).toBeLessThanOrEqual(144);
@@ -174,7 +175,7 @@ describe("deliver and announce through RCON", () => {
   it("never takes more than maxLines lines, cutting with …", async () => {
     const { server: s } = await setup({ options: { maxLines: 2 } });
     await s.deliver("all", "x".repeat(1000));
-    expect(mini.commands.length).toBe(2);
+    await vi.waitFor(() => expect(mini.commands.length).toBe(2));
     expect(mini.commands[1]!.endsWith("…")).toBe(true);
     expect(mini.commands[1]!.length).toBeLessThanOrEqual(4 + 135);
   });
@@ -182,7 +183,7 @@ describe("deliver and announce through RCON", () => {
   it("encodes delivered text in the server's code page (windows-1252 € and curly quotes)", async () => {
     const { server: s } = await setup();
     await s.deliver("all", "“5 €” — fine");
-    expect(mini.commands).toEqual(["say “5 €” — fine"]);
+    await vi.waitFor(() => expect(mini.commands).toEqual(["say “5 €” — fine"]));
   });
 
   it("refuses targeted delivery and has no mutes without the Pawn include", async () => {
@@ -199,18 +200,18 @@ describe("deliver and announce through RCON", () => {
     await s.deliver("vips", "vips only");
     await s.deliver({ player: 12 }, "just you");
     await s.announce("Server restart in 5 minutes");
-    expect(mini.commands).toEqual(["nuwani_msg administrators admins only", "nuwani_msg vips vips only", "nuwani_pm 12 just you", "nuwani_announce Server restart in 5 minutes"]);
+    await vi.waitFor(() => expect(mini.commands).toEqual(["nuwani_msg administrators admins only", "nuwani_msg vips vips only", "nuwani_pm 12 just you", "nuwani_announce Server restart in 5 minutes"]));
     await expect(s.deliver({ player: 1000 }, "x")).rejects.toMatchObject({ code: "SAMP_INVALID_ARGUMENT" });
   });
 
   it("announces with say without the include", async () => {
     const { server: s } = await setup();
     await s.announce("hello");
-    expect(mini.commands).toEqual(["say hello"]);
+    await vi.waitFor(() => expect(mini.commands).toEqual(["say hello"]));
   });
 
   it("reports a wrong RCON password as SAMP_RCON_BAD_PASSWORD, never showing the password", async () => {
-    const { server: s } = await setup({ password: "wrong-password-xyz" });
+    const { server: s } = await setup({ password: "wrong-password-xyz", quiet: 5000 });
     const error = (await s.deliver("all", "hi").catch((e: unknown) => e)) as SampError;
     expect(error.code).toBe("SAMP_RCON_BAD_PASSWORD");
     expect(`${error.message}${inspect(error)}${inspect(s)}`).not.toContain("wrong-password-xyz");
@@ -242,7 +243,7 @@ describe("mutes through the include", () => {
     expect(await s.mutes!.list()).toEqual([{ id: 3, name: "Gunther" }]);
     await log(formatEchoLine("nuwani-unmute", [3]));
     expect(await s.mutes!.list()).toEqual([]);
-    expect(mini.commands).toEqual(["nuwani_mute 3 60", "nuwani_mute 4 0", "nuwani_unmute 4"]);
+    await vi.waitFor(() => expect(mini.commands).toEqual(["nuwani_mute 3 60", "nuwani_mute 4 0", "nuwani_unmute 4"]));
     await expect(s.mutes!.mute(3, -1)).rejects.toMatchObject({ code: "SAMP_INVALID_ARGUMENT" });
   });
 });

@@ -211,13 +211,13 @@ describe("SampQueryClient RCON", () => {
       const { password, command } = readRcon(request);
       expect(password.toString("latin1")).toBe(PASSWORD);
       expect(command.toString("latin1")).toBe("players");
-      lines.forEach((line, index) => setTimeout(() => send(reply.rconLine(request, ascii(line))), index * 20));
+      for (const line of lines) send(reply.rconLine(request, ascii(line)));
     });
     expect(await make({ rconQuietPeriod: 100 }).rcon("players")).toEqual(lines);
   });
 
   it("resolves [] for a command that answers nothing (say)", async () => {
-    expect(await make({ rconQuietPeriod: 20 }).rcon("say hello")).toEqual([]);
+    expect(await make({ rconQuietPeriod: 20 }).rcon("say hello", { expectOutput: false })).toEqual([]);
   });
 
   it("stops collecting at rconMaxWait even when lines keep coming (fake timers)", async () => {
@@ -252,9 +252,50 @@ describe("SampQueryClient RCON", () => {
     expect(inspect(client)).not.toContain(PASSWORD);
   });
 
-  it("never retries RCON: a lost command is sent once", async () => {
-    await make({ rconQuietPeriod: 20 }).rcon("say once");
+  it("reports a refusal that arrives after a silent command settled on the next command (fake timers)", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+    let refuse: (() => void) | undefined;
+    server.handle((request, send) => {
+      refuse = () => send(reply.rconLine(request, ascii("Invalid RCON password.")));
+    });
+    const c = make({ rconQuietPeriod: 100 });
+    const say = c.rcon("say hi", { expectOutput: false });
+    await waitUntil(() => refuse !== undefined);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await say).toEqual([]);
+    refuse!();
+    await waitUntil(() => c.stats.strays === 1);
+    const error = await rejection(c.rcon("say again", { expectOutput: false }));
+    expect(error.code).toBe("SAMP_RCON_BAD_PASSWORD");
     expect(server.received.length).toBe(1);
+  });
+
+  it("waits rconReplyWait for the first line of a command with output, then only the quiet period (fake timers)", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+    let answer: ((line: string) => void) | undefined;
+    server.handle((request, send) => {
+      answer = (line) => send(reply.rconLine(request, ascii(line)));
+    });
+    const c = make({ rconQuietPeriod: 100, rconReplyWait: 1000 });
+    let settled = false;
+    const result = c.rcon("varlist").finally(() => {
+      settled = true;
+    });
+    await waitUntil(() => answer !== undefined);
+    await vi.advanceTimersByTimeAsync(900);
+    expect(settled).toBe(false);
+    answer!("first");
+    await waitUntil(() => c.stats.answered === 1);
+    await vi.advanceTimersByTimeAsync(99);
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await result).toEqual(["first"]);
+  });
+
+  it("never retries RCON: a lost command is sent once", async () => {
+    await make({ rconQuietPeriod: 20 }).rcon("say once", { expectOutput: false });
+    await waitUntil(() => server.received.length === 1);
+    expect(client!.stats.sent).toBe(1);
   });
 
   it("refuses RCON without a password, and commands with control characters", async () => {
@@ -266,7 +307,7 @@ describe("SampQueryClient RCON", () => {
 
   it("verifyRcon: resolves on the echo, SAMP_RCON_NO_REPLY on silence (open.mp's wrong password)", async () => {
     server.handle((request, send) => send(reply.rconLine(request, readRcon(request).command.subarray(5))));
-    await make({ rconQuietPeriod: 20 }).verifyRcon();
+    await make({ rconQuietPeriod: 20, rconReplyWait: 200 }).verifyRcon();
     server.handle(() => undefined);
     expect((await rejection(client!.verifyRcon())).code).toBe("SAMP_RCON_NO_REPLY");
   });
@@ -276,7 +317,8 @@ describe("SampQueryClient RCON", () => {
     server.handle((request) => {
       command = readRcon(request).command;
     });
-    await make({ rconQuietPeriod: 20, codePage: new CodePage("windows-1251") }).rcon("say Привет");
+    await make({ rconQuietPeriod: 20, codePage: new CodePage("windows-1251") }).rcon("say Привет", { expectOutput: false });
+    await waitUntil(() => command !== undefined);
     expect([...command!.subarray(4)]).toEqual([0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2]);
   });
 

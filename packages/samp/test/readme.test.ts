@@ -35,7 +35,7 @@ describe("README example", () => {
     await appendFile(dir.file("server_log.txt"), "[12:00:01] [chat] [Gunther]: hello\n");
     await vi.waitFor(() => expect(echoes).toEqual([["chat", [3, "Gunther", "hello"]]]), { timeout: 5000 });
     await game.deliver("all", "[Discord] Russell: hello from Discord");
-    expect(mini.commands).toEqual(["say [Discord] Russell: hello from Discord"]);
+    await vi.waitFor(() => expect(mini!.commands).toEqual(["say [Discord] Russell: hello from Discord"]));
     await game.stop();
     expect(warnings).toEqual([]);
   });

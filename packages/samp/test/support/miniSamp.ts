@@ -7,7 +7,7 @@ export interface MiniSamp {
   readonly port: number;
   /** The roster it reports. */
   players: { id: number; name: string; score: number }[];
-  /** RCON commands received with the right password, decoded. */
+  /** RCON commands received with the right password, decoded (`echo` probes are answered, not recorded). */
   readonly commands: string[];
   /** Reports this many players in `i` instead of the roster's size (for >100). */
   reportedCount: number | undefined;
@@ -47,12 +47,12 @@ export async function startMiniSamp(options: { password: string; variant?: "samp
         const { password, command } = readRcon(request);
         if (codePage.decode(password) !== options.password) return send(reply.rconLine(request, codePage.encode("Invalid RCON password.")));
         const text = codePage.decode(command);
+        if (text.startsWith("echo ")) return send(reply.rconLine(request, codePage.encode(text.slice(5))));
         mini.commands.push(text);
         if (text === "players") {
           send(reply.rconLine(request, codePage.encode("ID\tName\tPing\tIP")));
           for (const p of mini.players) send(reply.rconLine(request, codePage.encode(`${p.id}\t${p.name}\t10\t127.0.0.1`)));
         }
-        if (text.startsWith("echo ")) send(reply.rconLine(request, codePage.encode(text.slice(5))));
         return;
       }
     }
