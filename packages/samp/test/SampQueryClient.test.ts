@@ -337,3 +337,27 @@ describe("SampQueryClient RCON", () => {
     }
   });
 });
+
+describe("SampQueryClient host names", () => {
+  it("resolves a host name once with the injected lookup and reports a failed lookup as SAMP_SOCKET_ERROR", async () => {
+    server.handle((request, send) => send(request));
+    const lookups: string[] = [];
+    const c = make({ host: "game.example", lookup: (host) => (lookups.push(host), Promise.resolve("127.0.0.1")) });
+    await c.ping();
+    await c.ping();
+    expect(lookups).toEqual(["game.example"]);
+    client?.close();
+    const failing = make({ host: "nowhere.example", lookup: () => Promise.reject(new Error("ENOTFOUND")) });
+    expect((await rejection(failing.info())).code).toBe("SAMP_SOCKET_ERROR");
+  });
+
+  it("rejects what waits with SAMP_CLOSED on close()", async () => {
+    const c = make({ timeout: 60_000 });
+    const pending = rejection(c.info());
+    const rcon = rejection(c.rcon("varlist"));
+    await waitUntil(() => server.received.length === 2);
+    c.close();
+    expect((await pending).code).toBe("SAMP_CLOSED");
+    expect((await rcon).code).toBe("SAMP_CLOSED");
+  });
+});
