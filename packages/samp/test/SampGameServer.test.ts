@@ -149,6 +149,30 @@ describe("players() from query polls", () => {
     await vi.waitFor(() => expect(mini.commands).toContain("players"));
   });
 
+  it("on open.mp without RCON keeps log-joined players that c still lists and drops the rest", async () => {
+    mini = await startMiniSamp({ password: PASSWORD, variant: "openmp" });
+    dir = await tempDir();
+    const logPath = dir.file("log.txt");
+    await writeFile(logPath, "");
+    const tail = new LogTail({ path: logPath, watch: false, pollInterval: 600_000 });
+    const client = new SampQueryClient({ port: mini.port, timeout: 200, retries: 0 });
+    server = new SampGameServer({ client, tail, variant: "openmp" });
+    await server.start();
+    await appendFile(logPath, "[Info] [join] Gunther has joined the server (1:127.0.0.1)\n[Info] [join] Ghost has joined the server (2:127.0.0.1)\n");
+    await tail.check();
+    mini.players = [{ id: 1, name: "Gunther", score: 0 }];
+    await server.poll();
+    expect(server.players()).toEqual([{ id: 1, name: "Gunther", level: "player" }]);
+    expect(mini.commands).toEqual([]);
+  });
+
+  it("gives id -1 for a chat line whose name the roster does not know", async () => {
+    const { echoes, log, server: s } = await setup({ log: true });
+    await s.start();
+    await log("[chat] [Stranger]: hi");
+    expect(echoes).toEqual([["chat", [-1, "Stranger", "hi"]]]);
+  });
+
   it("above 100 players (no c/d answers) lists players through RCON", async () => {
     const { server: s } = await setup();
     mini.players = [{ id: 150, name: "Many", score: 0 }];
