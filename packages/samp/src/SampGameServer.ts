@@ -99,6 +99,10 @@ export class SampGameServer extends EventEmitter<GameServerEvents> implements Ga
   readonly #maxLines: number;
   readonly #onWarning: ((error: SampError) => void) | undefined;
   readonly #roster = new Map<number, Player>();
+  // The number of polls started when the log saw each player join: a poll that started before
+  // a join must not drop the player (counted, not timed: a clock tick may hold both).
+  readonly #joinedAt = new Map<number, number>();
+  #pollsStarted = 0;
   readonly #muted = new Map<number, { name: string; until: number | undefined }>();
   #health: Health;
   #lastAnswer: number;
@@ -224,12 +228,14 @@ export class SampGameServer extends EventEmitter<GameServerEvents> implements Ga
     if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
     this.stats.polls++;
+    this.#pollsStarted++;
     let answered = false;
     try {
       const list = await this.#client.playerList(this.#variant);
       answered = true;
       await this.#applyList(list.players, list.source === "d");
     } catch (error) {
+      if (this.#state !== "running") return;
       const sampError = error instanceof SampError ? error : new SampError("SAMP_SOCKET_ERROR", "the poll failed", { cause: error });
       if (sampError.code === "SAMP_PLAYER_LIST_UNAVAILABLE" && sampError.cause === undefined) {
         // Above 100 players: `i` answered, the list comes from RCON if it can.
@@ -322,7 +328,7 @@ export class SampGameServer extends EventEmitter<GameServerEvents> implements Ga
 
   async #applyList(players: readonly QueriedPlayer[], withIds: boolean): Promise<void> {
     if (withIds) {
-      this.#replaceRoster(players);
+      this.#replaceRoster(players, true);
       return;
     }
     // `c` has names only: ids come from the log's joins, or from RCON `players`.
@@ -332,18 +338,30 @@ export class SampGameServer extends EventEmitter<GameServerEvents> implements Ga
       return;
     }
     const names = new Set(players.map((player) => player.name));
-    for (const [id, player] of this.#roster) if (!names.has(player.name)) this.#roster.delete(id);
+    for (const [id, player] of this.#roster) if (!names.has(player.name) && !this.#joinedDuringPoll(id)) this.#roster.delete(id);
   }
 
-  #replaceRoster(players: readonly QueriedPlayer[]): void {
+  #replaceRoster(players: readonly QueriedPlayer[], idsWrap = false): void {
     const previous = new Map(this.#roster);
     this.#roster.clear();
     for (const player of players) {
       if (player.id === undefined) continue;
-      const before = previous.get(player.id);
+      let id = player.id;
+      if (idsWrap) {
+        // `d` carries ids as one byte: id 300 arrives as 44. A player the log saw join under an
+        // id with the same low byte keeps that id.
+        for (const known of previous.values()) if (known.name === player.name && known.id % 256 === id) id = known.id;
+      }
+      const before = previous.get(id);
       const level = before !== undefined && before.name === player.name ? before.level : this.#levels[0]!;
-      this.#roster.set(player.id, { id: player.id, name: player.name, level });
+      this.#roster.set(id, { id, name: player.name, level });
     }
+    for (const [id, player] of previous) if (!this.#roster.has(id) && this.#joinedDuringPoll(id)) this.#roster.set(id, player);
+  }
+
+  #joinedDuringPoll(id: number): boolean {
+    const joined = this.#joinedAt.get(id);
+    return joined !== undefined && joined >= this.#pollsStarted;
   }
 
   #idOf(name: string): number {
@@ -373,10 +391,12 @@ export class SampGameServer extends EventEmitter<GameServerEvents> implements Ga
         return this.#echo("chat", [this.#idOf(event.name), event.name, event.text]);
       case "join":
         this.#roster.set(event.id, { id: event.id, name: event.name, level: this.#levels[0]! });
+        this.#joinedAt.set(event.id, this.#pollsStarted);
         this.#muted.delete(event.id);
         return this.#echo("join", [event.id, event.name]);
       case "part":
         this.#roster.delete(event.id);
+        this.#joinedAt.delete(event.id);
         this.#muted.delete(event.id);
         return this.#echo("quit", [event.id, event.name, PART_REASONS[event.reason]]);
       case "kill":

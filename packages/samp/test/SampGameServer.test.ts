@@ -139,6 +139,16 @@ describe("players() from query polls", () => {
     ]);
   });
 
+  it("keeps a log-joined id above 255 that d sends as one byte (300 arrives as 44)", async () => {
+    const { server: s, log } = await setup({ log: true });
+    await s.start();
+    await s.poll();
+    await log("[join] Gunther has joined the server (300:127.0.0.1)");
+    mini.players = [{ id: 300 % 256, name: "Gunther", score: 0 }, { id: 7, name: "Russell", score: 0 }];
+    await s.poll();
+    expect(s.players().map((p) => [p.id, p.name])).toEqual([[7, "Russell"], [300, "Gunther"]]);
+  });
+
   it("on open.mp (no d) takes names from c and ids from RCON players", async () => {
     const { server: s } = await setup({ variant: "openmp" });
     mini.players = [{ id: 5, name: "Gunther", score: 5 }];
@@ -158,12 +168,36 @@ describe("players() from query polls", () => {
     const client = new SampQueryClient({ port: mini.port, timeout: 200, retries: 0 });
     server = new SampGameServer({ client, tail, variant: "openmp" });
     await server.start();
+    await server.poll();
     await appendFile(logPath, "[Info] [join] Gunther has joined the server (1:127.0.0.1)\n[Info] [join] Ghost has joined the server (2:127.0.0.1)\n");
     await tail.check();
     mini.players = [{ id: 1, name: "Gunther", score: 0 }];
     await server.poll();
     expect(server.players()).toEqual([{ id: 1, name: "Gunther", level: "player" }]);
     expect(mini.commands).toEqual([]);
+  });
+
+  it("regression: a poll answered before a log join dropped the player who just joined", async () => {
+    let now = 1000;
+    const clock = { now: () => now, setTimeout: () => 0, clearTimeout: () => undefined };
+    const { server: s, log } = await setup({ log: true, options: { clock } });
+    await s.start();
+    await s.poll();
+    // The poll is answered (the server has nobody yet), then the join is logged before the answer is read.
+    now = 2000;
+    mini.held = [];
+    const poll = s.poll();
+    await vi.waitFor(() => expect(mini.held!.length).toBe(1));
+    now = 2001;
+    await log("[join] Gunther has joined the server (3:127.0.0.1)");
+    for (const send of mini.held.splice(0)) send();
+    mini.held = undefined;
+    await poll;
+    expect(s.players().map((p) => p.name)).toEqual(["Gunther"]);
+    // The next poll, started after the join, is the truth again.
+    now = 3000;
+    await s.poll();
+    expect(s.players()).toEqual([]);
   });
 
   it("gives id -1 for a chat line whose name the roster does not know", async () => {

@@ -13,6 +13,8 @@ export interface MiniSamp {
   reportedCount: number | undefined;
   /** Answers nothing at all. */
   silent: boolean;
+  /** While set, answers are held here instead of sent; call them to send. */
+  held: (() => void)[] | undefined;
   close(): Promise<void>;
 }
 
@@ -26,10 +28,12 @@ export async function startMiniSamp(options: { password: string; variant?: "samp
     commands: [],
     reportedCount: undefined,
     silent: false,
+    held: undefined,
     close: () => udp.close(),
   };
-  udp.handle((request, send) => {
+  udp.handle((request, sendNow) => {
     if (mini.silent) return;
+    const send = (data: Buffer) => (mini.held === undefined ? sendNow(data) : mini.held.push(() => sendNow(data)));
     const opcode = String.fromCharCode(request[10]!);
     const count = mini.reportedCount ?? mini.players.length;
     switch (opcode) {
