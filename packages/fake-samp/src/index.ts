@@ -1,0 +1,41 @@
+export { type Clock, systemClock } from "./Clock.js";
+export { CodePage } from "./CodePage.js";
+export { createRandom, type Random } from "./createRandom.js";
+export { FakeSampError, type FakeSampErrorCode } from "./FakeSampError.js";
+export { type FakeBurstOptions, type FakeMalformKind, FakeSampFaults } from "./FakeSampFaults.js";
+export { type FakeSampFlavour, FakeSampLog, type FakeSampLogOptions } from "./FakeSampLog.js";
+export { DEFAULT_NAMES, DEFAULT_PHRASES, FakeSampPlay, type FakeSampPlayEvent, type FakeSampPlayOptions } from "./FakeSampPlay.js";
+export {
+  type FakeCustomCommandRecord,
+  type FakeQueryOutcome,
+  type FakeQueryRecord,
+  type FakeRconContext,
+  type FakeRconHandler,
+  type FakeRconRecord,
+  type FakeSampPeer,
+  type FakeSampPlayer,
+  type FakeSampPlayerInput,
+  type FakeSampRecords,
+  FakeSampServer,
+  type FakeSampServerEvents,
+  type FakeSampServerLogOptions,
+  type FakeSampServerOptions,
+  type FakeSayRecord,
+  MAX_NAME_BYTES,
+  MAX_SLOTS,
+  PLAYER_LIST_LIMIT,
+  SAY_LIMIT_BYTES,
+} from "./FakeSampServer.js";
+export {
+  defaultEchoFormat,
+  type EchoFormatter,
+  formatBadRcon,
+  formatChat,
+  formatDeath,
+  formatJoin,
+  formatKill,
+  formatPart,
+  type PartReason,
+  WEAPON_NAMES,
+} from "./logLines.js";
+export { encodeHeader, encodeRconRequest, HEADER_LENGTH, PING_LENGTH, QUERY_MAGIC } from "./packets.js";
