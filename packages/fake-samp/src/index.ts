@@ -38,4 +38,5 @@ export {
   type PartReason,
   WEAPON_NAMES,
 } from "./logLines.js";
+export { CLI_USAGE, type RunningCli, runCli } from "./runCli.js";
 export { encodeHeader, encodeRconRequest, HEADER_LENGTH, PING_LENGTH, QUERY_MAGIC } from "./packets.js";
