@@ -1,7 +1,5 @@
 /** Stable codes of {@link FakeSampError}. */
 export type FakeSampErrorCode =
-  /** A method that needs the UDP socket was called before `start()` or after `stop()`. */
-  | "FAKE_SAMP_NOT_STARTED"
   /** `start()` was called on a server that is already listening. */
   | "FAKE_SAMP_ALREADY_STARTED"
   /** The UDP socket could not be bound (port in use, bad address); `cause` has the OS error. */

@@ -58,6 +58,7 @@ export class FakeSampPlay {
   #nextName = 0;
   #timer: unknown;
   #playing = false;
+  #error: FakeSampError | undefined;
 
   /** @throws {@link FakeSampError} `FAKE_SAMP_INVALID_ARGUMENT` for empty lists or a bad target. */
   constructor(server: FakeSampServer, options: FakeSampPlayOptions = {}) {
@@ -79,6 +80,11 @@ export class FakeSampPlay {
   /** Whether auto play is on. */
   get playing(): boolean {
     return this.#playing;
+  }
+
+  /** The failure that stopped auto play (e.g. the log could not be written), if any. */
+  get error(): FakeSampError | undefined {
+    return this.#error;
   }
 
   /** Plays `steps` steps now and returns what happened. */
@@ -139,10 +145,18 @@ export class FakeSampPlay {
     if (!(Number.isInteger(stepsPerTick) && stepsPerTick >= 1)) throw new FakeSampError("FAKE_SAMP_INVALID_ARGUMENT", "stepsPerTick must be a positive integer");
     this.stop();
     this.#playing = true;
+    this.#error = undefined;
     const clock = this.#server.clock;
     const tick = (): void => {
       if (!this.#playing) return;
-      this.play(stepsPerTick);
+      try {
+        this.play(stepsPerTick);
+      } catch (cause) {
+        // A timer callback must not throw: stop and keep the failure for the caller.
+        this.#error = cause instanceof FakeSampError ? cause : new FakeSampError("FAKE_SAMP_LOG_FAILED", String(cause), { cause });
+        this.stop();
+        return;
+      }
       this.#timer = clock.setTimeout(tick, intervalMs);
     };
     this.#timer = clock.setTimeout(tick, intervalMs);

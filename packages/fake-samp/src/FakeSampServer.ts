@@ -75,7 +75,9 @@ export type FakeQueryOutcome =
   /** The {@link FakeSampFaults.silence} fault swallowed it. */
   | "silenced"
   /** Over `queriesPerSecond`. */
-  | "flood";
+  | "flood"
+  /** Handling it threw (e.g. the log could not be written); `error` has the message. */
+  | "failed";
 
 /** One received datagram. RCON datagrams keep only their header, never the password. */
 export interface FakeQueryRecord {
@@ -89,6 +91,8 @@ export interface FakeQueryRecord {
   /** The whole datagram, or for `x` only its 11-byte header. */
   readonly bytes: Buffer;
   readonly outcome: FakeQueryOutcome;
+  /** Why handling failed, for outcome `"failed"`. */
+  readonly error?: string;
 }
 
 /** One RCON request. The password is never recorded, only whether it was accepted. */
@@ -356,9 +360,15 @@ export class FakeSampServer extends EventEmitter<FakeSampServerEvents> {
       this.#state = { kind: "stopped" };
       throw new FakeSampError("FAKE_SAMP_LISTEN_FAILED", `could not bind UDP ${this.#host}:${port}: ${(cause as Error).message}`, { cause });
     }
+    if ((this.#state as ServerState).kind !== "starting") {
+      // stop() was called while binding: honour it.
+      await new Promise<void>((resolve) => socket.close(() => resolve()));
+      this.#state = { kind: "stopped" };
+      return;
+    }
     // A send error (the peer's port closed) must not crash the fake.
     socket.on("error", () => undefined);
-    socket.on("message", (datagram, peer) => this.#receive(socket, datagram, peer));
+    socket.on("message", (datagram, peer) => this.#receiveSafely(socket, datagram, peer));
     const bound = socket.address().port;
     this.#lastPort = bound;
     this.#state = { kind: "listening", socket, port: bound };
@@ -370,6 +380,11 @@ export class FakeSampServer extends EventEmitter<FakeSampServerEvents> {
     for (const timer of this.#timers) this.#clock.clearTimeout(timer);
     this.#timers.clear();
     const state = this.#state;
+    if (state.kind === "starting") {
+      // start() sees this once its bind completes and closes the socket itself.
+      this.#state = { kind: "stopping" };
+      return;
+    }
     if (state.kind !== "listening") return;
     this.#state = { kind: "stopping" };
     await new Promise<void>((resolve) => state.socket.close(() => resolve()));
@@ -486,6 +501,11 @@ export class FakeSampServer extends EventEmitter<FakeSampServerEvents> {
     this.#play.stop();
   }
 
+  /** The failure that stopped auto play, if any (it stops rather than throw from a timer). */
+  get autoPlayError(): FakeSampError | undefined {
+    return this.#play.error;
+  }
+
   #list(kind: keyof FakeSampRecords): readonly object[] {
     switch (kind) {
       case "query":
@@ -556,6 +576,22 @@ export class FakeSampServer extends EventEmitter<FakeSampServerEvents> {
     }
     log.writeBurst(messages.slice(from));
     return messages;
+  }
+
+  /** A datagram never throws out of the socket's handler: a failure is recorded instead. */
+  #receiveSafely(socket: Socket, datagram: Buffer, peer: RemoteInfo): void {
+    const before = this.received.length;
+    try {
+      this.#receive(socket, datagram, peer);
+    } catch (cause) {
+      if (this.received.length > before) return;
+      const opcode = isQuery(datagram) ? opcodeOf(datagram) : "";
+      const bytes = Buffer.from(opcode === "x" ? datagram.subarray(0, HEADER_LENGTH) : datagram);
+      const error = cause instanceof Error ? cause.message : String(cause);
+      const entry: FakeQueryRecord = { at: this.#clock.now(), from: { address: peer.address, port: peer.port }, opcode, length: datagram.length, bytes, outcome: "failed", error };
+      this.received.push(entry);
+      this.emit("query", entry);
+    }
   }
 
   #receive(socket: Socket, datagram: Buffer, peer: RemoteInfo): void {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import iconv from "iconv-lite";
@@ -88,6 +88,23 @@ describe("scripted play", () => {
       expect(server.log!.linesWritten).toBe(8);
       expect(() => server.startAutoPlay(0)).toThrow(expect.objectContaining({ code: "FAKE_SAMP_INVALID_ARGUMENT" }));
       expect(() => server.startAutoPlay(2 ** 31)).toThrow(expect.objectContaining({ code: "FAKE_SAMP_INVALID_ARGUMENT" }));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("auto play stops at a log failure instead of throwing from a timer, and keeps the error", () => {
+    vi.useFakeTimers({ now: T });
+    try {
+      const path = tempLog();
+      const server = new FakeSampServer({ seed: 1, log: { path, timestamps: false } });
+      server.startAutoPlay(1000);
+      vi.advanceTimersByTime(1000);
+      expect(server.log!.linesWritten).toBe(1);
+      rmSync(join(path, ".."), { recursive: true, force: true });
+      vi.advanceTimersByTime(1000);
+      expect(server.autoPlayError).toMatchObject({ code: "FAKE_SAMP_LOG_FAILED" });
+      expect(vi.getTimerCount()).toBe(0);
     } finally {
       vi.useRealTimers();
     }

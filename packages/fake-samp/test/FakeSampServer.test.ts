@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -310,6 +310,24 @@ describe("lifecycle and records", () => {
     expect(server.started).toBe(false);
     await server.start(port);
     expect(readInfo(await client.ask(port, header("i"))).players).toBe(0);
+  });
+
+  it("stop() while start() is binding leaves the server stopped", async () => {
+    const server = new FakeSampServer();
+    const starting = server.start();
+    await server.stop();
+    await starting;
+    expect(server.started).toBe(false);
+  });
+
+  it("a log that can no longer be written does not crash the datagram handler: the query is recorded as failed", async () => {
+    const path = tempLog();
+    const server = await serve({ rconPassword: "pw", log: { path } });
+    rmSync(join(path, ".."), { recursive: true, force: true });
+    await client.send(server.port, rconRequest("wrong", "echo hi"));
+    const failed = await server.waitFor("query", (r) => r.opcode === "x");
+    expect(failed).toMatchObject({ outcome: "failed", error: expect.stringContaining("could not write the log") });
+    await client.expectNothingBefore(server.port, ++nonce);
   });
 
   it("reports a port in use as FAKE_SAMP_LISTEN_FAILED", async () => {
