@@ -5,6 +5,7 @@ import { FakeSampError } from "./FakeSampError.js";
 import {
   defaultEchoFormat,
   type EchoFormatter,
+  type EchoParam,
   formatChat,
   formatDeath,
   formatJoin,
@@ -52,7 +53,7 @@ export interface FakeSampLogOptions {
  * ```ts
  * const log = new FakeSampLog({ path: "server_log.txt", timestamps: false });
  * log.join("Gunther", 0, "127.0.0.1"); // [join] Gunther has joined the server (0:127.0.0.1)
- * log.echo("admin", ["Gunther", "hello"]); // [nuwani] admin\tGunther\thello
+ * log.echo("admin", [0, "Gunther", "hello"]); // [nuwani] admin\t0\tGunther\thello
  * ```
  */
 export class FakeSampLog {
@@ -174,12 +175,12 @@ export class FakeSampLog {
   }
 
   /** A custom echo event in the configured convention. */
-  echo(tag: string, params: readonly string[] = []): string {
+  echo(tag: string, params: readonly EchoParam[] = []): string {
     return this.write(this.formatEcho(tag, params));
   }
 
   /** The line {@link echo} would write. */
-  formatEcho(tag: string, params: readonly string[]): string {
+  formatEcho(tag: string, params: readonly EchoParam[]): string {
     return this.#echoFormat(tag, params);
   }
 

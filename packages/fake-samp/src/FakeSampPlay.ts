@@ -1,6 +1,6 @@
 import { createRandom, type Random } from "./createRandom.js";
 import { FakeSampError } from "./FakeSampError.js";
-import { formatJoin, formatPart, type PartReason } from "./logLines.js";
+import { type EchoParam, formatJoin, formatPart, type PartReason } from "./logLines.js";
 import type { FakeSampPlayer, FakeSampServer } from "./FakeSampServer.js";
 
 /** Options of scripted play. */
@@ -13,7 +13,7 @@ export interface FakeSampPlayOptions {
   names?: readonly string[];
   /** What players say. @defaultValue {@link DEFAULT_PHRASES} */
   phrases?: readonly string[];
-  /** Tags of custom echo events (params: the player's name, a phrase). @defaultValue `["admin", "report"]` */
+  /** Tags of custom echo events (params: a player's id and name, a phrase). @defaultValue `["admin", "report"]` */
   echoTags?: readonly string[];
   /** The roster size play hovers around. @defaultValue `min(12, maxPlayers)` */
   targetPlayers?: number;
@@ -26,7 +26,7 @@ export type FakeSampPlayEvent =
   | { readonly type: "chat"; readonly player: FakeSampPlayer; readonly text: string; readonly line: string | undefined }
   | { readonly type: "kill"; readonly killer: FakeSampPlayer; readonly victim: FakeSampPlayer; readonly weapon: number; readonly line: string | undefined }
   | { readonly type: "death"; readonly player: FakeSampPlayer; readonly reason: number; readonly line: string | undefined }
-  | { readonly type: "echo"; readonly tag: string; readonly params: readonly string[]; readonly line: string | undefined };
+  | { readonly type: "echo"; readonly tag: string; readonly params: readonly EchoParam[]; readonly line: string | undefined };
 
 /** Default nicknames: SA-MP's default nickname characters `[0-9A-Za-z[]()$@._=]`. */
 export const DEFAULT_NAMES: readonly string[] = [
@@ -126,7 +126,8 @@ export class FakeSampPlay {
     }
     if (roll >= 0.9) {
       const tag = this.#pick(this.#echoTags);
-      const params = [this.#pick(players).name, this.#pick(this.#phrases)];
+      const player = this.#pick(players);
+      const params: EchoParam[] = [player.id, player.name, this.#pick(this.#phrases)];
       return { type: "echo", tag, params, line: server.echo(tag, ...params) };
     }
     const player = this.#pick(players);

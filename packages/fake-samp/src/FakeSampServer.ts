@@ -7,7 +7,7 @@ import { type FakeBurstOptions, FakeSampFaults } from "./FakeSampFaults.js";
 import { FakeSampError } from "./FakeSampError.js";
 import { type FakeSampFlavour, FakeSampLog, type FakeSampLogOptions } from "./FakeSampLog.js";
 import { type FakeSampPlayEvent, FakeSampPlay, type FakeSampPlayOptions } from "./FakeSampPlay.js";
-import { formatBadRcon, type PartReason } from "./logLines.js";
+import { type EchoParam, formatBadRcon, type PartReason } from "./logLines.js";
 import {
   capBytes,
   encodeClients,
@@ -151,6 +151,14 @@ export interface FakeSampServerEvents {
   say: [record: FakeSayRecord];
   /** Every call of a registered RCON command. */
   command: [record: FakeCustomCommandRecord];
+  /** The socket is bound (`start()` resolved). */
+  listening: [];
+  /** The socket is closed (`stop()`). */
+  close: [];
+  /** A player joined (after the roster changed). */
+  join: [player: FakeSampPlayer];
+  /** A player left (after the roster changed). */
+  part: [player: FakeSampPlayer, reason: PartReason];
 }
 
 /** The record lists {@link FakeSampServer.waitFor} can wait on. */
@@ -372,6 +380,7 @@ export class FakeSampServer extends EventEmitter<FakeSampServerEvents> {
     const bound = socket.address().port;
     this.#lastPort = bound;
     this.#state = { kind: "listening", socket, port: bound };
+    this.emit("listening");
   }
 
   /** Closes the socket, cancels delayed replies and auto play. Harmless twice. */
@@ -389,6 +398,7 @@ export class FakeSampServer extends EventEmitter<FakeSampServerEvents> {
     this.#state = { kind: "stopping" };
     await new Promise<void>((resolve) => state.socket.close(() => resolve()));
     this.#state = { kind: "stopped" };
+    this.emit("close");
   }
 
   /** The player with this id, if online. */
@@ -404,6 +414,7 @@ export class FakeSampServer extends EventEmitter<FakeSampServerEvents> {
   join(input: FakeSampPlayerInput | string): FakeSampPlayer {
     const player = this.#add(typeof input === "string" ? { name: input } : input);
     this.log?.join(player.name, player.id, player.ip);
+    this.emit("join", player);
     return player;
   }
 
@@ -412,6 +423,7 @@ export class FakeSampServer extends EventEmitter<FakeSampServerEvents> {
     const player = this.#need(id);
     this.#players.delete(id);
     this.log?.part(player.name, player.id, reason);
+    this.emit("part", player, reason);
     return player;
   }
 
@@ -431,7 +443,7 @@ export class FakeSampServer extends EventEmitter<FakeSampServerEvents> {
   }
 
   /** A custom echo event in the log's echo convention (a gamemode's `print`). */
-  echo(tag: string, ...params: string[]): string | undefined {
+  echo(tag: string, ...params: EchoParam[]): string | undefined {
     return this.log?.echo(tag, params);
   }
 
@@ -561,7 +573,7 @@ export class FakeSampServer extends EventEmitter<FakeSampServerEvents> {
       messages.push(
         options.kind === "chat" && player !== undefined && log.logChat
           ? `[chat] [${player.name}]: burst line ${this.#burstSequence}`
-          : log.formatEcho("burst", [String(this.#burstSequence), String(count)]),
+          : log.formatEcho("burst", [this.#burstSequence, count]),
       );
     }
     const cuts = [

@@ -4,20 +4,35 @@
 /** Why a player left: 0 timeout/crash, 1 quit, 2 kicked or banned. */
 export type PartReason = 0 | 1 | 2;
 
+/** A positional parameter of a custom echo event. */
+export type EchoParam = string | number;
+
 /**
  * Formats a custom echo event (a gamemode's own `print`) as one log line. The default is
  * {@link defaultEchoFormat}: `[nuwani] tag\tparam\t…`.
  */
-export type EchoFormatter = (tag: string, params: readonly string[]) => string;
+export type EchoFormatter = (tag: string, params: readonly EchoParam[]) => string;
 
-const SEPARATORS = /[\t\r\n]/g;
+const ESCAPES: Readonly<Record<string, string>> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
+// The number form a reader turns into a number: no leading zeros, optional fraction.
+const NUMERIC = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
 
 /**
- * The default echo convention: `[nuwani] ` + tag and params joined by tabs. Tabs and line
- * breaks inside the tag or a param become spaces, so a field never splits or ends the line.
+ * The default echo convention, as the Nuwani Pawn include (`NuwaniEcho`) prints it:
+ * `[nuwani] ` + tag, then each parameter after a tab. Numbers are written as they are; in a
+ * string, `\` becomes `\\`, tab `\t`, line feed `\n`, carriage return `\r`, and a string
+ * that reads as a number (`"42"`, `"-3.5"`) is marked with a leading `\s` so it stays a string.
+ * The tag is written as given (the include allows 1–64 of `a-z 0-9 . _ -`), so a test can
+ * also write malformed tags.
  */
 export const defaultEchoFormat: EchoFormatter = (tag, params) =>
-  ["[nuwani] " + tag.replace(SEPARATORS, " "), ...params.map((param) => param.replace(SEPARATORS, " "))].join("\t");
+  ["[nuwani] " + tag, ...params.map(formatEchoParam)].join("\t");
+
+function formatEchoParam(param: EchoParam): string {
+  if (typeof param === "number") return String(param);
+  const escaped = param.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]!);
+  return NUMERIC.test(param) ? `\\s${escaped}` : escaped;
+}
 
 /** `[join] Name has joined the server (id:ip)` */
 export function formatJoin(name: string, id: number, ip: string): string {

@@ -84,12 +84,12 @@ describe("lines", () => {
     expect(read(log)).toBe("[join] A has joined the server (0:1.1.1.1)\n");
   });
 
-  it("echo events use the [nuwani] tag\\tparam convention; tabs and line breaks inside fields become spaces", () => {
+  it("echo events use the include's [nuwani] tag\\tparam convention: escapes, numbers, numeric strings marked \\s", () => {
     const log = open({ timestamps: false });
-    log.echo("admin", ["Gunther", "needs\thelp\nnow"]);
+    log.echo("admin", [7, "Gunther", "needs\thelp\nnow\r\\o/"]);
     log.echo("ping");
-    expect(read(log)).toBe("[nuwani] admin\tGunther\tneeds help now\n[nuwani] ping\n");
-    expect(defaultEchoFormat("a\tb", [])).toBe("[nuwani] a b");
+    expect(read(log)).toBe("[nuwani] admin\t7\tGunther\tneeds\\thelp\\nnow\\r\\\\o/\n[nuwani] ping\n");
+    expect(defaultEchoFormat("score", ["42", -3.5, "-3.5", "007", "0", "1.", ""])).toBe("[nuwani] score\t\\s42\t-3.5\t\\s-3.5\t007\t\\s0\t1.\t");
   });
 
   it("the echo convention is a parameter", () => {

@@ -26,13 +26,13 @@ describe("README example", () => {
 
       server.join("Luce");
       server.chat(1, "hello €uro");
-      server.echo("admin", "Luce", "hi");
+      server.echo("admin", 1, "Luce", "hi");
       server.play(50);
       const lines = iconv.decode(readFileSync(path), "windows-1252").split("\n");
       expect(lines.slice(0, 3).map((line) => line.replace(/^\[\d\d:\d\d:\d\d\] /, ""))).toEqual([
         "[join] Luce has joined the server (1:10.0.0.1)",
         "[chat] [Luce]: hello €uro",
-        "[nuwani] admin\tLuce\thi",
+        "[nuwani] admin\t1\tLuce\thi",
       ]);
       expect(readFileSync(path).includes(0x80)).toBe(true);
 
