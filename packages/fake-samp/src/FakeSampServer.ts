@@ -19,6 +19,7 @@ import {
   HEADER_LENGTH,
   isQuery,
   opcodeOf,
+  type PacketInfo,
   type PacketPlayer,
   PING_LENGTH,
   readRcon,
@@ -209,7 +210,7 @@ export interface FakeSampServerOptions {
   /** open.mp's `o` reply (ignored by SA-MP): Discord invite and image URLs. */
   extraInfo?: { discordLink?: string; lightBannerUrl?: string; darkBannerUrl?: string; logoUrl?: string };
   /** Names, phrases and tags of scripted play. */
-  play?: Omit<FakeSampPlayOptions, "random">;
+  play?: Omit<FakeSampPlayOptions, "random" | "seed">;
 }
 
 const DEFAULT_RULES: Record<FakeSampFlavour, Record<string, string>> = {
@@ -670,14 +671,7 @@ export class FakeSampServer extends EventEmitter<FakeSampServerEvents> {
     return false;
   }
 
-  #info(): {
-    passworded: boolean;
-    players: number;
-    maxPlayers: number;
-    hostname: Buffer;
-    gamemode: Buffer;
-    language: Buffer;
-  } {
+  #info(): PacketInfo {
     const caps = CAPS[this.flavour];
     const language = this.flavour === "openmp" ? this.language || "EN" : this.language || this.mapname;
     return {

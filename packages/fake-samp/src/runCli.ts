@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { FakeNuwaniInclude } from "./FakeNuwaniInclude.js";
 import { FakeSampError } from "./FakeSampError.js";
 import type { FakeSampFlavour } from "./FakeSampLog.js";
 import { DEFAULT_NAMES } from "./FakeSampPlay.js";
@@ -7,6 +8,8 @@ import { FakeSampServer } from "./FakeSampServer.js";
 /** A fake server started by {@link runCli}. */
 export interface RunningCli {
   readonly server: FakeSampServer;
+  /** The include emulation, with `--include`. */
+  readonly include: FakeNuwaniInclude | undefined;
   /** Stops the fake and reports it. */
   stop(): Promise<void>;
 }
@@ -29,6 +32,7 @@ Options:
   --play-interval <ms>  one step of simulated play every <ms>, 0 for none (default: 2000)
   --seed <n>            seed of the simulated play (default: 1)
   --rcon-password <pw>  enable RCON; FAKE_SAMP_RCON_PASSWORD works too and keeps it out of ps
+  --include             emulate the Nuwani Pawn include (nuwani_* RCON commands, heartbeat)
   -h, --help            show this text
 `;
 
@@ -68,6 +72,7 @@ export async function runCli(
         "play-interval": { type: "string" },
         seed: { type: "string" },
         "rcon-password": { type: "string" },
+        include: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -98,13 +103,14 @@ export async function runCli(
     ...(values.log === undefined ? {} : { log: { path: values.log, timestamps: values["no-timestamps"] !== true } }),
     players: Array.from({ length: players }, (_, i) => ({ name: DEFAULT_NAMES[i] ?? `Player${i}` })),
   });
+  const include = values.include === true ? new FakeNuwaniInclude(server) : undefined;
   await server.start(port);
   if (interval > 0) server.startAutoPlay(interval);
   write(
     [
       `fake-samp is running (${flavour === "samp" ? "SA-MP 0.3.7" : "open.mp"})`,
       `query: ${server.address}:${server.port}`,
-      `rcon: ${rconPassword === undefined || rconPassword === "" ? "off" : "on"}`,
+      `rcon: ${rconPassword === undefined || rconPassword === "" ? "off" : "on"}${include === undefined ? "" : ", with the Nuwani include's commands"}`,
       `log: ${server.log === undefined ? "none" : `${server.log.path} (${server.codePage.encoding})`}`,
       `players: ${server.players.length}/${server.maxPlayers}, ${interval > 0 ? `a play step every ${interval} ms` : "no simulated play"}`,
       "Stop with Ctrl+C.",
@@ -113,7 +119,9 @@ export async function runCli(
   );
   return {
     server,
+    include,
     stop: async () => {
+      include?.stop();
       await server.stop();
       write("fake-samp stopped\n");
     },

@@ -17,7 +17,7 @@ describe("runCli", () => {
   it("starts a server with a roster and a log, and prints where, never the RCON password", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "fake-samp-cli-")), "log.txt");
     let out = "";
-    running = await runCli(["--players", "3", "--log", path, "--no-timestamps", "--play-interval", "0", "--flavour", "openmp"], (text) => (out += text), {
+    running = await runCli(["--players", "3", "--log", path, "--no-timestamps", "--play-interval", "0", "--flavour", "openmp", "--include"], (text) => (out += text), {
       FAKE_SAMP_RCON_PASSWORD: "cli-secret-pw",
     });
     expect(running).toBeDefined();
@@ -29,6 +29,9 @@ describe("runCli", () => {
     try {
       expect(readInfo(await client.ask(server.port, header("i"))).players).toBe(3);
       expect(readRconLine(await client.ask(server.port, rconRequest("cli-secret-pw", "echo ok"))).toString("latin1")).toBe("ok");
+      await client.send(server.port, rconRequest("cli-secret-pw", "nuwani_announce hello"));
+      await server.waitFor("command");
+      expect(running!.include!.delivered.map((d) => d.text)).toEqual(["hello"]);
     } finally {
       client.close();
     }
