@@ -708,10 +708,13 @@ export class FakeSampServer extends EventEmitter<FakeSampServerEvents> {
       return true;
     }
     const command = this.codePage.decode(request.command);
-    const space = command.indexOf(" ");
-    const word = space === -1 ? command : command.slice(0, space);
-    const args = space === -1 ? "" : command.slice(space + 1);
+    const { word, args } = splitCommand(command, this.flavour);
     const name = word.toLowerCase();
+    if (word === "") {
+      // Nothing to run: neither server answers an empty command.
+      this.#recordRcon({ at, from, accepted: true, command, name, args, reply });
+      return false;
+    }
     let error: string | undefined;
     const custom = this.#commands.get(name);
     try {
@@ -722,7 +725,7 @@ export class FakeSampServer extends EventEmitter<FakeSampServerEvents> {
         const lines = custom(args, { server: this, command, from });
         for (const line of typeof lines === "string" ? [lines] : (lines ?? [])) output(line);
       } else {
-        this.#builtin(name, word, args, at, output);
+        this.#builtin(name, command, args, at, output);
       }
     } catch (cause) {
       error = cause instanceof Error ? cause.message : String(cause);
@@ -731,7 +734,7 @@ export class FakeSampServer extends EventEmitter<FakeSampServerEvents> {
     return reply.length > 0;
   }
 
-  #builtin(name: string, word: string, args: string, at: number, output: (line: string) => void): void {
+  #builtin(name: string, command: string, args: string, at: number, output: (line: string) => void): void {
     switch (name) {
       case "say": {
         // Players see `* Admin: text`; the server neither replies nor logs.
@@ -757,7 +760,7 @@ export class FakeSampServer extends EventEmitter<FakeSampServerEvents> {
         // The log is appended by path on every write, so a renamed file is left behind at once.
         return;
       default:
-        output(this.flavour === "samp" ? `Unknown command or variable:\n  ${name}` : `Unknown command or variable: ${word}`);
+        output(this.flavour === "samp" ? `Unknown command or variable:\n  ${name}` : `Unknown command or variable: ${command}`);
     }
   }
 
@@ -781,4 +784,17 @@ export class FakeSampServer extends EventEmitter<FakeSampServerEvents> {
     }, delay);
     this.#timers.add(timer);
   }
+}
+
+/**
+ * The command word and its arguments, as each server splits them. SA-MP skips leading spaces
+ * before the word and passes everything after the following space as it is; open.mp trims the
+ * command, the word and the arguments.
+ */
+function splitCommand(command: string, flavour: FakeSampFlavour): { word: string; args: string } {
+  const text = flavour === "openmp" ? command.trim() : command.replace(/^ +/, "");
+  const space = text.indexOf(" ");
+  if (space === -1) return { word: text, args: "" };
+  const args = text.slice(space + 1);
+  return { word: text.slice(0, space), args: flavour === "openmp" ? args.trim() : args };
 }

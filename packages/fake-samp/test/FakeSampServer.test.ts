@@ -211,11 +211,27 @@ describe("RCON (x)", () => {
     expect((await openmp.waitFor("say")).text).toHaveLength(300);
   });
 
-  it("unknown commands: SA-MP lowercases the first word under a header line, open.mp names the command", async () => {
+  it("unknown commands: SA-MP lowercases the first word under a header line, open.mp repeats the command as sent", async () => {
     const samp = await serve({ rconPassword: "pw" });
     expect(text(readRconLine(await client.ask(samp.port, rconRequest("pw", "FooBar baz"))))).toBe("Unknown command or variable:\n  foobar");
+    expect(text(readRconLine(await client.ask(samp.port, rconRequest("pw", "  FooBar"))))).toBe("Unknown command or variable:\n  foobar");
     const openmp = await serve({ flavour: "openmp", rconPassword: "pw" });
-    expect(text(readRconLine(await client.ask(openmp.port, rconRequest("pw", "FooBar baz"))))).toBe("Unknown command or variable: FooBar");
+    expect(text(readRconLine(await client.ask(openmp.port, rconRequest("pw", "FooBar baz "))))).toBe("Unknown command or variable: FooBar baz ");
+  });
+
+  it("splits arguments as each server does: SA-MP keeps them as sent, open.mp trims; empty commands get no reply", async () => {
+    const samp = await serve({ rconPassword: "pw" });
+    await client.send(samp.port, rconRequest("pw", " say  two spaces "));
+    expect((await samp.waitFor("say")).text).toBe(" two spaces ");
+    expect(text(readRconLine(await client.ask(samp.port, rconRequest("pw", "echo"))))).toBe("");
+    const openmp = await serve({ flavour: "openmp", rconPassword: "pw" });
+    await client.send(openmp.port, rconRequest("pw", " say  two spaces "));
+    expect((await openmp.waitFor("say")).text).toBe("two spaces");
+    for (const server of [samp, openmp]) {
+      await client.send(server.port, rconRequest("pw", ""));
+      await client.send(server.port, rconRequest("pw", "   "));
+      await client.expectNothingBefore(server.port, ++nonce);
+    }
   });
 
   it("open.mp needs the exact command length; SA-MP ignores trailing bytes", async () => {
