@@ -475,6 +475,9 @@ export class FakeSampServer extends EventEmitter<FakeSampServerEvents> {
    * @defaultValue timeoutMs 5000
    */
   waitFor<K extends keyof FakeSampRecords>(kind: K, predicate: (record: FakeSampRecords[K]) => boolean = () => true, timeoutMs = 5000): Promise<FakeSampRecords[K]> {
+    if (!(Number.isInteger(timeoutMs) && timeoutMs >= 0 && timeoutMs < 2 ** 31)) {
+      return Promise.reject(new FakeSampError("FAKE_SAMP_INVALID_ARGUMENT", "timeoutMs must be an integer from 0 to 2^31-1"));
+    }
     const list = this.#list(kind) as readonly FakeSampRecords[K][];
     const claim = (record: FakeSampRecords[K]): boolean => {
       if (this.#claimed.has(record) || !predicate(record)) return false;

@@ -1,6 +1,6 @@
 export { type Clock, systemClock } from "./Clock.js";
 export { CodePage } from "./CodePage.js";
-export { createRandom, type Random } from "./createRandom.js";
+export type { Random } from "./createRandom.js";
 export { type FakeNuwaniDelivery, FakeNuwaniInclude, type FakeNuwaniIncludeOptions, type FakeNuwaniLevel } from "./FakeNuwaniInclude.js";
 export { FakeSampError, type FakeSampErrorCode } from "./FakeSampError.js";
 export { type FakeBurstOptions, type FakeMalformKind, FakeSampFaults } from "./FakeSampFaults.js";

@@ -388,6 +388,7 @@ describe("lifecycle and records", () => {
       const waiting = server.waitFor("rcon", () => true, 1000);
       vi.advanceTimersByTime(1000);
       await expect(waiting).rejects.toMatchObject({ code: "FAKE_SAMP_TIMEOUT" });
+      await expect(server.waitFor("say", () => true, 2 ** 31)).rejects.toMatchObject({ code: "FAKE_SAMP_INVALID_ARGUMENT" });
     } finally {
       vi.useRealTimers();
     }
