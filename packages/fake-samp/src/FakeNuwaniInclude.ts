@@ -33,7 +33,8 @@ export interface FakeNuwaniIncludeOptions {
  * - `nuwani_announce <text>`: everyone;
  * - `nuwani_mute <playerid> <seconds>` / `nuwani_unmute <playerid>`: echo `nuwani-mute`
  *   (id, name, seconds) / `nuwani-unmute` (id);
- * - {@link setLevel} echoes `nuwani-level` (id, level name).
+ * - {@link setLevel} echoes `nuwani-level` (id, level name);
+ * - a muted player's chat is blocked (no `[chat]` line), as the include's `OnPlayerText` does.
  *
  * Like the include, none of the commands replies over RCON. Deliveries are recorded in
  * {@link delivered}; every call is also in the server's `customCommands`. The heartbeat beats
@@ -47,6 +48,7 @@ export class FakeNuwaniInclude {
   readonly #muted = new Map<number, number>();
   readonly #heartbeatMs: number;
   #heartbeat: unknown;
+  readonly #removeTextFilter: () => void;
   // The heartbeat beats while the server listens, like the gamemode's timer while it runs.
   readonly #onListening = (): void => {
     this.#cancelHeartbeat();
@@ -81,6 +83,8 @@ export class FakeNuwaniInclude {
       const playerId = readId(args.split(" ")[0]);
       if (playerId !== undefined) this.unmute(playerId);
     });
+    // OnPlayerText: a muted player's chat is blocked (not shown, not logged).
+    this.#removeTextFilter = server.addTextFilter((player) => !this.isMuted(player.id));
     server.on("part", this.#onPart);
     server.on("listening", this.#onListening);
     server.on("close", this.#onClose);
@@ -127,6 +131,7 @@ export class FakeNuwaniInclude {
   /** Unregisters the commands and stops the heartbeat. Harmless twice. */
   stop(): void {
     for (const name of ["nuwani_msg", "nuwani_pm", "nuwani_announce", "nuwani_mute", "nuwani_unmute"]) this.#server.unregisterRconCommand(name);
+    this.#removeTextFilter();
     this.#server.off("part", this.#onPart);
     this.#server.off("listening", this.#onListening);
     this.#server.off("close", this.#onClose);

@@ -142,6 +142,9 @@ export interface FakeRconContext {
  */
 export type FakeRconHandler = (args: string, context: FakeRconContext) => string | readonly string[] | undefined | void;
 
+/** Decides whether a player's chat line goes through (`OnPlayerText`). */
+export type FakeTextFilter = (player: FakeSampPlayer, text: string) => boolean;
+
 /** Events of a {@link FakeSampServer}. */
 export interface FakeSampServerEvents {
   /** Every datagram received, after it was handled. */
@@ -274,6 +277,7 @@ export class FakeSampServer extends EventEmitter<FakeSampServerEvents> {
   readonly #extraInfo: readonly Buffer[];
   readonly #players = new Map<number, FakeSampPlayer>();
   readonly #commands = new Map<string, FakeRconHandler>();
+  readonly #textFilters = new Set<FakeTextFilter>();
   readonly #timers = new Set<unknown>();
   readonly #claimed = new WeakSet<object>();
   readonly #play: FakeSampPlay;
@@ -428,9 +432,25 @@ export class FakeSampServer extends EventEmitter<FakeSampServerEvents> {
     return player;
   }
 
-  /** A player chats: `[chat] [Name]: text` logged (with chat logging on). */
+  /**
+   * A player chats: `[chat] [Name]: text` logged (with chat logging on), unless a text filter
+   * (see {@link addTextFilter}) blocks it, as a script's `OnPlayerText` returning 0 does.
+   */
   chat(id: number, text: string): string | undefined {
-    return this.log?.chat(this.#need(id).name, text);
+    const player = this.#need(id);
+    for (const filter of this.#textFilters) if (!filter(player, text)) return undefined;
+    return this.log?.chat(player.name, text);
+  }
+
+  /**
+   * Adds an `OnPlayerText`-like filter: returning `false` blocks the chat line (nobody sees
+   * it and it is not logged). Returns a function that removes the filter.
+   */
+  addTextFilter(filter: FakeTextFilter): () => void {
+    this.#textFilters.add(filter);
+    return () => {
+      this.#textFilters.delete(filter);
+    };
   }
 
   /** `killer` kills `victim` with a weapon (id or name): `[kill] …` logged (with death logging on). */

@@ -22,6 +22,7 @@ export {
   type FakeSampServerLogOptions,
   type FakeSampServerOptions,
   type FakeSayRecord,
+  type FakeTextFilter,
   MAX_NAME_BYTES,
   MAX_SLOTS,
   PLAYER_LIST_LIMIT,

@@ -64,9 +64,11 @@ describe("FakeNuwaniInclude", () => {
     await rcon("nuwani_mute 0 0");
     await rcon("nuwani_mute 42 10");
     expect(include.isMuted(1)).toBe(true);
+    expect(server.chat(1, "can anyone hear me?")).toBeUndefined();
+    expect(server.chat(2, "I can talk")).toBe("[chat] [Admin]: I can talk");
     await rcon("nuwani_unmute 0");
     expect(include.isMuted(0)).toBe(false);
-    expect(log()).toEqual(["[nuwani] nuwani-mute\t1\tVip\t60", "[nuwani] nuwani-mute\t0\tGunther\t0", "[nuwani] nuwani-unmute\t0"]);
+    expect(log()).toEqual(["[nuwani] nuwani-mute\t1\tVip\t60", "[nuwani] nuwani-mute\t0\tGunther\t0", "[chat] [Admin]: I can talk", "[nuwani] nuwani-unmute\t0"]);
     include.setLevel(1, "vip");
     server.part(1);
     expect([include.isMuted(1), include.levelOf(1)]).toEqual([false, "player"]);
@@ -106,8 +108,10 @@ describe("FakeNuwaniInclude", () => {
     }
   });
 
-  it("stop() unregisters the commands: they become unknown", async () => {
+  it("stop() unregisters the commands (they become unknown) and lifts the chat filter", async () => {
+    include.mute(1, 0);
     include.stop();
+    expect(server.chat(1, "free again")).toBe("[chat] [Vip]: free again");
     await client.send(server.port, rconRequest("pw", "nuwani_announce hi"));
     expect((await server.waitFor("rcon")).reply).toEqual(["Unknown command or variable:\n  nuwani_announce"]);
   });

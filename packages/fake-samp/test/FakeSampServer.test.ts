@@ -1,5 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { inspect } from "node:util";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { FakeSampError, FakeSampServer, type FakeSampServerOptions } from "../src/index.js";
@@ -297,6 +298,16 @@ describe("RCON (x)", () => {
     expect(server.rconCommands[0]).toMatchObject({ name: "boom", error: "script error", reply: [] });
   });
 
+  it("text filters block chat lines like OnPlayerText returning 0, until removed", () => {
+    const path = tempLog();
+    const server = new FakeSampServer({ log: { path, timestamps: false }, players: [{ name: "A" }, { name: "B" }] });
+    const remove = server.addTextFilter((player, said) => player.name !== "A" && !said.includes("spam"));
+    expect([server.chat(0, "hi"), server.chat(1, "spam"), server.chat(1, "ok")]).toEqual([undefined, undefined, "[chat] [B]: ok"]);
+    remove();
+    server.chat(0, "hi");
+    expect(readFileSync(path, "latin1")).toBe("[chat] [B]: ok\n[chat] [A]: hi\n");
+  });
+
   it("kick parts the player with reason 2", async () => {
     const path = tempLog();
     const server = await serve({ rconPassword: "pw", log: { path, timestamps: false }, players: [{ name: "Gunther" }] });
@@ -312,6 +323,7 @@ describe("RCON (x)", () => {
     await client.ask(server.port, rconRequest("hunter3-secret", "echo ok"));
     const records = JSON.stringify({ received: server.received.map((r) => ({ ...r, bytes: r.bytes.toString("latin1") })), rcon: server.rconCommands });
     expect(records).not.toContain("hunter");
+    expect(inspect(server, { depth: 6 })).not.toContain("hunter");
     expect(server.received.every((r) => r.bytes.length === 11)).toBe(true);
   });
 });
