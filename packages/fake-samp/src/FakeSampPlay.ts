@@ -37,7 +37,7 @@ export const DEFAULT_NAMES: readonly string[] = [
 /** Default chat lines; some use windows-1252's 0x80–0x9F range (€, curly quotes, dash). */
 export const DEFAULT_PHRASES: readonly string[] = [
   "hello all", "anyone up for a race?", "gg", "brb", "who has a car?", "nice drift!",
-  "€5 says I win", "that’s “great” — really", "lol", "see you at the ship", "/me waves", "héllo from the café",
+  "€5 says I win", "that’s “great” — really", "lol", "see you at the ship", "hi :)", "héllo from the café",
 ];
 
 const WEAPONS = [24, 31, 30, 29, 25, 34, 4, 28];
