@@ -33,12 +33,14 @@ interface Setup {
   log?: boolean;
   options?: Partial<SampGameServerOptions>;
   quiet?: number;
+  /** Query timeout: generous on real timers, short where fake timers drive it. */
+  timeout?: number;
 }
 
 async function setup(config: Setup = {}) {
   mini = await startMiniSamp({ password: PASSWORD, variant: config.variant ?? "samp", ...(config.encoding === undefined ? {} : { encoding: config.encoding }) });
   const codePage = new CodePage(config.encoding ?? "windows-1252");
-  const client = new SampQueryClient({ port: mini.port, rconPassword: config.password ?? PASSWORD, codePage, rconQuietPeriod: config.quiet ?? 20, rconReplyWait: 300, timeout: 200, retries: 1 });
+  const client = new SampQueryClient({ port: mini.port, rconPassword: config.password ?? PASSWORD, codePage, rconQuietPeriod: config.quiet ?? 20, rconReplyWait: 1000, timeout: config.timeout ?? 1000, retries: 1 });
   let tail: LogTail | undefined;
   let logPath = "";
   if (config.log === true) {
@@ -165,7 +167,7 @@ describe("players() from query polls", () => {
     const logPath = dir.file("log.txt");
     await writeFile(logPath, "");
     const tail = new LogTail({ path: logPath, watch: false, pollInterval: 600_000 });
-    const client = new SampQueryClient({ port: mini.port, timeout: 200, retries: 0 });
+    const client = new SampQueryClient({ port: mini.port, timeout: 1000, retries: 0 });
     server = new SampGameServer({ client, tail, variant: "openmp" });
     await server.start();
     await server.poll();
@@ -309,7 +311,7 @@ describe("mutes through the include", () => {
 describe("watchdog (fake timers)", () => {
   it("reports down once after downAfter without answers, backs off, and up on recovery; counts outages", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
-    const { server: s, health, client } = await setup({ options: { downAfter: 5000, pollInterval: 1000, maxPollInterval: 8000 } });
+    const { server: s, health, client } = await setup({ timeout: 200, options: { downAfter: 5000, pollInterval: 1000, maxPollInterval: 8000 } });
     await s.start();
     await waitUntil(() => s.stats.polls === 1 && client.stats.answered >= 1);
     mini.silent = true;
@@ -338,7 +340,7 @@ describe("watchdog (fake timers)", () => {
 
   it("reports down when the log is silent while players are online", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
-    const { server: s, health, log } = await setup({ log: true, options: { logSilentAfter: 3000, downAfter: 60_000, pollInterval: 1000 } });
+    const { server: s, health, log } = await setup({ log: true, timeout: 200, options: { logSilentAfter: 3000, downAfter: 60_000, pollInterval: 1000 } });
     mini.players = [{ id: 3, name: "Gunther", score: 0 }];
     await s.start();
     await log("[join] Gunther has joined the server (3:127.0.0.1)");

@@ -179,10 +179,16 @@ describe("SampQueryClient player lists", () => {
     expect(server.received.some((r) => opcodeOf(r) === "d")).toBe(false);
   });
 
-  it("falls back to c when d goes unanswered", async () => {
+  const sentOpcodes = () => server.received.map(opcodeOf).join("");
+
+  it("falls back to c when d goes unanswered (fake timers)", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
     serve(1, { c: true });
-    const list = await make({ timeout: 50, retries: 0 }).playerList("samp");
-    expect(list.source).toBe("c");
+    const list = make({ timeout: 50, retries: 0 }).playerList("samp");
+    await waitUntil(() => sentOpcodes() === "id");
+    await vi.advanceTimersByTimeAsync(50);
+    expect((await list).source).toBe("c");
+    expect(sentOpcodes()).toBe("idc");
   });
 
   it("reports SAMP_PLAYER_LIST_UNAVAILABLE above 100 players without asking", async () => {
@@ -192,9 +198,15 @@ describe("SampQueryClient player lists", () => {
     expect(server.received.map(opcodeOf)).toEqual(["i"]);
   });
 
-  it("reports SAMP_PLAYER_LIST_UNAVAILABLE when neither c nor d answers", async () => {
+  it("reports SAMP_PLAYER_LIST_UNAVAILABLE when neither c nor d answers (fake timers)", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
     serve(5, {});
-    expect((await rejection(make({ timeout: 30, retries: 0 }).playerList("samp"))).code).toBe("SAMP_PLAYER_LIST_UNAVAILABLE");
+    const list = rejection(make({ timeout: 30, retries: 0 }).playerList("samp"));
+    await waitUntil(() => sentOpcodes() === "id");
+    await vi.advanceTimersByTimeAsync(30);
+    await waitUntil(() => sentOpcodes() === "idc");
+    await vi.advanceTimersByTimeAsync(30);
+    expect((await list).code).toBe("SAMP_PLAYER_LIST_UNAVAILABLE");
   });
 
   it("does not ask for a list when nobody is online", async () => {
