@@ -931,7 +931,10 @@ export class DiscordTracker extends EventEmitter<DiscordTrackerEvents> {
   }
 
   #onChannel(d: unknown, t: string): void {
+    // A thread is handled (and reported) as such, even when it arrives as CHANNEL_*.
+    if (isRecord(d) && typeof d.type === "number" && isThreadType(d.type)) return this.#onThread(d, t);
     const existing = isRecord(d) ? this.#channels.get(readId(d.id) ?? "") : undefined;
+    if (existing?.thread !== undefined) return this.#invalid(t, "id of a thread");
     const previous = existing;
     const channel = this.#putChannel(d, existing?.guildId ?? null, t, true);
     if (channel === undefined) return;

@@ -204,6 +204,23 @@ describe("DiscordTracker: threads (v10)", () => {
   });
 });
 
+describe("DiscordTracker: threads arriving as CHANNEL_*", () => {
+  it("keeps a thread sent as CHANNEL_CREATE among threads, and refuses a CHANNEL_UPDATE turning a thread into a channel", async () => {
+    const guild = threadGuild();
+    const { discord, tracker, errors } = await trackerOnFake([guild]);
+    const created = next(tracker, "threadCreate");
+    discord.dispatch("CHANNEL_CREATE", { id: "500000000000000060", type: 11, guild_id: guild.id, parent_id: GENERAL, name: "general" });
+    expect((await created)[0].thread).toBeDefined();
+    expect(tracker.channels(guild.id).map((channel) => channel.id)).toEqual([GENERAL, NEWS, HIDDEN]);
+    expect(tracker.resolveChannel("general", guild.id)?.id).toBe(GENERAL);
+    const reported = next(tracker, "error");
+    discord.dispatch("CHANNEL_UPDATE", { id: "500000000000000060", type: 0, guild_id: guild.id, name: "general" });
+    expect((await reported)[0]).toMatchObject({ code: "TRACKER_INVALID_PAYLOAD", event: "CHANNEL_UPDATE" });
+    expect(tracker.threads(guild.id).map((thread) => thread.id)).toEqual(["500000000000000060"]);
+    expect(errors).toHaveLength(1);
+  });
+});
+
 describe("computePermissions in a thread", () => {
   const input = (everyone: bigint, thread: boolean) =>
     computePermissions({ guildId: "1", ownerId: "9", userId: "2", roles: [], rolePermissions: (id) => (id === "1" ? everyone : undefined), overwrites: [], thread });
