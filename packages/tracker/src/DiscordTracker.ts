@@ -52,7 +52,10 @@ export interface TrackerDispatch {
 /**
  * What the tracker needs from a gateway: `GatewayConnection` (v6 or v10) fits, and so does
  * a test double. `requestGuildMembers` is op 8; its `onChunk` must be called with each
- * GUILD_MEMBERS_CHUNK `d` answering it, before the chunk's `dispatch` event.
+ * GUILD_MEMBERS_CHUNK `d` answering it, before the chunk's `dispatch` event. When Discord
+ * answers with the `RATE_LIMITED` dispatch, the promise should reject with an error whose
+ * `code` is `"GATEWAY_RATE_LIMITED"` and whose `retryAfter` is the wait in milliseconds: the
+ * tracker then retries (see {@link DiscordTrackerOptions.syncRetries}).
  */
 export interface TrackerGateway {
   on(event: "dispatch", listener: (payload: TrackerDispatch) => void): unknown;
