@@ -322,6 +322,9 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
     this.commandLimit = options.commandLimit ?? { limit: 120, window: 60_000 };
     this.privilegedIntents = options.privilegedIntents ?? PRIVILEGED_INTENTS;
     this.maxGuildsPerSession = options.maxGuildsPerSession ?? 2500;
+    if (!Number.isSafeInteger(this.maxGuildsPerSession) || this.maxGuildsPerSession < 1) {
+      throw new FakeDiscordError("FAKE_DISCORD_INVALID_ARGUMENT", "maxGuildsPerSession must be an integer ≥ 1");
+    }
     const window = options.memberRequestWindow ?? 30_000;
     this.memberRequestHost = {
       guilds: this.guilds,

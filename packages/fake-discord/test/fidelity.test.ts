@@ -5,6 +5,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { createBotUser, DEFAULT_BOT_ID } from "../src/createBotUser.js";
 import { createGuild } from "../src/createGuild.js";
+import { FakeDiscord } from "../src/FakeDiscord.js";
 import { FakeDiscordError } from "../src/FakeDiscordError.js";
 import type { GuildFixture } from "../src/GuildFixture.js";
 import { GuildMembersRateLimit } from "../src/GuildMembersRateLimit.js";
@@ -92,8 +93,10 @@ describe("op 8: Discord's limit on requesting every member of a guild", () => {
     expect(v10.client.dispatches.some((payload) => payload.t === "RATE_LIMITED")).toBe(false);
   });
 
-  it("GuildMembersRateLimit: refuses a negative window", () => {
+  it("refuses a negative op 8 window and a maxGuildsPerSession below 1", () => {
     expect(() => new GuildMembersRateLimit({ clock: new ManualClock(), window: -1 })).toThrow(FakeDiscordError);
+    expect(() => new FakeDiscord({ memberRequestWindow: Number.NaN })).toThrow(FakeDiscordError);
+    expect(() => new FakeDiscord({ maxGuildsPerSession: 0 })).toThrow(FakeDiscordError);
   });
 
   it("closes an op 8 with an array of guild ids with 4001, on v10 and on v6", async () => {
