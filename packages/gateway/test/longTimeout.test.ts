@@ -17,7 +17,7 @@ beforeEach(() => {
   vi.spyOn(globalThis, "setTimeout").mockImplementation(((callback: () => void, ms?: number) => {
     longest = Math.max(longest, ms ?? 0);
     return real(callback, ms);
-  }) as typeof setTimeout);
+  }));
 });
 
 afterEach(() => {
