@@ -21,6 +21,8 @@ async function connect(guild: GuildFixture, options: Partial<GatewayConnectionOp
   const discord = new FakeDiscord({ guilds: [guild], heartbeatInterval: 1_000, identifyWindow: 50 });
   await discord.start();
   const gateway = new GatewayConnection<GatewayVersion>({
+    // GatewayConnection defaults to v10 (which needs intents); these tests are about v6.
+    version: 6,
     token: discord.token,
     url: discord.gatewayUrl,
     largeThreshold: 50,
