@@ -384,6 +384,15 @@ describe("backoff", () => {
     expect(transport.attempts).toHaveLength(2);
   });
 
+  it("regression: a connectTimeout past 2^31 ms timed the attempt out after 1 ms; it is capped", async () => {
+    const { socket, transport, errorCodes } = setup({ connectTimeout: 1e12, helloTimeout: 1e12, backoff: { stableAfter: 1e12 } });
+    socket.connect();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(errorCodes()).toEqual([]);
+    expect(transport.last.options.timeout).toBe(2 ** 31 - 1);
+    expect(socket.state).toBe("connecting");
+  });
+
   it("rejects a dropJitter of a second or more", () => {
     expect(() => new ReconnectingSocket({ url: GATEWAY_URL, backoff: { dropJitter: 1000 } })).toThrow(
       expect.objectContaining({ code: "SOCKET_INVALID_ARGUMENT" }) as Error,
