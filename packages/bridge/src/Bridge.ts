@@ -472,7 +472,7 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     this.#on(gateway, "error", (error: Error) => {
       // The gateway also reports errors it recovers from (a refused reconnect, a HELLO
       // deadline); only a stop is a failed connection.
-      if (gateway.state !== "stopped") {
+      if (this.gateway.state !== "stopped") {
         this.emit("debug", `gateway: ${describe(error)}`);
         return;
       }
