@@ -541,6 +541,8 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
       this.enforce(state, 4012, "Invalid encoding: this fake speaks json only");
       return;
     }
+    const firstFrame = this.faults.firstFrameFault;
+    if (firstFrame !== undefined) connection.sendRaw(firstFrame);
     if (!this.sendHello) return;
     connection.send({ op: 10, d: { heartbeat_interval: this.gateway.heartbeatInterval, _trace: ["fake-discord"] }, s: null, t: null });
     this.armHeartbeatTimer(state);
@@ -809,7 +811,7 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
     };
     if (session.version >= 10) {
       ready.session_type = "normal";
-      ready.resume_gateway_url = this.gateway.url;
+      ready.resume_gateway_url = this.faults.resumeGatewayUrlFault ?? this.gateway.url;
     }
     Object.assign(ready, {
       relationships: [],

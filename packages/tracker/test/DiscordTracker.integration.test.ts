@@ -25,6 +25,8 @@ async function connect(
   const discord = new FakeDiscord({ guilds: [guild], heartbeatInterval: 1_000, identifyWindow: 50, ...discordOptions });
   await discord.start();
   const gateway = new GatewayConnection<GatewayVersion>({
+    // GatewayConnection defaults to v10 (which needs intents); these tests are about v6.
+    version: 6,
     token: discord.token,
     url: discord.gatewayUrl,
     largeThreshold: 50,
