@@ -61,7 +61,7 @@ echo "consumer-test: packed ${!tarball[*]}"
 
 # The scratch project: only gateway and rest as dependencies; the other internal packages are
 # pinned to their tarballs by overrides, and the @nuwani scope has no working registry.
-node -e '
+APP_PACKAGE_JSON="$work/app/package.json" node -e '
   const [gateway, rest, ts, typesNode, ...others] = process.argv.slice(1);
   const overrides = Object.fromEntries(others.map((pair) => pair.split("=")).map(([name, file]) => [name, `file:${file}`]));
   const pkg = {
@@ -72,11 +72,10 @@ node -e '
     devDependencies: { typescript: ts, "@types/node": typesNode },
     overrides,
   };
-  require("node:fs").writeFileSync("package.json", JSON.stringify(pkg, null, 2) + "\n");
+  require("node:fs").writeFileSync(process.env.APP_PACKAGE_JSON, JSON.stringify(pkg, null, 2) + "\n");
 ' "${tarball[@nuwani/gateway]}" "${tarball[@nuwani/rest]}" "$TYPESCRIPT_VERSION" "$TYPES_NODE_VERSION" \
   $(for name in "${!tarball[@]}"; do [ "$name" = "@nuwani/gateway" ] || [ "$name" = "@nuwani/rest" ] || echo "$name=${tarball[$name]}"; done) \
   2>&1 || fail "could not write package.json"
-mv package.json "$work/app/package.json"
 printf '@nuwani:registry=http://127.0.0.1:9/\nfund=false\naudit=false\nupdate-notifier=false\n' >"$work/app/.npmrc"
 
 (cd "$work/app" && timeout 300 npm install --no-audit --no-fund --ignore-scripts --loglevel=error >"$work/npm.log" 2>&1) \

@@ -25,6 +25,7 @@ export class GuildMembersRateLimit {
   /** When the last accepted request of each guild came in. */
   readonly #last = new Map<string, number>();
 
+  /** A limit with no request remembered yet. */
   constructor(options: GuildMembersRateLimitOptions) {
     const window = options.window ?? 30_000;
     if (!Number.isFinite(window) || window < 0) {

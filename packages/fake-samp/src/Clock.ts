@@ -3,8 +3,11 @@
  * call, so `vi.useFakeTimers()` installed after construction still takes effect.
  */
 export interface Clock {
+  /** The current time in milliseconds. */
   now(): number;
+  /** Calls `callback` once after `ms` milliseconds; returns a handle for `clearTimeout`. */
   setTimeout(callback: () => void, ms: number): unknown;
+  /** Cancels a timer started with `setTimeout`. */
   clearTimeout(handle: unknown): void;
 }
 

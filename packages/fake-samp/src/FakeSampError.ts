@@ -23,6 +23,7 @@ export class FakeSampError extends Error {
   /** What went wrong, stable across versions. */
   readonly code: FakeSampErrorCode;
 
+  /** An error with its stable `code`, a message, and the original error as `cause`. */
   constructor(code: FakeSampErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;

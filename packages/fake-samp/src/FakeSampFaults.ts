@@ -59,6 +59,7 @@ export class FakeSampFaults {
     this.#lossPercent = percent;
   }
 
+  /** The share of outgoing datagrams dropped, 0–100. */
   get lossPercent(): number {
     return this.#lossPercent;
   }

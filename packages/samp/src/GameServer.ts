@@ -40,6 +40,7 @@ export interface MutedPlayer {
 export interface GameMutes {
   /** Mutes a player in game; `durationSeconds` undefined = until unmuted. */
   mute(playerId: number, durationSeconds: number | undefined): void | Promise<void>;
+  /** Lifts a player's mute in game. */
   unmute(playerId: number): void | Promise<void>;
   /** The players muted now. */
   list(): readonly MutedPlayer[] | Promise<readonly MutedPlayer[]>;
@@ -55,6 +56,8 @@ export interface GameServer {
   announce(text: string): void | Promise<void>;
   /** Present when the game can mute players. */
   readonly mutes?: GameMutes;
+  /** Adds a listener for one of the {@link GameServerEvents}. */
   on<E extends keyof GameServerEvents>(event: E, listener: (...args: GameServerEvents[E]) => void): unknown;
+  /** Removes a listener added with `on`. */
   off<E extends keyof GameServerEvents>(event: E, listener: (...args: GameServerEvents[E]) => void): unknown;
 }

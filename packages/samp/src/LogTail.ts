@@ -7,7 +7,10 @@ import { SampError } from "./SampError.js";
 import { systemClock, MAX_TIMER_MS, type Clock } from "./Clock.js";
 
 /** A way to hear that a directory changed; returns something to close. */
-export type WatchDirectory = (directory: string, onChange: (filename: string | null) => void, onError: (error: unknown) => void) => { close(): void };
+export type WatchDirectory = (directory: string, onChange: (filename: string | null) => void, onError: (error: unknown) => void) => {
+  /** Stops watching. */
+  close(): void;
+};
 
 /** Options of {@link LogTail}. */
 export interface LogTailOptions {
@@ -86,6 +89,7 @@ export class LogTail extends EventEmitter<LogTailEvents> {
   #state: "idle" | "running" | "stopped" = "idle";
   readonly #buffer = Buffer.alloc(CHUNK);
 
+  /** A tail of `options.path`; nothing is read until it is started. */
   constructor(options: LogTailOptions) {
     super();
     if (typeof options.path !== "string" || options.path === "") throw new SampError("SAMP_INVALID_ARGUMENT", "path must be the log file's path");

@@ -55,6 +55,7 @@ export class SampError extends Error {
   /** The config field at fault, for `SAMP_CONFIG_INVALID`. */
   readonly field: string | undefined;
 
+  /** An error with its stable `code`, a message (never with the RCON password) and the details of what failed. */
   constructor(code: SampErrorCode, message: string, details: SampErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.code = code;

@@ -113,6 +113,7 @@ export class SampGameServer extends EventEmitter<GameServerEvents> implements Ga
   #state: "idle" | "running" | "stopped" = "idle";
   readonly #onLine = (line: string): void => this.#handleLine(line);
 
+  /** A game server over the given log, query and RCON settings; nothing runs until it is started. */
   constructor(options: SampGameServerOptions) {
     super();
     this.#client = options.client;

@@ -139,6 +139,7 @@ export class SampQueryClient {
   #address: string | undefined;
   #closed = false;
 
+  /** A client with its options; no socket is opened until the first query. */
   constructor(options: SampQueryClientOptions = {}) {
     this.host = options.host ?? "127.0.0.1";
     this.port = options.port ?? 7777;

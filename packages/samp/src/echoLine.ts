@@ -21,7 +21,8 @@ export function unescapeEchoParam(value: string): string {
 
 /**
  * Formats an echo line as the Pawn include prints it: `[nuwani] tag<TAB>param1<TAB>param2…`,
- * each parameter escaped with {@link escapeEchoParam}. For tests and non-Pawn gamemodes.
+ * each parameter escaped (`\` → `\\`, tab → `\t`, line feed → `\n`, carriage return → `\r`). For
+ * tests and non-Pawn gamemodes.
  */
 export function formatEchoLine(tag: string, params: readonly EchoParam[]): string {
   if (!TAG.test(tag)) throw new RangeError("an echo tag is 1–64 of a-z, 0-9, '.', '_' and '-', starting with a letter or digit");
