@@ -575,8 +575,15 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     };
     gateway.on("debug", onDebug);
     this.#keep(() => gateway.off("debug", onDebug));
-    const onError = (error: Error): void =>
+    const onError = (error: Error): void => {
+      // The gateway also reports errors it recovers from (a refused reconnect, a HELLO
+      // deadline); only a stop is a failed connection.
+      if (gateway.state !== "stopped") {
+        this.emit("debug", `gateway: ${describe(error)}`);
+        return;
+      }
       this.#report(new BridgeError("BRIDGE_CONNECT_FAILED", `the Discord connection stopped (${describe(error)})`, { cause: error }));
+    };
     gateway.on("error", onError);
     this.#keep(() => gateway.off("error", onError));
   }
