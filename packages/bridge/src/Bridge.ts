@@ -282,8 +282,14 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     if (!isRecord(config) || config.enabled !== true) {
       throw new BridgeError("BRIDGE_INVALID_ARGUMENT", "config must be an enabled discord configuration (see loadConfig)", { field: "config" });
     }
-    if (!isRecord(game) || typeof game.deliver !== "function") {
-      throw new BridgeError("BRIDGE_INVALID_ARGUMENT", "game must implement GameServer", { field: "game" });
+    if (!isRecord(game)) throw new BridgeError("BRIDGE_INVALID_ARGUMENT", "game must implement GameServer", { field: "game" });
+    const missing = ["players", "deliver", "announce", "on", "off"].filter((name) => typeof game[name] !== "function");
+    const mutes: unknown = game.mutes;
+    if (mutes !== undefined && !(isRecord(mutes) && ["mute", "unmute", "list"].every((name) => typeof mutes[name] === "function"))) {
+      missing.push("mutes (mute, unmute, list)");
+    }
+    if (missing.length > 0) {
+      throw new BridgeError("BRIDGE_INVALID_ARGUMENT", `game must implement GameServer: ${missing.join(", ")} missing`, { field: "game" });
     }
     this.config = config;
     this.game = game;
@@ -761,7 +767,7 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     if (lines.length === 0) return;
     const verdict = this.#deliver(message.author.id, to, lines);
     if (verdict !== "ok") {
-      this.emit("debug", `flood control (${verdict}): a message of ${author} to ${describeTarget(to)} was not relayed`);
+      this.emit("debug", `flood control (${verdict}): a message of ${stripControlCharacters(author)} to ${describeTarget(to)} was not relayed`);
       return;
     }
     this.#toGame.messages++;
@@ -815,7 +821,7 @@ export class Bridge extends EventEmitter<BridgeEvents> {
       deliver: (target, lines) => {
         const verdict = this.#deliver(authorId, target, lines);
         if (verdict !== "ok") {
-          this.emit("debug", `flood control (${verdict}): a command of ${author} to ${describeTarget(target)} was not delivered`);
+          this.emit("debug", `flood control (${verdict}): a command of ${stripControlCharacters(author)} to ${describeTarget(target)} was not delivered`);
           return false;
         }
         delivered++;

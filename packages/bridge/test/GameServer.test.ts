@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { describeTarget, type GameServer } from "../src/GameServer.js";
+import { Bridge } from "../src/Bridge.js";
+import { parseConfig, type EnabledBridgeConfig } from "../src/config.js";
 import { SimulatedGameServer } from "../src/SimulatedGameServer.js";
 
 describe("GameServer", () => {
@@ -31,5 +33,27 @@ describe("GameServer", () => {
       "management",
       "player 7",
     ]);
+  });
+});
+
+describe("Bridge: the game must implement the contract", () => {
+  const config = parseConfig({ discord: { token: "x.y.z", clientId: "123456789012345678", endpoint: "ws://127.0.0.1:9" } }, {}) as EnabledBridgeConfig;
+
+  it("names what a game lacks, before anything connects", () => {
+    const simulated = new SimulatedGameServer();
+    const partial = { players: () => [], deliver: () => undefined, on: simulated.on.bind(simulated), off: simulated.off.bind(simulated) };
+    expect(() => new Bridge({ config, game: partial as never })).toThrow(
+      expect.objectContaining({ code: "BRIDGE_INVALID_ARGUMENT", field: "game", message: "game must implement GameServer: announce missing" }),
+    );
+    expect(() => new Bridge({ config, game: Object.assign(new SimulatedGameServer(), { mutes: { mute: () => undefined } }) })).toThrow(
+      expect.objectContaining({ message: "game must implement GameServer: mutes (mute, unmute, list) missing" }),
+    );
+    expect(() => new Bridge({ config, game: null as never })).toThrow(expect.objectContaining({ field: "game" }));
+  });
+
+  it("accepts a game without mutes", async () => {
+    const game = Object.assign(new SimulatedGameServer(), { mutes: undefined });
+    const bridge = new Bridge({ config, game });
+    await bridge.stop();
   });
 });
