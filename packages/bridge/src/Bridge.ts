@@ -74,6 +74,11 @@ export interface BridgeOptions {
   readonly commandRateLimit?: CommandRegistryOptions["rateLimit"];
   /** Discord → game flood control (game lines per user and overall). @defaultValue {@link FloodControl}'s */
   readonly flood?: Omit<FloodControlOptions, "clock">;
+  /**
+   * Who may still talk into the game from a channel muted by LVP's `<command:MODE>+m` echo
+   * (`mute-echo`): this level and up. @defaultValue the ladder's VIP level (IRC's voice)
+   */
+  readonly muteExempt?: PlayerLevel;
   /** How long `start()` waits for the guilds to arrive when it must name them (no `discord.guild`, several guilds). @defaultValue 3000 ms */
   readonly guildWait?: number;
   /** The reaction to messages that mention the bot. @defaultValue `"👋"` */
@@ -142,6 +147,8 @@ export interface BridgeEvents {
   sync: [event: SyncEvent];
   /** The configured guild is available and its channels are resolved (after each GUILD_CREATE). */
   guildReady: [event: GuildReadyEvent];
+  /** LVP's `<command:MODE>` echo muted (`+m`) or unmuted (`-m`) a channel role's relay into the game. */
+  channelMode: [event: { readonly channel: string; readonly muted: boolean }];
   /** The gateway's state changed (`ready`, `reconnecting`, …). */
   state: [state: string, previous: string];
   /** A session came back after an outage: resumed, or identified afresh. */
@@ -158,7 +165,14 @@ export type BridgeLineCounts = OutboxCounts;
 /** {@link Bridge.summary}. */
 export interface BridgeSummary {
   /** Discord → game: messages relayed and the game lines they became. */
-  readonly discordToGame: { readonly messages: number; readonly lines: number; readonly flooded: FloodCounts };
+  readonly discordToGame: {
+    readonly messages: number;
+    readonly lines: number;
+    /** Messages the flood control refused. */
+    readonly flooded: FloodCounts;
+    /** Messages not relayed because their channel was muted (LVP's `+m`). */
+    readonly muted: number;
+  };
   /** Game → Discord: the line accounting and the Discord messages sent. */
   readonly gameToDiscord: BridgeLineCounts & { readonly messages: number; readonly adminLines: OutboxCounts };
   /** Commands handled by outcome; `total` is all but ignored messages. */
@@ -268,7 +282,11 @@ export class Bridge extends EventEmitter<BridgeEvents> {
   /** Role mappings already warned about (ambiguous or missing role names). */
   readonly #warnedLevels = new Set<string>();
   readonly #flood: FloodControl;
+  #mutedMessages = 0;
   readonly #guildWait: number;
+  /** Channel roles muted by LVP's `<command:MODE>+m` echo. */
+  readonly #mutedRoles = new Set<string>();
+  readonly #muteExempt: PlayerLevel;
   /** The guild served: `discord.guild`, or the bot's only guild once READY told. */
   #guildId: string | undefined;
   readonly #listeners: Array<() => void> = [];
@@ -304,6 +322,10 @@ export class Bridge extends EventEmitter<BridgeEvents> {
       throw new BridgeError("BRIDGE_INVALID_ARGUMENT", "guildWait must be a whole number of ms below 2^31", { field: "guildWait" });
     }
     this.#flood = new FloodControl({ ...options.flood, clock });
+    this.#muteExempt = options.muteExempt ?? config.ladder.roles.vip;
+    if (!config.ladder.has(this.#muteExempt)) {
+      throw new BridgeError("BRIDGE_INVALID_ARGUMENT", `muteExempt must be a level of the ladder (${config.ladder.levels.join(", ")})`, { field: "muteExempt" });
+    }
 
     this.#ownsGateway = options.gateway === undefined;
     this.gateway = options.gateway ?? this.#createGateway(options);
@@ -472,7 +494,7 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     const pendingAdmin = this.#pending.filter((line) => line.priority === "admin").length;
     const admin = stats.byPriority.admin;
     return {
-      discordToGame: { ...this.#toGame, flooded: this.#flood.refused },
+      discordToGame: { ...this.#toGame, flooded: this.#flood.refused, muted: this.#mutedMessages },
       gameToDiscord: {
         emitted: stats.emitted + pending + this.#unroutable,
         delivered: stats.delivered,
@@ -691,8 +713,17 @@ export class Bridge extends EventEmitter<BridgeEvents> {
       return;
     }
     if (line === null) return;
+    if (line.kind === "mode") {
+      // LVP's +m/-m on the echo channel: on Discord, the relay into the game pauses for
+      // people below the exempt level (IRC's voice: VIPs and up) until -m.
+      if (line.mute) this.#mutedRoles.add(line.channel);
+      else this.#mutedRoles.delete(line.channel);
+      this.emit("debug", `channel role ${line.channel} ${line.mute ? "muted (+m)" : "unmuted (-m)"} by echo "${tag}"`);
+      this.emit("channelMode", { channel: line.channel, muted: line.mute });
+      return;
+    }
     if (line.kind !== "message") {
-      // Direct messages (NOTICE) and echo-channel mute (MODE) are not wired into the bridge yet.
+      // Direct messages (NOTICE) are not wired into the bridge yet (no DM route in the REST client).
       this.#unroutable++;
       this.emit("debug", `echo "${tag}" is a ${line.kind}, which the bridge does not carry out yet: dropped`);
       return;
@@ -762,6 +793,11 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     const relay = RELAY.find(([role]) => roleEntries.includes(role));
     if (relay === undefined) return;
     const [channel, to, prefix] = relay;
+    if (this.#mutedRoles.has(channel) && !this.config.ladder.atLeast(this.#levelOf(message.author.id, d), this.#muteExempt)) {
+      this.#mutedMessages++;
+      this.emit("debug", `the ${channel} channel is muted (+m): a message of ${stripControlCharacters(author)} was not relayed`);
+      return;
+    }
     const text = this.#renderMentions(content, guildId, d);
     const lines = formatDiscordChat(author, text, { prefix });
     if (lines.length === 0) return;

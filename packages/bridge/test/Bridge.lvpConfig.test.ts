@@ -244,10 +244,36 @@ describe("Bridge: Discord → game flood control and injection", () => {
     await say(b, "b1");
     await say(b, "b2"); // over the overall 3 lines a second
     expect(lvp.game.delivered.map((d) => d.text.slice(-2))).toEqual(["a1", "a2", "b1"]);
-    expect(lvp.bridge.summary().discordToGame).toEqual({ messages: 3, lines: 3, flooded: { user: 1, overall: 1 } });
+    expect(lvp.bridge.summary().discordToGame).toEqual({ messages: 3, lines: 3, flooded: { user: 1, overall: 1 }, muted: 0 });
     now += 1000;
     await say(a, "a4");
     expect(lvp.game.delivered.map((d) => d.text.slice(-2))).toEqual(["a1", "a2", "b1", "a4"]);
+  });
+
+  it("LVP's mute-echo (+m) pauses the echo channel's relay for people below VIP; unmute-echo (-m) undoes it", async () => {
+    const lvp = await startLvp();
+    const [guild] = lvp.guilds as [GuildFixture];
+    const player = lvp.member(4);
+    player.roles = [];
+    const vip = lvp.member(5);
+    vip.roles = [roleId(guild, "VIP")];
+    const modes: string[] = [];
+    lvp.bridge.on("channelMode", ({ channel, muted }) => modes.push(`${channel} ${muted}`));
+    const echo = lvp.channel("echo");
+    const say = async (author: MemberFixture, content: string): Promise<void> => {
+      const before = lvp.log.length;
+      lvp.discord.messageCreate({ channelId: echo, author, content });
+      await vi.waitFor(() => expect(lvp.game.delivered.some((d) => d.text.endsWith(content)) || lvp.log.slice(before).some((line) => line.includes("is muted (+m)"))).toBe(true), wait);
+    };
+    lvp.game.emit("echo", "mute-echo", []);
+    await say(player, "while muted");
+    await say(vip, "voiced");
+    lvp.game.emit("echo", "unmute-echo", []);
+    await say(player, "after unmute");
+    expect(lvp.game.delivered.map((d) => d.text.replace(/^.*: /, ""))).toEqual(["voiced", "after unmute"]);
+    expect(modes).toEqual(["echo true", "echo false"]);
+    expect(lvp.bridge.summary().discordToGame.muted).toBe(1);
+    expect(lvp.bridge.summary().gameToDiscord.emitted).toBe(0);
   });
 
   it("strips zero-width, bidi and control characters and colour codes hidden by them", async () => {

@@ -114,7 +114,7 @@ describe("Bridge: Discord → game", () => {
     });
     expect(h.game.delivered[1]).toMatchObject({ to: "administrators", text: `[Discord admin] ${name(h.administrator)}: spectating id 3` });
     expect(relayed).toHaveBeenCalledTimes(2);
-    expect(h.bridge.summary().discordToGame).toEqual({ messages: 2, lines: 2, flooded: { user: 0, overall: 0 } });
+    expect(h.bridge.summary().discordToGame).toEqual({ messages: 2, lines: 2, flooded: { user: 0, overall: 0 }, muted: 0 });
   });
 
   it("ignores its own messages, other bots and webhooks", async () => {
