@@ -411,6 +411,18 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     if (guild !== undefined && !guild.unavailable) this.#resolveChannels(guild);
   }
 
+  /** A configured guild the bot is not in is reported, naming the guilds it is in. */
+  #checkGuild(guildId: string): void {
+    const guilds = this.tracker.guilds();
+    if (guilds.some((guild) => guild.id === guildId)) return;
+    const list = guilds.map((guild) => (guild.unavailable ? guild.id : `${stripControlCharacters(guild.name)} (${guild.id})`)).join(", ");
+    this.#report(
+      new BridgeError("BRIDGE_GUILD_UNRESOLVED", `discord.guild ${guildId} is not a guild the bot is in (it is in: ${list === "" ? "none" : list}); nothing is relayed`, {
+        field: "discord.guild",
+      }),
+    );
+  }
+
   /** The error for no guild or several, naming them (after waiting a little for their names). */
   async #guildProblem(): Promise<BridgeError> {
     const named = (): boolean => this.tracker.guilds().every((guild) => !guild.unavailable);
@@ -548,7 +560,10 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     this.#keep(() => outbox.off("failure", failure));
 
     tracker.attach(gateway);
-    const onReady = (): void => this.#chooseGuild();
+    const onReady = (): void => {
+      if (this.#guildId === undefined) this.#chooseGuild();
+      else this.#checkGuild(this.#guildId);
+    };
     tracker.on("ready", onReady);
     this.#keep(() => tracker.off("ready", onReady));
     const onAvailable = (guild: TrackerGuild): void => {

@@ -171,6 +171,21 @@ describe("Bridge: LVP's discord section as written", () => {
     expect(lvp.bridge.running).toBe(false);
   });
 
+  it("reports a configured discord.guild the bot is not in, naming the guilds it is in", async () => {
+    const lvp = await startLvp({ start: false });
+    const [guild] = lvp.guilds as [GuildFixture];
+    const bridge = new Bridge({ config: { ...lvp.config, guild: "123456789012345678" }, game: new SimulatedGameServer(), rest: running!.rest });
+    const errors: BridgeError[] = [];
+    bridge.on("error", (error) => errors.push(error));
+    try {
+      await bridge.start();
+      await vi.waitFor(() => expect(errors.map((error) => error.code)).toContain("BRIDGE_GUILD_UNRESOLVED"), wait);
+      expect(errors[0]!.message).toBe(`discord.guild 123456789012345678 is not a guild the bot is in (it is in: ${guild.id}); nothing is relayed`);
+    } finally {
+      await bridge.stop();
+    }
+  });
+
   it("never shows the token or the client secret", async () => {
     const lvp = await startLvp();
     const text = `${JSON.stringify(lvp.config)} ${lvp.log.join("\n")} ${lvp.errors.map(String).join()}`;
