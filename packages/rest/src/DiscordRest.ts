@@ -1,6 +1,6 @@
 import packageJson from "../package.json" with { type: "json" };
 import type { Bucket, BucketUpdate } from "./Bucket.js";
-import { type Clock, systemClock } from "./Clock.js";
+import { type Clock, MAX_TIMER_DELAY, systemClock } from "./Clock.js";
 import { encodeEmoji } from "./encodeEmoji.js";
 import type { RateLimit } from "./GlobalLimiter.js";
 import { RateLimitManager } from "./RateLimitManager.js";
@@ -66,12 +66,22 @@ export interface DiscordRestOptions {
    */
   rateLimitRetries?: number;
   /**
+   * The longest rate-limit wait the client accepts, in ms (at most 2^31 − 1). A 429 asking for
+   * a longer wait (`retry_after`, `Retry-After` or `X-RateLimit-Reset-After`) fails the request
+   * at once with `REST_RATE_LIMITED` and its `retryAfter`, as does a request whose 429 waits
+   * add up to more than this (waits count against the retry budget). What the client
+   * remembers of a bucket, a reset or a global pause is never longer than this either: after
+   * it, the route is tried again rather than silenced by one hostile answer.
+   * @defaultValue 60000
+   */
+  maxRateLimitWait?: number;
+  /**
    * The backoff before retry number `attempt` (1-based) after a 5xx, network error or timeout, in ms.
    * @defaultValue `attempt => Math.min(500 * 2 ** (attempt - 1), 8000)`
    */
   retryDelay?: (attempt: number) => number;
   /**
-   * How long one attempt may take (connect, answer and body), in ms.
+   * How long one attempt may take (connect, answer and body), in ms (at most 2^31 − 1).
    * @defaultValue 15000
    */
   timeout?: number;
@@ -149,6 +159,13 @@ export const VERSION: string = packageJson.version;
 const DEFAULT_BASE_URL = "https://discord.com/api";
 const SNOWFLAKE = /^\d{1,20}$/;
 
+interface FailDetails {
+  status?: number;
+  cause?: unknown;
+  body?: unknown;
+  retryAfter?: number;
+}
+
 interface Answer {
   status: number;
   headers: Headers;
@@ -163,11 +180,12 @@ function defaultRetryDelay(attempt: number): number {
   return Math.min(500 * 2 ** (attempt - 1), 8000);
 }
 
+/** A header's value as a finite number ≥ 0; `undefined` when absent or garbage. */
 function number(headers: Headers, name: string): number | undefined {
   const value = headers.get(name);
   if (value === null || value.trim() === "") return undefined;
   const parsed = Number(value);
-  return Number.isFinite(parsed) ? parsed : undefined;
+  return Number.isFinite(parsed) && parsed >= 0 ? parsed : undefined;
 }
 
 function parseJson(text: string): unknown {
@@ -207,6 +225,7 @@ export class DiscordRest {
   private readonly clock: Clock;
   private readonly retries: number;
   private readonly rateLimitRetries: number;
+  private readonly maxRateLimitWait: number;
   private readonly retryDelay: (attempt: number) => number;
   private readonly timeout: number;
   private readonly userAgent: string;
@@ -244,8 +263,15 @@ export class DiscordRest {
     this.retries = count("retries", options.retries, 3);
     this.rateLimitRetries = count("rateLimitRetries", options.rateLimitRetries, 5);
     this.retryDelay = options.retryDelay ?? defaultRetryDelay;
-    this.timeout = options.timeout ?? 15_000;
-    if (!(this.timeout > 0)) throw new RestError("REST_INVALID_ARGUMENT", "timeout must be > 0");
+    const delay = (name: string, value: number | undefined, fallback: number): number => {
+      const chosen = value ?? fallback;
+      if (typeof chosen !== "number" || !(chosen > 0) || chosen > MAX_TIMER_DELAY) {
+        throw new RestError("REST_INVALID_ARGUMENT", `${name} must be > 0 and at most ${MAX_TIMER_DELAY} ms`);
+      }
+      return chosen;
+    };
+    this.timeout = delay("timeout", options.timeout, 15_000);
+    this.maxRateLimitWait = delay("maxRateLimitWait", options.maxRateLimitWait, 60_000);
     this.userAgent = `DiscordBot (https://github.com/LVPlayground/nuwani-discord, ${VERSION})${
       options.userAgentSuffix === undefined ? "" : ` ${options.userAgentSuffix}`
     }`;
@@ -319,7 +345,7 @@ export class DiscordRest {
       headers["Content-Type"] = "application/json";
       payload = JSON.stringify(request.body);
     }
-    const fail = (code: RestErrorCode, message: string, details: { status?: number; cause?: unknown; body?: unknown } = {}): RestError => {
+    const fail = (code: RestErrorCode, message: string, details: FailDetails = {}): RestError => {
       const body = isRecord(details.body) ? details.body : {};
       return new RestError(code, `${method} ${route.route}: ${message}`, {
         status: details.status,
@@ -329,6 +355,7 @@ export class DiscordRest {
         method,
         route: route.route,
         cause: details.cause,
+        retryAfter: details.retryAfter,
       });
     };
 
@@ -347,10 +374,11 @@ export class DiscordRest {
     method: RestMethod,
     headers: Record<string, string>,
     payload: string | undefined,
-    fail: (code: RestErrorCode, message: string, details?: { status?: number; cause?: unknown; body?: unknown }) => RestError,
+    fail: (code: RestErrorCode, message: string, details?: FailDetails) => RestError,
   ): Promise<T> {
     let failures = 0;
     let rateLimited = 0;
+    let waited = 0;
     let front = false;
     for (;;) {
       this.checkUsable(fail);
@@ -386,10 +414,20 @@ export class DiscordRest {
 
       if (status === 429) {
         const info = this.rateLimitOf(route, answer.headers, body, method);
-        if (info.global) this.rateLimits.global.pause(info.retryAfter);
-        else target.block(info.retryAfter);
+        // Never remember a wait longer than the maximum: one hostile answer must not silence a route.
+        const wait = Math.min(info.retryAfter, this.maxRateLimitWait);
+        if (info.global) this.rateLimits.global.pause(wait);
+        else target.block(wait);
         this.onRateLimited?.(info);
-        if (rateLimited >= this.rateLimitRetries) throw fail("REST_RATE_LIMITED", `still rate limited after ${rateLimited} retries`, { status, body });
+        const limited = { status, body, retryAfter: info.retryAfter };
+        if (info.retryAfter > this.maxRateLimitWait) {
+          throw fail("REST_RATE_LIMITED", `asked to wait ${Math.ceil(info.retryAfter)} ms, more than maxRateLimitWait (${this.maxRateLimitWait} ms)`, limited);
+        }
+        if (rateLimited >= this.rateLimitRetries) throw fail("REST_RATE_LIMITED", `still rate limited after ${rateLimited} retries`, limited);
+        waited += info.retryAfter;
+        if (waited > this.maxRateLimitWait) {
+          throw fail("REST_RATE_LIMITED", `rate-limit waits of ${Math.ceil(waited)} ms in all, more than maxRateLimitWait (${this.maxRateLimitWait} ms)`, limited);
+        }
         rateLimited++;
         front = true;
         continue;
@@ -445,7 +483,7 @@ export class DiscordRest {
     const resetAfter = number(headers, "x-ratelimit-reset-after");
     let update: BucketUpdate | undefined;
     if (limit !== undefined && remaining !== undefined && resetAfter !== undefined) {
-      update = { limit, remaining, resetAfter: resetAfter * 1000, reset: number(headers, "x-ratelimit-reset") };
+      update = { limit, remaining, resetAfter: Math.min(resetAfter * 1000, this.maxRateLimitWait), reset: number(headers, "x-ratelimit-reset") };
     }
     if (target === bucket) {
       bucket.release(update);
@@ -460,7 +498,7 @@ export class DiscordRest {
   private rateLimitOf(route: RouteKey, headers: Headers, body: unknown, method: string): RateLimitedInfo {
     const fields = isRecord(body) ? body : {};
     let retryAfter: number | undefined;
-    if (typeof fields.retry_after === "number" && Number.isFinite(fields.retry_after)) {
+    if (typeof fields.retry_after === "number" && Number.isFinite(fields.retry_after) && fields.retry_after >= 0) {
       retryAfter = this.version === 6 ? fields.retry_after : fields.retry_after * 1000;
     } else {
       const header = number(headers, "retry-after");
@@ -474,7 +512,7 @@ export class DiscordRest {
       method,
       route: route.route,
       global: fields.global === true || headers.get("x-ratelimit-global") === "true",
-      retryAfter: Math.max(0, retryAfter),
+      retryAfter: Math.min(Math.max(0, retryAfter), Number.MAX_SAFE_INTEGER),
       bucket: headers.get("x-ratelimit-bucket") ?? undefined,
     };
   }
@@ -512,8 +550,9 @@ export class DiscordRest {
     }
   }
 
-  private sleep(ms: number): Promise<void> {
-    if (!(ms > 0)) return Promise.resolve();
+  private sleep(requested: number): Promise<void> {
+    if (!(requested > 0)) return Promise.resolve();
+    const ms = Math.min(requested, MAX_TIMER_DELAY); // a retryDelay of days is cut, never wrapped to 1 ms
     return new Promise<void>((resolve, reject) => {
       const sleep: { handle: unknown; reject: (error: unknown) => void } = { handle: undefined, reject };
       sleep.handle = this.clock.setTimeout(() => {

@@ -6,7 +6,7 @@
  * | `REST_INVALID_ARGUMENT` | an option or argument is unusable (no token, a bad `version`, an empty channel id, …) |
  * | `REST_HTTP_ERROR` | Discord answered a 4xx other than 401 and 429 (`status`, `discordCode`) |
  * | `REST_UNAUTHORIZED` | Discord answered 401: the token is wrong |
- * | `REST_RATE_LIMITED` | still 429 after `rateLimitRetries` waits |
+ * | `REST_RATE_LIMITED` | rate limited beyond what the client may wait: still 429 after `rateLimitRetries` waits, a wait longer than `maxRateLimitWait` asked for (a 429's `retry_after`/`Retry-After`/`X-RateLimit-Reset-After`), or this request's waits together longer than that; `retryAfter` tells how long Discord asked to wait |
  * | `REST_SERVER_ERROR` | still 5xx after `retries` retries |
  * | `REST_NETWORK_ERROR` | the connection failed (refused, reset, …) on every attempt |
  * | `REST_TIMEOUT` | no answer within `timeout` on every attempt |
@@ -42,6 +42,8 @@ export interface RestErrorDetails {
   route?: string | undefined;
   /** The original error (a network error, an abort). */
   cause?: unknown;
+  /** `REST_RATE_LIMITED`: how long Discord asked to wait before trying again, in milliseconds. */
+  retryAfter?: number | undefined;
 }
 
 /**
@@ -65,6 +67,8 @@ export class RestError extends Error {
   readonly method: string | undefined;
   /** The route of the request (see {@link RestErrorDetails.route}). */
   readonly route: string | undefined;
+  /** `REST_RATE_LIMITED`: how long Discord asked to wait before trying again, in milliseconds. */
+  readonly retryAfter: number | undefined;
 
   constructor(code: RestErrorCode, message: string, details: RestErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -75,5 +79,6 @@ export class RestError extends Error {
     this.errors = details.errors;
     this.method = details.method;
     this.route = details.route;
+    this.retryAfter = details.retryAfter;
   }
 }
