@@ -85,6 +85,8 @@ export class Bucket {
     const now = this.clock.now();
     const reset = update.reset ?? (now + update.resetAfter) / 1000;
     if (reset <= this.expiredReset) return; // an answer from a window we already left
+    // A limit larger than assumed (say 1, after a 429 on a bucket not yet known) frees the difference.
+    if (this.known && update.limit > this.limit && reset >= this.windowReset) this.remaining += update.limit - this.limit;
     this.limit = Math.max(1, update.limit);
     this.lastWindow = Math.max(1, update.resetAfter);
     if (!this.known) {
