@@ -16,12 +16,15 @@ export interface BucketUpdate {
 interface Waiter {
   resolve: (bucket: Bucket) => void;
   reject: (error: unknown) => void;
+  /** A reserved retry's slot is not granted before this time (on the clock). */
+  notBefore: number;
 }
 
 /**
  * One rate-limit bucket: a FIFO queue of requests and what Discord said about the bucket.
  * While the bucket is unknown, one request is in flight at a time; once a response told its
- * limit, up to `remaining` go out together, and the rest wait for the reset. The reset
+ * limit, up to `remaining` go out together (one at a time in an {@link Bucket.ordered} bucket),
+ * and the rest wait for the reset. The reset
  * time comes from `X-RateLimit-Reset-After` measured on the injected clock; the server's
  * `X-RateLimit-Reset` only tells windows apart, so that a late answer from an old window
  * cannot spoil the new one.
@@ -37,6 +40,11 @@ export class Bucket {
   resetAt = 0;
   /** Requests sent and not yet answered. */
   inFlight = 0;
+  /**
+   * Whether requests leave one at a time, in queue order, each after the previous one was
+   * answered (message routes: messages must arrive in the order they were sent).
+   */
+  ordered = false;
 
   private readonly clock: Clock;
   private waiters: Waiter[] = [];
@@ -62,8 +70,20 @@ export class Bucket {
    */
   acquire(front = false): Promise<Bucket> {
     return new Promise<Bucket>((resolve, reject) => {
-      if (front) this.waiters.unshift({ resolve, reject });
-      else this.waiters.push({ resolve, reject });
+      if (front) this.waiters.unshift({ resolve, reject, notBefore: 0 });
+      else this.waiters.push({ resolve, reject, notBefore: 0 });
+      this.pump();
+    });
+  }
+
+  /**
+   * Reserves the next slot at the front of the queue, granted no earlier than `notBefore`
+   * (clock time): a retry that keeps its place. Nothing queued behind it goes first; call it
+   * before giving the current slot back.
+   */
+  reserve(notBefore: number): Promise<Bucket> {
+    return new Promise<Bucket>((resolve, reject) => {
+      this.waiters.unshift({ resolve, reject, notBefore });
       this.pump();
     });
   }
@@ -115,6 +135,7 @@ export class Bucket {
   moveWaitersTo(target: Bucket): void {
     const waiters = this.waiters;
     this.waiters = [];
+    if (this.ordered) target.ordered = true;
     target.waiters.push(...waiters);
     target.pump();
   }
@@ -131,6 +152,12 @@ export class Bucket {
   pump(): void {
     while (this.waiters.length > 0) {
       const now = this.clock.now();
+      if (this.ordered && this.inFlight > 0) break;
+      const head = this.waiters[0]!;
+      if (head.notBefore > now) {
+        this.armTimer(head.notBefore - now);
+        break;
+      }
       if (!this.known) {
         if (this.inFlight > 0) break;
       } else {
@@ -149,7 +176,7 @@ export class Bucket {
       this.inFlight++;
       this.waiters.shift()!.resolve(this);
     }
-    if (this.waiters.length === 0) this.clearTimer();
+    if (this.waiters.length === 0 || (this.ordered && this.inFlight > 0)) this.clearTimer();
   }
 
   private armTimer(ms: number): void {

@@ -1,5 +1,5 @@
 import packageJson from "../package.json" with { type: "json" };
-import type { Bucket, BucketUpdate } from "./Bucket.js";
+import type { Bucket } from "./Bucket.js";
 import { type Clock, MAX_TIMER_DELAY, systemClock } from "./Clock.js";
 import { encodeEmoji } from "./encodeEmoji.js";
 import type { RateLimit } from "./GlobalLimiter.js";
@@ -101,6 +101,12 @@ export interface DiscordRestOptions {
    * @defaultValue none
    */
   userAgentSuffix?: string;
+  /**
+   * The largest answer body read, in bytes; a larger one (by `Content-Length`, or once that
+   * many bytes arrived) fails the request with `REST_RESPONSE_TOO_LARGE`, unread.
+   * @defaultValue 8388608 (8 MiB)
+   */
+  maxResponseBytes?: number;
   /** Called for every 429 received. @defaultValue none */
   onRateLimited?: (info: RateLimitedInfo) => void;
   /** Time source of every wait. @defaultValue {@link systemClock} */
@@ -226,6 +232,7 @@ export class DiscordRest {
   private readonly retries: number;
   private readonly rateLimitRetries: number;
   private readonly maxRateLimitWait: number;
+  private readonly maxResponseBytes: number;
   private readonly retryDelay: (attempt: number) => number;
   private readonly timeout: number;
   private readonly userAgent: string;
@@ -272,6 +279,7 @@ export class DiscordRest {
     };
     this.timeout = delay("timeout", options.timeout, 15_000);
     this.maxRateLimitWait = delay("maxRateLimitWait", options.maxRateLimitWait, 60_000);
+    this.maxResponseBytes = count("maxResponseBytes", options.maxResponseBytes, 8 * 1024 * 1024);
     this.userAgent = `DiscordBot (https://github.com/LVPlayground/nuwani-discord, ${VERSION})${
       options.userAgentSuffix === undefined ? "" : ` ${options.userAgentSuffix}`
     }`;
@@ -376,13 +384,23 @@ export class DiscordRest {
     payload: string | undefined,
     fail: (code: RestErrorCode, message: string, details?: FailDetails) => RestError,
   ): Promise<T> {
+    const ordered = isMessageRoute(route);
     let failures = 0;
     let rateLimited = 0;
     let waited = 0;
     let front = false;
+    // An ordered bucket's retry keeps its place: the slot is asked for before the old one is given back.
+    let reserved: Promise<Bucket> | undefined;
     for (;;) {
-      this.checkUsable(fail);
-      const bucket = await this.rateLimits.bucketFor(route).acquire(front);
+      let bucket: Bucket;
+      if (reserved === undefined) {
+        this.checkUsable(fail);
+        const own = this.rateLimits.bucketFor(route);
+        if (ordered) own.ordered = true;
+        bucket = await own.acquire(front);
+      } else {
+        bucket = await reserved; // every path back to the loop's top sets `reserved` anew
+      }
       try {
         await this.rateLimits.global.acquire();
         this.checkUsable(fail);
@@ -394,22 +412,29 @@ export class DiscordRest {
       try {
         answer = await this.send(url, method, headers, payload);
       } catch (error) {
-        bucket.release();
+        if (error instanceof ResponseTooLarge) {
+          bucket.release();
+          throw fail("REST_RESPONSE_TOO_LARGE", `the answer's body is larger than maxResponseBytes (${this.maxResponseBytes} bytes)`, { status: error.status });
+        }
         const timedOut = error instanceof TimeoutSignal;
         if (failures < this.retries) {
           failures++;
           front = true;
-          await this.sleep(this.retryDelay(failures));
+          reserved = (await this.retryLater(bucket, bucket, ordered, this.retryDelay(failures)))?.slot;
           continue;
         }
+        bucket.release();
         throw timedOut
           ? fail("REST_TIMEOUT", `no answer within ${this.timeout} ms (${failures + 1} attempts)`)
           : fail("REST_NETWORK_ERROR", `the request failed (${failures + 1} attempts)`, { cause: error });
       }
 
       const { status } = answer;
-      this.rateLimits.invalidRequests.record(status);
-      const target = this.settle(route, bucket, answer.headers);
+      const scope = answer.headers.get("x-ratelimit-scope");
+      // A 429 of a shared resource's limit is not the bot's fault: Discord does not count it as invalid.
+      if (!(status === 429 && scope?.toLowerCase() === "shared")) this.rateLimits.invalidRequests.record(status);
+      const target = this.learn(route, bucket, answer.headers);
+      if (ordered) target.ordered = true;
       const body = parseJson(answer.text);
 
       if (status === 429) {
@@ -420,33 +445,63 @@ export class DiscordRest {
         else target.block(wait);
         this.onRateLimited?.(info);
         const limited = { status, body, retryAfter: info.retryAfter };
+        let refusal: RestError | undefined;
         if (info.retryAfter > this.maxRateLimitWait) {
-          throw fail("REST_RATE_LIMITED", `asked to wait ${Math.ceil(info.retryAfter)} ms, more than maxRateLimitWait (${this.maxRateLimitWait} ms)`, limited);
+          refusal = fail("REST_RATE_LIMITED", `asked to wait ${Math.ceil(info.retryAfter)} ms, more than maxRateLimitWait (${this.maxRateLimitWait} ms)`, limited);
+        } else if (rateLimited >= this.rateLimitRetries) {
+          refusal = fail("REST_RATE_LIMITED", `still rate limited after ${rateLimited} retries`, limited);
+        } else if (waited + info.retryAfter > this.maxRateLimitWait) {
+          refusal = fail("REST_RATE_LIMITED", `rate-limit waits of ${Math.ceil(waited + info.retryAfter)} ms in all, more than maxRateLimitWait (${this.maxRateLimitWait} ms)`, limited);
         }
-        if (rateLimited >= this.rateLimitRetries) throw fail("REST_RATE_LIMITED", `still rate limited after ${rateLimited} retries`, limited);
+        if (refusal !== undefined) {
+          this.giveBack(bucket, target);
+          throw refusal;
+        }
         waited += info.retryAfter;
-        if (waited > this.maxRateLimitWait) {
-          throw fail("REST_RATE_LIMITED", `rate-limit waits of ${Math.ceil(waited)} ms in all, more than maxRateLimitWait (${this.maxRateLimitWait} ms)`, limited);
-        }
         rateLimited++;
         front = true;
+        reserved = (await this.retryLater(bucket, target, ordered, 0))?.slot;
         continue;
       }
-      if (status >= 500) {
-        if (failures < this.retries) {
-          failures++;
-          front = true;
-          await this.sleep(this.retryDelay(failures));
-          continue;
-        }
-        throw fail("REST_SERVER_ERROR", `HTTP ${status} (${failures + 1} attempts)`, { status, body });
+      if (status >= 500 && failures < this.retries) {
+        failures++;
+        front = true;
+        reserved = (await this.retryLater(bucket, target, ordered, this.retryDelay(failures)))?.slot;
+        continue;
       }
+      this.giveBack(bucket, target);
+      if (status >= 500) throw fail("REST_SERVER_ERROR", `HTTP ${status} (${failures + 1} attempts)`, { status, body });
       if (status === 401) throw fail("REST_UNAUTHORIZED", describeAnswer(status, body), { status, body });
       if (status < 200 || status >= 300) throw fail("REST_HTTP_ERROR", describeAnswer(status, body), { status, body });
       if (status === 204 || answer.text === "") return undefined as T;
       if (body === undefined) throw fail("REST_INVALID_RESPONSE", `HTTP ${status} with a body that is not JSON`, { status });
       return body as T;
     }
+  }
+
+  /**
+   * Gives the slot back for a retry after `delay` ms. An ordered bucket keeps the request's
+   * place: its next slot is reserved at the front, not before `delay`, so nothing queued
+   * behind it overtakes it; elsewhere the request sleeps and queues at the front again.
+   * @returns the reserved slot, or `undefined` when the caller should acquire one
+   */
+  private async retryLater(bucket: Bucket, target: Bucket, ordered: boolean, delay: number): Promise<{ slot: Promise<Bucket> } | undefined> {
+    const ms = Number.isFinite(delay) && delay > 0 ? Math.min(delay, MAX_TIMER_DELAY) : 0;
+    if (ordered) {
+      const slot = target.reserve(this.clock.now() + ms);
+      slot.catch(() => undefined); // destroy() rejects it; the caller awaits it next
+      this.giveBack(bucket, target);
+      return { slot };
+    }
+    this.giveBack(bucket, target);
+    await this.sleep(ms);
+    return undefined;
+  }
+
+  /** Gives the slot taken in `bucket` back; `target` is the route's bucket from now on. */
+  private giveBack(bucket: Bucket, target: Bucket): void {
+    bucket.release();
+    if (target !== bucket) target.pump();
   }
 
   /**
@@ -474,23 +529,15 @@ export class DiscordRest {
     }
   }
 
-  /** Updates the bucket from the answer's headers and gives the slot back; returns the route's bucket from now on. */
-  private settle(route: RouteKey, bucket: Bucket, headers: Headers): Bucket {
+  /** Learns from the answer's headers (the bucket hash and window); returns the route's bucket from now on. */
+  private learn(route: RouteKey, bucket: Bucket, headers: Headers): Bucket {
     const hash = headers.get("x-ratelimit-bucket");
     const target = hash === null || hash === "" ? bucket : this.rateLimits.learn(route, hash, bucket);
     const limit = number(headers, "x-ratelimit-limit");
     const remaining = number(headers, "x-ratelimit-remaining");
     const resetAfter = number(headers, "x-ratelimit-reset-after");
-    let update: BucketUpdate | undefined;
     if (limit !== undefined && remaining !== undefined && resetAfter !== undefined) {
-      update = { limit, remaining, resetAfter: Math.min(resetAfter * 1000, this.maxRateLimitWait), reset: number(headers, "x-ratelimit-reset") };
-    }
-    if (target === bucket) {
-      bucket.release(update);
-    } else {
-      bucket.release();
-      if (update !== undefined) target.update(update);
-      target.pump();
+      target.update({ limit, remaining, resetAfter: Math.min(resetAfter * 1000, this.maxRateLimitWait), reset: number(headers, "x-ratelimit-reset") });
     }
     return target;
   }
@@ -540,7 +587,7 @@ export class DiscordRest {
     try {
       const doFetch = this.fetchOption ?? globalThis.fetch;
       const response = await doFetch(url, { method, headers, ...(body === undefined ? {} : { body }), signal: controller.signal });
-      const text = await response.text();
+      const text = await this.readBody(response, controller);
       return { status: response.status, headers: response.headers, text };
     } catch (error) {
       if (timedOut) throw new TimeoutSignal();
@@ -548,6 +595,35 @@ export class DiscordRest {
     } finally {
       this.clock.clearTimeout(timer);
     }
+  }
+
+  /** The body as text, refused past `maxResponseBytes` (declared or streamed) without reading the rest. */
+  private async readBody(response: Response, controller: AbortController): Promise<string> {
+    const declared = number(response.headers, "content-length");
+    const tooLarge = (): ResponseTooLarge => {
+      controller.abort();
+      return new ResponseTooLarge(response.status);
+    };
+    if (declared !== undefined && declared > this.maxResponseBytes) {
+      // Not awaited: cancelling one branch of a tee'd body waits for the other.
+      response.body?.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    if (response.body === null) return "";
+    const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > this.maxResponseBytes) {
+        reader.cancel().catch(() => undefined);
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+    return Buffer.concat(chunks, size).toString("utf8");
   }
 
   private sleep(requested: number): Promise<void> {
@@ -566,6 +642,20 @@ export class DiscordRest {
 
 /** Thrown inside `send` when our own timer aborted the attempt. */
 class TimeoutSignal extends Error {}
+
+/** Thrown inside `send` when the answer's body passed `maxResponseBytes`. */
+class ResponseTooLarge extends Error {
+  constructor(readonly status: number) {
+    super("response too large");
+  }
+}
+
+const MESSAGE_ROUTE = /^\/channels\/[^/]+\/messages(?:\/:id)?$/;
+
+/** Create, edit and delete message: their bucket keeps order (one request at a time). */
+function isMessageRoute(route: RouteKey): boolean {
+  return MESSAGE_ROUTE.test(route.route);
+}
 
 function checkId(name: string, value: string): void {
   if (typeof value !== "string" || !SNOWFLAKE.test(value)) throw new RestError("REST_INVALID_ARGUMENT", `${name} must be a snowflake string`);

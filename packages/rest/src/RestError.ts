@@ -12,6 +12,7 @@
  * | `REST_TIMEOUT` | no answer within `timeout` on every attempt |
  * | `REST_INVALID_REQUEST_LIMIT` | refused before sending: too many 401/403/429 answers in the window, a Cloudflare ban was near |
  * | `REST_INVALID_RESPONSE` | a 2xx answer whose body is not JSON |
+ * | `REST_RESPONSE_TOO_LARGE` | the answer's body is larger than `maxResponseBytes` (it is not read, nor retried) |
  * | `REST_DESTROYED` | the client was destroyed while the request waited |
  */
 export type RestErrorCode =
@@ -24,6 +25,7 @@ export type RestErrorCode =
   | "REST_TIMEOUT"
   | "REST_INVALID_REQUEST_LIMIT"
   | "REST_INVALID_RESPONSE"
+  | "REST_RESPONSE_TOO_LARGE"
   | "REST_DESTROYED";
 
 /** What a {@link RestError} knows about the request that failed. */

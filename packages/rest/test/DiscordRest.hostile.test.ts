@@ -102,6 +102,26 @@ describe("DiscordRest against hostile rate-limit answers (the fake on loopback, 
   });
 });
 
+describe("DiscordRest: response size cap", () => {
+  it("an oversized body (chunked, no Content-Length) fails with REST_RESPONSE_TOO_LARGE, unread and not retried; the client goes on", async () => {
+    const discord = await startFake({ rest: { global: false } });
+    const rest = restFor(discord, { version: 10, maxResponseBytes: 100_000 });
+    discord.rest.faults.oversizedNext(5_000_000);
+    const error = await failure(rest.getGatewayBot());
+    expect(error).toMatchObject({ code: "REST_RESPONSE_TOO_LARGE", status: 200, method: "GET", route: "/gateway/bot" });
+    expect(discord.rest.requests).toHaveLength(1);
+    await expect(rest.getGatewayBot()).resolves.toMatchObject({ shards: 1 });
+  });
+
+  it("a declared Content-Length over the cap is refused before reading; maxResponseBytes must be an integer ≥ 0", async () => {
+    const { fetch } = scriptedFetch([new Response("x".repeat(2000), { status: 200, headers: { "Content-Length": "2000" } }), json(200, { ok: true })]);
+    const rest = new DiscordRest({ token: "t", baseUrl: "http://discord.test/api", fetch, maxResponseBytes: 1000 });
+    await expect(rest.getGateway()).rejects.toMatchObject({ code: "REST_RESPONSE_TOO_LARGE" });
+    await expect(rest.getGateway()).resolves.toEqual({ ok: true });
+    expect(() => new DiscordRest({ token: "t", maxResponseBytes: -1 })).toThrow(expect.objectContaining({ code: "REST_INVALID_ARGUMENT" }) as Error);
+  });
+});
+
 describe("DiscordRest: no timer of 2^31 ms or more", () => {
   it("refuses timeout and maxRateLimitWait beyond 2^31 − 1 ms, and cuts a retryDelay of days to the longest timer", async () => {
     for (const options of [{ timeout: TIMER_LIMIT }, { maxRateLimitWait: TIMER_LIMIT }, { maxRateLimitWait: 0 }, { maxRateLimitWait: Number.NaN }]) {

@@ -26,6 +26,25 @@ describe("DiscordRest against the fake Discord (loopback HTTP)", () => {
     });
   }
 
+  for (const version of [6, 10] as const) {
+    it(`regression v${version}: with a fetch adding 0–3 ms of jitter, 20 messages to one channel were posted out of order; now in submission order`, async () => {
+      const discord = await startFake({ rest: SMALL });
+      const random = seeded(20_241_129);
+      const jittering: typeof fetch = async (input, init) => {
+        await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 4)));
+        return fetch(input, init);
+      };
+      const rest = restFor(discord, { version, fetch: jittering });
+      const general = channelId(discord);
+      const answered: number[] = [];
+      await Promise.all(Array.from({ length: 20 }, (_, i) => rest.createMessage(general, `line ${i}`).then(() => answered.push(i))));
+      const order = Array.from({ length: 20 }, (_, i) => i);
+      expect(discord.postedMessages.map((message) => Number(message.content.slice(5)))).toEqual(order);
+      expect(answered).toEqual(order);
+      expect(discord.rest.rateLimitedCount).toBe(0);
+    });
+  }
+
   it("keeps independent buckets per channel: one channel's full bucket does not hold up another", async () => {
     const discord = await startFake({ rest: { bucket: { limit: 2, window: 60_000 }, global: false } });
     const rest = restFor(discord);
@@ -189,3 +208,15 @@ describe("DiscordRest against the fake Discord (loopback HTTP)", () => {
     await expect(rest.getGatewayBot()).resolves.toMatchObject({ url: discord.gatewayUrl, session_start_limit: { total: 1000 } });
   });
 });
+
+/** A seeded pseudo-random generator (mulberry32): the same jitter on every run. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}

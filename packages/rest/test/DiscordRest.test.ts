@@ -298,7 +298,8 @@ describe("DiscordRest: buckets and the global limit", () => {
   it("sends one request at a time while the bucket is unknown, then as many as it allows", async () => {
     const resolvers: Array<(response: Response) => void> = [];
     const { rest, calls } = client([() => new Promise<Response>((resolve) => resolvers.push(resolve))]);
-    const results = Array.from({ length: 5 }, (_, i) => rest.createMessage(CHANNEL, `m${i}`));
+    // Not a message route: its bucket sends requests side by side.
+    const results = Array.from({ length: 5 }, (_, i) => rest.request({ method: "PATCH", path: `/guilds/${CHANNEL}/members/@me`, body: { nick: `m${i}` } }));
     await vi.advanceTimersByTimeAsync(0);
     expect(calls).toHaveLength(1);
     resolvers[0]!(json(200, { id: "0" }, bucketHeaders(3, 2, 1)));
@@ -310,10 +311,40 @@ describe("DiscordRest: buckets and the global limit", () => {
     expect(calls).toHaveLength(3);
     await vi.advanceTimersByTimeAsync(1);
     expect(calls).toHaveLength(5); // the window reset: the last two go together
-    expect(calls.map((call) => (JSON.parse(call.body!) as { content: string }).content)).toEqual(["m0", "m1", "m2", "m3", "m4"]);
+    expect(calls.map((call) => (JSON.parse(call.body!) as { nick: string }).nick)).toEqual(["m0", "m1", "m2", "m3", "m4"]);
     resolvers[3]!(json(200, { id: "3" }, bucketHeaders(3, 2, 1, "hash", 1002)));
     resolvers[4]!(json(200, { id: "4" }, bucketHeaders(3, 1, 1, "hash", 1002)));
     await expect(Promise.all(results)).resolves.toHaveLength(5);
+  });
+
+  it("regression: message routes sent a bucket's remaining slots at once, so messages could arrive out of order; now one at a time, in order, also across a 5xx retry and a 429", async () => {
+    const resolvers: Array<(response: Response) => void> = [];
+    const { rest, calls } = client([() => new Promise<Response>((resolve) => resolvers.push(resolve))], { retryDelay: () => 500 });
+    const answered: string[] = [];
+    const results = Array.from({ length: 5 }, (_, i) => rest.createMessage(CHANNEL, `m${i}`).then(() => answered.push(`m${i}`)));
+    const contents = (): string[] => calls.map((call) => (JSON.parse(call.body!) as { content: string }).content);
+    await vi.advanceTimersByTimeAsync(0);
+    resolvers[0]!(json(200, { id: "0" }, bucketHeaders(5, 4, 5)));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(contents()).toEqual(["m0", "m1"]); // the bucket allows 4 more, but m1 must be answered before m2 leaves
+    resolvers[1]!(json(502, {}, bucketHeaders(5, 3, 4.9)));
+    await vi.advanceTimersByTimeAsync(499);
+    expect(contents()).toEqual(["m0", "m1"]); // m2 does not overtake m1 during its backoff
+    await vi.advanceTimersByTimeAsync(1);
+    expect(contents()).toEqual(["m0", "m1", "m1"]);
+    resolvers[2]!(json(429, { retry_after: 300, global: false }, bucketHeaders(5, 0, 0.3)));
+    await vi.advanceTimersByTimeAsync(299);
+    expect(contents()).toEqual(["m0", "m1", "m1"]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(contents()).toEqual(["m0", "m1", "m1", "m1"]);
+    for (let i = 3; i < 7; i++) {
+      resolvers[i]!(json(200, { id: String(i) }, bucketHeaders(5, 7 - i, 5, "hash", 1010)));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(calls).toHaveLength(Math.min(i + 2, 7));
+    }
+    await Promise.all(results);
+    expect(contents()).toEqual(["m0", "m1", "m1", "m1", "m2", "m3", "m4"]);
+    expect(answered).toEqual(["m0", "m1", "m2", "m3", "m4"]);
   });
 
   it("keeps under the client-side global limit", async () => {
