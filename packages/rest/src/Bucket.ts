@@ -56,11 +56,23 @@ export class Bucket {
 
   constructor(clock: Clock) {
     this.clock = clock;
+    this.lastUsed = clock.now();
   }
 
   /** How many requests wait for the bucket. */
   get queued(): number {
     return this.waiters.length;
+  }
+
+  /** When the bucket was last asked for a slot or given one back (clock time). */
+  lastUsed: number;
+
+  /**
+   * Whether the bucket can be forgotten without losing anything: nothing waits or is in
+   * flight, and its window is over (or its end was never told).
+   */
+  get idle(): boolean {
+    return this.waiters.length === 0 && this.inFlight === 0 && (this.resetAt <= this.clock.now() || this.resetAt === Number.POSITIVE_INFINITY);
   }
 
   /**
@@ -69,6 +81,7 @@ export class Bucket {
    * {@link Bucket.moveWaitersTo}; release the slot on that one
    */
   acquire(front = false): Promise<Bucket> {
+    this.lastUsed = this.clock.now();
     return new Promise<Bucket>((resolve, reject) => {
       if (front) this.waiters.unshift({ resolve, reject, notBefore: 0 });
       else this.waiters.push({ resolve, reject, notBefore: 0 });
@@ -90,6 +103,7 @@ export class Bucket {
 
   /** Gives a slot back after the answer (with its headers, if it had them). */
   release(update?: BucketUpdate): void {
+    this.lastUsed = this.clock.now();
     this.inFlight = Math.max(0, this.inFlight - 1);
     if (update !== undefined) {
       this.update(update);

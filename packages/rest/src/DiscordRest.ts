@@ -2,6 +2,7 @@ import packageJson from "../package.json" with { type: "json" };
 import type { Bucket } from "./Bucket.js";
 import { type Clock, MAX_TIMER_DELAY, systemClock } from "./Clock.js";
 import { encodeEmoji } from "./encodeEmoji.js";
+import { codePointLength } from "./splitMessage.js";
 import type { RateLimit } from "./GlobalLimiter.js";
 import { RateLimitManager } from "./RateLimitManager.js";
 import { RestError, type RestErrorCode } from "./RestError.js";
@@ -10,7 +11,7 @@ import { type RouteKey, routeKey } from "./routeKey.js";
 /** The HTTP methods Discord's API uses. */
 export type RestMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
-/** The API versions the client speaks: 6 (the fake's, and this project's seed) or 10 (today's Discord). */
+/** The API versions the client speaks: 10 (today's Discord, the default) or 6 (deprecated by Discord). */
 export type RestVersion = 6 | 10;
 
 /** A request for {@link DiscordRest.request}. */
@@ -41,12 +42,13 @@ export interface RateLimitedInfo {
 
 /** Options of a {@link DiscordRest}. */
 export interface DiscordRestOptions {
-  /** The bot token, sent as `Authorization: Bot <token>` and nowhere else. */
+  /** The bot token, with or without the `Bot ` prefix (one is stripped, as the gateway does); sent as `Authorization: Bot <token>` and nowhere else. */
   token: string;
   /**
-   * The API version. In v6 `retry_after` is in milliseconds and the client asks for
-   * millisecond reset headers; in v10 it is in seconds.
-   * @defaultValue 6
+   * The API version. In v10 `retry_after` is in seconds; in v6 (deprecated by Discord, still
+   * fully supported here) it is in milliseconds and the client asks for millisecond reset
+   * headers. Message routes take `embeds` in v10 and one `embed` in v6.
+   * @defaultValue 10
    */
   version?: RestVersion;
   /**
@@ -97,6 +99,13 @@ export interface DiscordRestOptions {
    */
   invalidRequestLimit?: RateLimit;
   /**
+   * How long a rate-limit bucket nobody uses is kept, in ms: idle buckets (nothing queued or
+   * in flight, their window over) and route → bucket-hash mappings unused for this long are
+   * swept, so memory stays bounded however many channels and routes were ever used.
+   * @defaultValue 300000 (5 minutes)
+   */
+  bucketIdleTimeout?: number;
+  /**
    * Text appended to the User-Agent (Discord allows extra text after its required format).
    * @defaultValue none
    */
@@ -128,9 +137,9 @@ export interface CreateMessageBody {
   content?: string;
   nonce?: string | number;
   tts?: boolean;
-  /** v6's single embed. */
+  /** v6's single embed (sent as `embeds: [embed]` in v10). */
   embed?: Record<string, unknown>;
-  /** v10's embeds. */
+  /** v10's embeds (one is sent as `embed` in v6). */
   embeds?: Array<Record<string, unknown>>;
   /** @defaultValue `{ parse: [] }`: nobody is pinged unless you say so */
   allowed_mentions?: AllowedMentions;
@@ -163,6 +172,8 @@ export interface GatewayBotInfo extends GatewayInfo {
 export const VERSION: string = packageJson.version;
 
 const DEFAULT_BASE_URL = "https://discord.com/api";
+/** Discord's limit on a message's `content`, in code points. */
+const MAX_MESSAGE_LENGTH = 2000;
 const SNOWFLAKE = /^\d{1,20}$/;
 
 interface FailDetails {
@@ -242,15 +253,17 @@ export class DiscordRest {
   private destroyed = false;
 
   constructor(options: DiscordRestOptions) {
-    if (typeof options.token !== "string" || options.token.trim() === "") {
+    // Given with or without the `Bot ` prefix, as the gateway takes it: one is stripped.
+    const token = typeof options.token === "string" ? options.token.replace(/^Bot\s+/i, "") : options.token;
+    if (typeof token !== "string" || token.trim() === "") {
       throw new RestError("REST_INVALID_ARGUMENT", "a bot token is required");
     }
     // fetch rejects such a header value with an error that quotes it: the token would reach the
     // cause of REST_NETWORK_ERROR. Never quote the token here either.
-    if (/[^\x20-\x7e]/.test(options.token)) {
+    if (/[^\x20-\x7e]/.test(token)) {
       throw new RestError("REST_INVALID_ARGUMENT", "the bot token may only contain printable ASCII characters (no line breaks or control characters)");
     }
-    const version = options.version ?? 6;
+    const version = options.version ?? 10;
     if (version !== 6 && version !== 10) throw new RestError("REST_INVALID_ARGUMENT", `version must be 6 or 10, got ${String(version)}`);
     const count = (name: string, value: number | undefined, fallback: number): number => {
       const chosen = value ?? fallback;
@@ -263,7 +276,7 @@ export class DiscordRest {
       }
       return { limit: value.limit, window: value.window };
     };
-    this.#token = options.token;
+    this.#token = token;
     this.version = version;
     this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
     this.clock = options.clock ?? systemClock;
@@ -289,6 +302,7 @@ export class DiscordRest {
       clock: this.clock,
       global: options.globalLimit === false ? false : limit("globalLimit", options.globalLimit ?? { limit: 50, window: 1000 }),
       invalidRequests: limit("invalidRequestLimit", options.invalidRequestLimit ?? { limit: 9000, window: 600_000 }),
+      idleTimeout: delay("bucketIdleTimeout", options.bucketIdleTimeout, 300_000),
     });
   }
 
@@ -305,11 +319,31 @@ export class DiscordRest {
   /**
    * Sends a message. A string is the `content`. Unless `allowed_mentions` is given it is
    * `{ parse: [] }`, so the message pings nobody (not `@everyone`, not a role, not a user).
-   * Content over 2000 characters is Discord's 50035; see {@link splitMessage}.
+   * Content over 2000 code points (Discord counts code points: 2000 emoji fit) is refused
+   * with `REST_INVALID_ARGUMENT` before sending; see {@link splitMessage}. Embeds are sent as
+   * the version wants them: v10 takes `embeds` (an `embed` given is sent as `embeds: [embed]`),
+   * v6 takes one `embed` (`embeds` with one element is sent as `embed`).
    */
   async createMessage(channelId: string, body: string | CreateMessageBody): Promise<RestMessage> {
     checkId("channelId", channelId);
     const fields: CreateMessageBody = typeof body === "string" ? { content: body } : { ...body };
+    if (typeof fields.content === "string") {
+      const length = codePointLength(fields.content);
+      if (length > MAX_MESSAGE_LENGTH) {
+        throw new RestError("REST_INVALID_ARGUMENT", `content is ${length} code points; Discord allows ${MAX_MESSAGE_LENGTH} (see splitMessage)`);
+      }
+    }
+    if (fields.embed !== undefined && fields.embeds !== undefined) throw new RestError("REST_INVALID_ARGUMENT", "give embed or embeds, not both");
+    if (this.version === 10 && fields.embed !== undefined) {
+      const { embed, ...rest } = fields;
+      return this.createMessage(channelId, { ...rest, embeds: [embed] });
+    }
+    if (this.version === 6 && fields.embeds !== undefined) {
+      const { embeds, ...rest } = fields;
+      if (!Array.isArray(embeds) || embeds.length > 1) throw new RestError("REST_INVALID_ARGUMENT", "v6 sends at most one embed");
+      const [embed] = embeds;
+      return this.createMessage(channelId, embed === undefined ? rest : { ...rest, embed });
+    }
     if (!("allowed_mentions" in fields)) fields.allowed_mentions = { parse: [] };
     return this.request<RestMessage>({ method: "POST", path: `/channels/${channelId}/messages`, body: fields });
   }

@@ -174,7 +174,7 @@ describe("DiscordRest against the fake Discord (loopback HTTP)", () => {
     const rest = restFor(discord);
     const unknown = (await rest.createMessage("1", "x").catch((caught: unknown) => caught)) as RestError;
     expect(unknown).toMatchObject({ code: "REST_HTTP_ERROR", status: 404, discordCode: 10003, discordMessage: "Unknown Channel", method: "POST", route: "/channels/1/messages" });
-    const long = (await rest.createMessage(channelId(discord), "x".repeat(2001)).catch((caught: unknown) => caught)) as RestError;
+    const long = (await rest.request({ method: "POST", path: `/channels/${channelId(discord)}/messages`, body: { content: "x".repeat(2001) } }).catch((caught: unknown) => caught)) as RestError;
     expect(long).toMatchObject({ status: 400, discordCode: 50035 });
     const empty = (await rest.createMessage(channelId(discord), "").catch((caught: unknown) => caught)) as RestError;
     expect(empty).toMatchObject({ status: 400, discordCode: 50006 });
