@@ -201,6 +201,22 @@ describe("DiscordRest against the fake Discord (loopback HTTP)", () => {
     expect(discord.reactions.map((reaction) => reaction.emoji)).toEqual(["👍🏽", "lvp:123456789012345678", "dance:123456789012345679", "🇳🇱"]);
   });
 
+  it("embeds reach the fake as each version wants them (v10 embeds, v6 embed)", async () => {
+    const discord = await startFake();
+    const general = channelId(discord);
+    for (const version of [10, 6] as const) {
+      const rest = restFor(discord, { version });
+      await rest.createMessage(general, { embed: { title: `v${version}` } });
+      await rest.createMessage(general, { content: "x", embeds: [{ title: `v${version} list` }] });
+    }
+    expect(discord.postedMessages.map((message) => [message.version, message.body.embeds ?? message.body.embed])).toEqual([
+      [10, [{ title: "v10" }]],
+      [10, [{ title: "v10 list" }]],
+      [6, { title: "v6" }],
+      [6, { title: "v6 list" }],
+    ]);
+  });
+
   it("getGateway and getGatewayBot against the fake", async () => {
     const discord = await startFake();
     const rest = restFor(discord, { version: 10 });
