@@ -17,6 +17,10 @@ export const LAYERS = {
   // sees the whole system work with no token and no internet.
   "@nuwani/bridge": ["@nuwani/tracker", "@nuwani/rest", "@nuwani/fake-discord"],
   "@nuwani/fake-discord": [],
+  // The fake SA-MP / open.mp server: its own packet codec, no client package.
+  "@nuwani/fake-samp": [],
+  // The SA-MP / open.mp game side depends on no Discord package; the CLI composes it with the bridge.
+  "@nuwani/samp": [],
 };
 
 const ALL = Object.keys(LAYERS);

@@ -5,7 +5,7 @@ import { loadConfig, type EnabledBridgeConfig } from "./config.js";
 import { defaultFormats } from "./defaultFormats.js";
 import { demoScript, displayName, startDemo, DEMO_SCRIPT_LENGTH, type Demo } from "./demo.js";
 import { loadFormats, mergeFormats, type EchoFormats } from "./formats.js";
-import type { DeliverOptions, EchoFields } from "./GameServer.js";
+import type { DeliverOptions, EchoParam } from "./GameServer.js";
 import { SimulatedGameServer } from "./SimulatedGameServer.js";
 
 /** Where the CLI writes. */
@@ -84,25 +84,25 @@ function printer(stdout: CliStream, env: Readonly<Record<string, string | undefi
   };
 }
 
-function describeEcho(tag: string, fields: EchoFields): string {
-  const f = (name: string): string => String(fields[name] ?? "?");
+function describeEcho(tag: string, params: readonly EchoParam[]): string {
+  const p = (index: number): string => String(params[index] ?? "?");
   switch (tag) {
     case "join":
-      return `${f("name")} joined`;
+      return `${p(1)} joined`;
     case "quit":
-      return `${f("name")} left (${f("reason")})`;
+      return `${p(1)} left (${p(2)})`;
     case "chat":
-      return `${f("name")}: ${f("text")}`;
-    case "adminChat":
-      return `[admin chat] ${f("name")}: ${f("text")}`;
+      return `${p(1)}: ${p(2)}`;
+    case "chat-admin":
+      return `[admin chat] ${p(1)}: ${p(2)}`;
     case "kill":
-      return `${f("killer")} killed ${f("victim")} (${f("weapon")})`;
+      return `${p(2)} killed ${p(0)} (${p(4)})`;
     case "report":
-      return `${f("name")} reported ${f("target")}: ${f("reason")}`;
-    case "announcement":
-      return `[announcement] ${f("text")}`;
+      return `${p(0)} reported ${p(2)}: ${p(4)}`;
+    case "notice-announce":
+      return `[announcement] ${p(0)}`;
     default:
-      return `${tag} ${JSON.stringify(fields)}`;
+      return `${tag} ${JSON.stringify(params)}`;
   }
 }
 
@@ -212,7 +212,7 @@ export async function runCli(argv: readonly string[], options: CliOptions = {}):
   });
   const started = performance.now();
   const channelNames = new Map<string, string>();
-  game.on("echo", (tag, fields) => print.line(print.sides.game, describeEcho(tag, fields)));
+  game.on("echo", (tag, params) => print.line(print.sides.game, describeEcho(tag, params)));
   bridge.on("gameToDiscord", ({ channelId, content }) => print.line(print.sides.toDiscord, `${print.bold(`#${channelNames.get(channelId) ?? channelId}`)} ${content}`));
   bridge.on("command", ({ author, level, content, outcome, replies }) =>
     print.line(print.sides.bridge, `${author} (${level}) ran ${content.slice(0, 60)} → ${outcome}${replies.length > 0 ? `; replied: ${replies.join(" / ")}` : ""}`),
