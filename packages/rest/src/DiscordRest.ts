@@ -217,15 +217,17 @@ function parseJson(text: string): unknown {
  * A small Discord REST client on Node's own `fetch`. It sends `Authorization: Bot <token>`
  * and Discord's User-Agent, keeps one rate-limit bucket per route and major parameter
  * (learnt from `X-RateLimit-*`, shared when Discord names the same `X-RateLimit-Bucket`),
- * queues requests in FIFO order instead of sending them to fail, keeps under the global
- * limit and pauses everything after a global 429, waits `retry_after` after a 429, retries
- * 5xx answers, network errors and timeouts with backoff, and refuses to send before the
- * invalid-request limit could get the IP banned. Failures are {@link RestError}s, which
- * never contain the token.
+ * queues requests in FIFO order instead of sending them to fail (message routes one at a
+ * time, so messages arrive in the order submitted), keeps under the global limit and pauses
+ * everything after a global 429, waits `retry_after` after a 429 (up to `maxRateLimitWait`;
+ * a longer wait fails with `REST_RATE_LIMITED` and its `retryAfter`), retries 5xx answers,
+ * network errors and timeouts with backoff, sweeps idle buckets, caps answer bodies, and
+ * refuses to send before the invalid-request limit could get the IP banned. Failures are
+ * {@link RestError}s, which never contain the token.
  *
  * @example
  * ```ts
- * const rest = new DiscordRest({ token: process.env.DISCORD_TOKEN!, version: 10 });
+ * const rest = new DiscordRest({ token: process.env.DISCORD_TOKEN! }); // API v10
  * const message = await rest.createMessage("123456789012345678", "Hello from the game!");
  * await rest.createReaction(message.channel_id, message.id, "👍");
  * ```
