@@ -14,8 +14,13 @@ export const DEFAULT_LEVELS: readonly PlayerLevel[] = ["player", "vip", "adminis
 /** What players see before a line sent with RCON `say`. */
 export const SAY_PREFIX = "* Admin: ";
 
-/** LVP's words for a `[part]` reason: the third parameter of the `quit` echo. */
-export const PART_REASONS: Readonly<Record<PartReason, string>> = { 0: "timing out", 1: "leaving", 2: "kicked" };
+/**
+ * LVP's words for a `[part]` reason, the third parameter of the `quit` echo: LVP's gamemode
+ * sends the SA-MP reason id (0 timeout, 1 quit, 2 kick/ban) and its echo maps it with
+ * `['timeout', 'leaving', 'kicked']` (LVPlayground/bot-nuwani, `MessageFormat.php`, `[leave]`),
+ * shown by `irc_messages.json`'s `quit` format as "has left the game (timeout)".
+ */
+export const PART_REASONS: Readonly<Record<PartReason, string>> = { 0: "timeout", 1: "leaving", 2: "kicked" };
 
 /** Options of {@link SampGameServer}. */
 export interface SampGameServerOptions {

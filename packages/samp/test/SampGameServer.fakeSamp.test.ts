@@ -106,9 +106,26 @@ describe("SampGameServer against FakeSampServer: log → echo", () => {
       ["kill", ["Gunther", gunther.id, "Russell", russell.id, expect.any(String)]],
       ["death", ["Gunther"]],
       ["gang-chat", [gunther.id, "Gunther", "[BB] meet at 42", "42", 3.5]],
-      ["quit", [russell.id, "Russell", expect.any(String)]],
+      ["quit", [russell.id, "Russell", "leaving"]],
     ]);
     expect(server.players().map((player) => player.name)).toEqual(["Gunther"]);
+  });
+
+  it("regression: the quit echo carries LVP's reason words (timeout / leaving / kicked), not invented ones", async () => {
+    // LVP's gamemode echoes the SA-MP reason id and its echo maps it with
+    // ['timeout', 'leaving', 'kicked'] (LVPlayground/bot-nuwani MessageFormat.php, `[leave]`);
+    // irc_messages.json shows it as "has left the game (%s)". Before the fix 0 read "timing out".
+    const { fake, tail, server, echoes } = await setup();
+    await server.start();
+    const players = ["Crashed", "Quitter", "Kicked"].map((name) => fake.join(name));
+    players.forEach((player, reason) => fake.part(player.id, reason as 0 | 1 | 2));
+    await tail.check();
+    expect(echoes.filter(([tag]) => tag === "quit")).toEqual([
+      ["quit", [players[0]!.id, "Crashed", "timeout"]],
+      ["quit", [players[1]!.id, "Quitter", "leaving"]],
+      ["quit", [players[2]!.id, "Kicked", "kicked"]],
+    ]);
+    expect(server.players()).toEqual([]);
   });
 
   it("players() comes from the server's queries for players already online (SA-MP `d`, open.mp `c` + RCON `players`)", async () => {
