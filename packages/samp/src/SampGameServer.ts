@@ -392,8 +392,13 @@ export class SampGameServer extends EventEmitter<GameServerEvents> implements Ga
 
   #handleEvent(event: LogEvent): void {
     switch (event.type) {
-      case "chat":
-        return this.#echo("chat", [this.#idOf(event.name), event.name, event.text]);
+      case "chat": {
+        const id = this.#idOf(event.name);
+        // The server logs `[chat]` before OnPlayerText, so a muted player's blocked line is in
+        // the log too (open.mp PlayerTextRPCHandler); nobody saw it in game: not an echo.
+        if (this.#isMuted(id)) return;
+        return this.#echo("chat", [id, event.name, event.text]);
+      }
       case "join":
         this.#roster.set(event.id, { id: event.id, name: event.name, level: this.#levels[0]! });
         this.#joinedAt.set(event.id, this.#pollsStarted);
@@ -421,6 +426,16 @@ export class SampGameServer extends EventEmitter<GameServerEvents> implements Ga
         if (INTERNAL_TAGS.has(event.tag)) return this.#internal(event.tag, event.params);
         return this.#echo(event.tag, event.params);
     }
+  }
+
+  #isMuted(id: number): boolean {
+    const mute = this.#muted.get(id);
+    if (mute === undefined) return false;
+    if (mute.until !== undefined && mute.until <= this.#clock.now()) {
+      this.#muted.delete(id);
+      return false;
+    }
+    return true;
   }
 
   #internal(tag: string, params: readonly EchoParam[]): void {
