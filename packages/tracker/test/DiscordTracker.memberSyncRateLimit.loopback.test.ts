@@ -123,7 +123,7 @@ describe("DiscordTracker on a real v10 GatewayConnection: op 8 rate limit end to
 
     // The gateway rejected with GATEWAY_RATE_LIMITED (retryAfter 20,000 ms) and the tracker
     // armed exactly one retry timer for that long; the guild is not synced meanwhile.
-    await expect.poll(() => time.pending).toBe(1);
+    await expect.poll(() => time.pending, { timeout: 10_000 }).toBe(1);
     expect(time.delays).toEqual([20_000]);
     expect(tracker.getGuild(guild.id)?.synced).toBe(false);
     expect(discord.memberRequests).toHaveLength(2);
