@@ -5,7 +5,7 @@ import { loadConfig, type EnabledBridgeConfig } from "./config.js";
 import { defaultFormats } from "./defaultFormats.js";
 import { demoScript, displayName, startDemo, DEMO_SCRIPT_LENGTH, type Demo } from "./demo.js";
 import { loadFormats, mergeFormats, type EchoFormats } from "./formats.js";
-import type { DeliverOptions, EchoParam } from "./GameServer.js";
+import { describeTarget, type DeliveryTarget, type EchoParam } from "./GameServer.js";
 import { SimulatedGameServer } from "./SimulatedGameServer.js";
 
 /** Where the CLI writes. */
@@ -200,9 +200,9 @@ export async function runCli(argv: readonly string[], options: CliOptions = {}):
 
   const game = new SimulatedGameServer({ seed: demo === undefined ? Date.now() % 100_000 : 2026, rate: 3, maxPlayers: 30 });
   const deliver = game.deliver.bind(game);
-  game.deliver = (message: string, target: DeliverOptions): void => {
-    print.line(print.sides.toGame, `${message}${target.to === "administrators" ? print.dim("  (to administrators)") : ""}`);
-    deliver(message, target);
+  game.deliver = (to: DeliveryTarget, text: string): void => {
+    print.line(print.sides.toGame, `${text}${to === "all" ? "" : print.dim(`  (to ${describeTarget(to)})`)}`);
+    deliver(to, text);
   };
   const bridge = new Bridge({
     config,
