@@ -11,6 +11,7 @@ const REDACTED = "[redacted]";
 export class Secret {
   readonly #value: string;
 
+  /** Keeps `value`; only {@link Secret.reveal} gives it back. */
   constructor(value: string) {
     this.#value = value;
   }
