@@ -1,0 +1,24 @@
+/**
+ * What the CLI prints about a (re)connection, read from a gateway debug line (as the bridge
+ * forwards it, `gateway: …`), or `undefined` for lines it does not show. The gateway has no
+ * typed reconnect event yet; this is the one place that reads its debug text.
+ */
+export function describeReconnect(debug: string): string | undefined {
+  const connecting = /attempt (\d+): connecting to (\S+)/.exec(debug);
+  if (connecting !== null) {
+    const attempt = Number(connecting[1]) + 1;
+    // The first attempt is announced by "connecting to Discord"; show the retries.
+    return attempt > 1 ? `attempt ${attempt}: connecting to ${connecting[2]}` : undefined;
+  }
+  const failed = /attempt (\d+) (failed \([^)]*\)|timed out); next attempt in (\d+) ms/.exec(debug);
+  if (failed !== null) return `attempt ${Number(failed[1]) + 1} ${failed[2]}; next attempt in ${seconds(Number(failed[3]))}`;
+  const reconnecting = /^gateway: reconnecting in (\d+) ms \(will (resume|identify)\)/.exec(debug);
+  if (reconnecting !== null) return `reconnecting in ${seconds(Number(reconnecting[1]))} (will ${reconnecting[2]})`;
+  const invalid = /invalid session \(resumable: (true|false)\); (resuming|identifying) in (\d+) ms/.exec(debug);
+  if (invalid !== null) return `invalid session; ${invalid[2]} in ${seconds(Number(invalid[3]))}`;
+  return undefined;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
