@@ -13,7 +13,7 @@ export const LAYERS = {
   "@nuwani/gateway": ["@nuwani/socket"],
   "@nuwani/tracker": ["@nuwani/gateway"],
   "@nuwani/rest": [],
-  "@nuwani/bridge": ["@nuwani/tracker", "@nuwani/rest"],
+  "@nuwani/bridge": ["@nuwani/tracker", "@nuwani/gateway", "@nuwani/rest"],
   // The `nuwani-discord` command. Its demo (`--demo`) embeds the fake Discord, so a newcomer
   // sees the whole system work with no token and no internet; the bridge library stays free
   // of the fakes.

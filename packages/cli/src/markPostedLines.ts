@@ -26,5 +26,8 @@ export function markPostedLines<R extends BridgeRest>(rest: R, mark: string = SI
     createReaction: (channelId, messageId, emoji) => rest.createReaction(channelId, messageId, emoji),
     destroy: () => rest.destroy?.(),
   };
+  // Reading, not posting: passed through, so the bridge still learns the session start limit.
+  const getGatewayBot = rest.getGatewayBot?.bind(rest);
+  if (getGatewayBot !== undefined) marked.getGatewayBot = getGatewayBot;
   return marked;
 }

@@ -178,6 +178,7 @@ describe("runCli: a configured Discord", () => {
     }, until);
     expect(await driveUntilSettled(run, clock)).toBe(0);
     expect(discord.identifies).toHaveLength(1);
+    expect(discord.rest.requests.filter((request) => request.path === "/gateway/bot")).toHaveLength(1);
     expect(io.out).toContain('every line posted there starts with "[simulated]"');
     for (const message of discord.postedMessages) {
       for (const line of message.content.split("\n")) expect(line.startsWith("[simulated] ")).toBe(true);

@@ -521,7 +521,7 @@ export class GatewayConnection<V extends GatewayVersion = 6> extends EventEmitte
       await this.#throttle.acquire(shardId, abort.signal);
     } catch (error) {
       if (abort.signal.aborted) return;
-      if (error instanceof GatewayError && error.code === "GATEWAY_SESSION_LIMIT_EXHAUSTED") {
+      if (error instanceof GatewayError && (error.code === "GATEWAY_SESSION_LIMIT_EXHAUSTED" || error.code === "GATEWAY_IDENTIFY_STORM")) {
         this.#stop(error);
         return;
       }
