@@ -3,7 +3,7 @@ import { neutraliseTerminal, REPLACEMENT } from "../src/neutraliseTerminal.js";
 
 /** Anything a terminal would act on, rather than show. */
 // eslint-disable-next-line no-control-regex -- asserting no control character is left
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/;
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/;
 
 describe("neutraliseTerminal", () => {
   it.each([
@@ -17,7 +17,8 @@ describe("neutraliseTerminal", () => {
     ["cursor movement", "ab\u001b[3Dcd\u001b[1A", `ab${REPLACEMENT}cd${REPLACEMENT}`],
     ["a lone ESC and charset switch", "a\u001b(0b\u001bc", `a${REPLACEMENT}b${REPLACEMENT}`],
     ["carriage return, backspace, bell, DEL", "ok\rno\u0008\u0007\u007f", `ok${REPLACEMENT}no${REPLACEMENT.repeat(3)}`],
-    ["bidi overrides and zero-width characters", "\u202eabc\u2066\u200b", `${REPLACEMENT}abc${REPLACEMENT}${REPLACEMENT}`],
+    ["bidi overrides and isolates", "\u202eabc\u2066d\u200f", `${REPLACEMENT}abc${REPLACEMENT}d${REPLACEMENT}`],
+    ["zero-width characters (dropped: the bridge breaks mentions with one)", "<\u200b@123> a\ufeffb\u200dc", "<@123> abc"],
   ])("neutralises %s", (_name, input, expected) => {
     const output = neutraliseTerminal(input);
     expect(output).toBe(expected);
