@@ -19,6 +19,8 @@ export const LAYERS = {
   // of the fakes.
   "@nuwani/cli": ["@nuwani/bridge", "@nuwani/tracker", "@nuwani/gateway", "@nuwani/rest", "@nuwani/fake-discord"],
   "@nuwani/fake-discord": [],
+  // The fake SA-MP / open.mp server: its own packet codec, no client package.
+  "@nuwani/fake-samp": [],
 };
 
 const ALL = Object.keys(LAYERS);

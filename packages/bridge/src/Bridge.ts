@@ -8,8 +8,8 @@ import { systemClock, type Clock } from "./Clock.js";
 import { CommandRegistry, type CommandOutcome, type CommandRegistryOptions } from "./commands.js";
 import type { DiscordReference, EnabledBridgeConfig } from "./config.js";
 import { defaultFormats } from "./defaultFormats.js";
-import { ECHO_PRIORITIES, formatEcho, type EchoFormats, type EchoPriority } from "./formats.js";
-import { PLAYER_LEVELS, type DeliveryTarget, type EchoFields, type GameServer, type PlayerLevel } from "./GameServer.js";
+import { ECHO_PRIORITIES, formatEcho, type EchoFormats, type EchoPriority, type FormattedEcho } from "./formats.js";
+import { PLAYER_LEVELS, type DeliveryTarget, type EchoParam, type GameServer, type PlayerLevel } from "./GameServer.js";
 import { Outbox, type OutboxCounts, type OutboxOptions } from "./Outbox.js";
 import { formatDiscordChat } from "./sanitize.js";
 import { isRecord } from "./isRecord.js";
@@ -503,7 +503,7 @@ export class Bridge extends EventEmitter<BridgeEvents> {
 
   #listen(): void {
     const game = this.game as unknown as Listenable;
-    this.#on(game, "echo", (tag: string, fields: EchoFields) => this.#onEcho(tag, fields));
+    this.#on(game, "echo", (tag: string, params: readonly EchoParam[]) => this.#onEcho(tag, params));
     const sent = (channelId: string, content: string, lines: number): void => {
       this.#messagesSent++;
       const roles = this.#rolesOf.get(channelId) ?? [];
@@ -610,9 +610,23 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     return channel.type === 0 || channel.type === 5 ? channel : undefined;
   }
 
-  #onEcho(tag: string, fields: EchoFields): void {
-    const line = formatEcho(tag, fields, this.#formats);
+  #onEcho(tag: string, params: readonly EchoParam[]): void {
+    let line: FormattedEcho | null;
+    try {
+      line = formatEcho(tag, params, this.#formats);
+    } catch (error) {
+      // A call the format cannot render (too few parameters, an unmapped target): LVP's
+      // formatter throws too. Reported, never thrown into the game.
+      this.#report(error instanceof BridgeError ? error : new BridgeError("BRIDGE_ECHO_INVALID", `echo "${tag}" failed (${describe(error)})`, { tag, cause: error }));
+      return;
+    }
     if (line === null) return;
+    if (line.kind !== "message") {
+      // Direct messages (NOTICE) and echo-channel mute (MODE) are not wired into the bridge yet.
+      this.#unroutable++;
+      this.emit("debug", `echo "${tag}" is a ${line.kind}, which the bridge does not carry out yet: dropped`);
+      return;
+    }
     const pending: PendingLine = { role: line.channel, text: line.text, priority: line.priority, coalesceKey: line.coalesceKey };
     if (this.#channels === null) {
       // Full: a line makes room by evicting one of a lower priority, so admin lines are kept.

@@ -7,6 +7,7 @@
  * | `BRIDGE_CONFIG_MALFORMED` | `nuwani.json` (or a formats file) is not valid JSON | `line`, `column` (1-based) when known |
  * | `BRIDGE_CONFIG_UNREADABLE` | `nuwani.json` exists but cannot be read (permissions, a directory, …) | `cause` |
  * | `BRIDGE_FORMATS_INVALID` | an entry of a formats file is invalid | `tag`, `field` |
+ * | `BRIDGE_ECHO_INVALID` | an echo call cannot be rendered: fewer parameters than its format needs, or a per-call target naming no mapped channel and no valid member name (LVP's formatter throws on both) | `tag`, `field` (`params` or `target`) |
  * | `BRIDGE_INVALID_ARGUMENT` | an option or argument passed to a bridge API is out of range | `field` |
  * | `BRIDGE_DISPOSED` | a method was called after `dispose()` | |
  * | `BRIDGE_SEND_FAILED` | the outbox's send function failed; carried by the outbox's `failure` event | `channel`, `retryable`, `cause` |
@@ -19,6 +20,7 @@ export type BridgeErrorCode =
   | "BRIDGE_CONFIG_MALFORMED"
   | "BRIDGE_CONFIG_UNREADABLE"
   | "BRIDGE_FORMATS_INVALID"
+  | "BRIDGE_ECHO_INVALID"
   | "BRIDGE_INVALID_ARGUMENT"
   | "BRIDGE_DISPOSED"
   | "BRIDGE_SEND_FAILED"
@@ -30,7 +32,7 @@ export type BridgeErrorCode =
 export interface BridgeErrorDetails {
   /** The field at fault, as a dotted path (`discord.channels.echo`) or an option name. */
   readonly field?: string;
-  /** The formats tag at fault (`BRIDGE_FORMATS_INVALID`). */
+  /** The formats tag at fault (`BRIDGE_FORMATS_INVALID`, `BRIDGE_ECHO_INVALID`). */
   readonly tag?: string;
   /** 1-based line of a JSON syntax error (`BRIDGE_CONFIG_MALFORMED`). */
   readonly line?: number;

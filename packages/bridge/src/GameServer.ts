@@ -28,12 +28,15 @@ export interface DeliverOptions {
   readonly to: DeliveryTarget;
 }
 
+/** One positional parameter of an echo call, as the gamemode passes it. */
+export type EchoParam = string | number;
+
 /** Fields of an echo line, as the gamemode's echo calls pass them. */
 export type EchoFields = Readonly<Record<string, string | number>>;
 
 /**
  * Events of a {@link GameServer}, as labelled tuples. `echo` carries the gamemode's echo
- * lines (`tag` + fields), which the bridge formats for Discord; the other events tell it what
+ * lines (`tag` + positional parameters), which the bridge formats for Discord; the other events tell it what
  * happens in game.
  */
 export interface GameServerEvents {
@@ -41,7 +44,8 @@ export interface GameServerEvents {
   adminChat: [player: Player, text: string];
   join: [player: Player];
   leave: [player: Player, reason: LeaveReason];
-  echo: [tag: string, fields: EchoFields];
+  /** The gamemode's `echo(tag, ...params)`: positional parameters, LVP's order. */
+  echo: [tag: string, params: readonly EchoParam[]];
 }
 
 /**

@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { BridgeError } from "./BridgeError.js";
 import { systemClock, type Clock } from "./Clock.js";
-import type { DeliverOptions, DeliveryTarget, EchoFields, GameServer, GameServerEvents, LeaveReason, Player, PlayerLevel } from "./GameServer.js";
+import type { DeliverOptions, DeliveryTarget, EchoParam, GameServer, GameServerEvents, LeaveReason, Player, PlayerLevel } from "./GameServer.js";
 
 /** Options of {@link SimulatedGameServer}. */
 export interface SimulatedGameServerOptions {
@@ -142,7 +142,7 @@ export class SimulatedGameServer extends EventEmitter<GameServerEvents> implemen
     if (roll < 0.87) return this.#report(online);
     const admins = online.filter((player) => player.level === "administrator" || player.level === "management");
     if (roll < 0.97 && admins.length > 0) return this.#adminChat(this.#pick(admins));
-    if (admins.length > 0) return this.#echo("announcement", { text: `Admin ${this.#pick(admins).name}: ${this.#pick(["event at the ship in 5 minutes", "no ramming please", "welcome to LVP!"])}` });
+    if (admins.length > 0) return this.#echo("notice-announce", [`Admin ${this.#pick(admins).name}: ${this.#pick(["event at the ship in 5 minutes", "no ramming please", "welcome to LVP!"])}`]);
     return this.#chat(this.#pick(online));
   }
 
@@ -157,8 +157,9 @@ export class SimulatedGameServer extends EventEmitter<GameServerEvents> implemen
     return items[Math.floor(this.#random() * items.length)]!;
   }
 
-  #echo(tag: string, fields: EchoFields): void {
-    this.emit("echo", tag, fields);
+  /** An echo call as LVP's gamemode makes it: LVP's tag, positional parameters in LVP's order. */
+  #echo(tag: string, params: readonly EchoParam[]): void {
+    this.emit("echo", tag, params);
   }
 
   #join(): void {
@@ -173,26 +174,26 @@ export class SimulatedGameServer extends EventEmitter<GameServerEvents> implemen
     const player: Player = { id, name, level };
     this.#online.set(id, player);
     this.emit("join", player);
-    this.#echo("join", { id, name });
+    this.#echo("join", [id, name]);
   }
 
   #leave(player: Player): void {
     const reason = this.#pick<LeaveReason>(["quit", "quit", "quit", "timeout", "kicked"]);
     this.#online.delete(player.id);
     this.emit("leave", player, reason);
-    this.#echo("quit", { id: player.id, name: player.name, reason });
+    this.#echo("quit", [player.id, player.name, reason]);
   }
 
   #chat(player: Player): void {
     const text = this.#pick(CHAT);
     this.emit("chat", player, text);
-    this.#echo("chat", { id: player.id, name: player.name, text });
+    this.#echo("chat", [player.id, player.name, text]);
   }
 
   #adminChat(player: Player): void {
     const text = this.#pick(ADMIN_CHAT);
     this.emit("adminChat", player, text);
-    this.#echo("adminChat", { id: player.id, name: player.name, text });
+    this.#echo("chat-admin", [player.id, player.name, text]);
   }
 
   #two(online: readonly Player[]): [Player, Player] {
@@ -203,11 +204,11 @@ export class SimulatedGameServer extends EventEmitter<GameServerEvents> implemen
 
   #kill(online: readonly Player[]): void {
     const [killer, victim] = this.#two(online);
-    this.#echo("kill", { killerId: killer.id, killer: killer.name, victimId: victim.id, victim: victim.name, weapon: this.#pick(WEAPONS) });
+    this.#echo("kill", [victim.name, victim.id, killer.name, killer.id, this.#pick(WEAPONS)]);
   }
 
   #report(online: readonly Player[]): void {
     const [reporter, target] = this.#two(online);
-    this.#echo("report", { id: reporter.id, name: reporter.name, targetId: target.id, target: target.name, reason: this.#pick(REASONS) });
+    this.#echo("report", [reporter.name, reporter.id, target.name, target.id, this.#pick(REASONS)]);
   }
 }

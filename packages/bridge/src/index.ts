@@ -20,6 +20,7 @@ export {
   type DeliverOptions,
   type DeliveryTarget,
   type EchoFields,
+  type EchoParam,
   type GameServer,
   type GameServerEvents,
   type LeaveReason,
@@ -38,17 +39,18 @@ export {
   type FormatDiscordChatOptions,
   type SanitizeForGameOptions,
 } from "./sanitize.js";
+export { ECHO_PRIORITIES, type EchoFormat, type EchoParams, type EchoPriority, type FormattedEcho } from "./echoFormat.js";
+export { formatEcho, loadFormats, mergeFormats, parseFormats, type EchoFormats, type FormatsOptions } from "./formats.js";
+export { formatLvp } from "./lvpFormat.js";
+export { parsePawnEcho } from "./parsePawnEcho.js";
 export {
-  ECHO_PRIORITIES,
-  formatEcho,
-  loadFormats,
-  mergeFormats,
-  parseFormats,
-  type EchoFormat,
-  type EchoFormats,
-  type EchoPriority,
-  type FormattedEcho,
-} from "./formats.js";
+  LVP_AUDIENCE_CHANNELS,
+  LVP_CHANNELS,
+  LVP_PRIORITIES,
+  type EchoAudience,
+  type LvpFormatOptions,
+  type LvpTagPriority,
+} from "./lvpFormats.js";
 export { DEFAULT_FORMATS_JSON, defaultFormats } from "./defaultFormats.js";
 export {
   Outbox,

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { Bridge, isRetryableSendError } from "../src/Bridge.js";
 import { BridgeError } from "../src/BridgeError.js";
 import { parseConfig } from "../src/config.js";
+import { parseFormats } from "../src/formats.js";
 import { SimulatedGameServer } from "../src/SimulatedGameServer.js";
 import { startHarness, TOKEN, type Harness } from "./support/harness.js";
 
@@ -24,9 +25,9 @@ describe("Bridge: game → Discord", () => {
     const h = (harness = await startHarness());
     expect(h.bridge.channels?.get("echo")).toBe(h.echo);
     expect(h.bridge.channels?.get("reports")).toBe(h.admin);
-    h.game.emit("echo", "join", { id: 3, name: "Gunther" });
-    h.game.emit("echo", "adminChat", { id: 4, name: "Luce", text: "checking that report" });
-    h.game.emit("echo", "report", { id: 3, name: "Gunther", targetId: 5, target: "Xanland", reason: "cheating" });
+    h.game.emit("echo", "join", [3, "Gunther"]);
+    h.game.emit("echo", "chat-admin", [4, "Luce", "checking that report"]);
+    h.game.emit("echo", "report", ["Gunther", 3, "Xanland", 5, "cheating"]);
     await vi.waitFor(() => expect(h.posted(h.echo).join("\n")).toContain("➡️ **Gunther** joined the server"), wait);
     await vi.waitFor(() => expect(h.posted(h.admin).join("\n")).toContain("reported **Xanland**"), wait);
     expect(h.posted(h.admin).join("\n")).toContain("🛡️ **Luce**: checking that report");
@@ -39,8 +40,8 @@ describe("Bridge: game → Discord", () => {
   it("shares one queue between roles that resolve to the same channel", async () => {
     const h = (harness = await startHarness({ discord: { channels: { echo: "echo", admin: "admin", reports: "#admin" } } }));
     expect(h.bridge.channels?.get("reports")).toBe(h.bridge.channels?.get("admin"));
-    h.game.emit("echo", "adminChat", { id: 4, name: "Luce", text: "one" });
-    h.game.emit("echo", "report", { id: 3, name: "Gunther", targetId: 5, target: "Xanland", reason: "two" });
+    h.game.emit("echo", "chat-admin", [4, "Luce", "one"]);
+    h.game.emit("echo", "report", ["Gunther", 3, "Xanland", 5, "two"]);
     await vi.waitFor(() => expect(h.bridge.summary().gameToDiscord.delivered).toBe(2), wait);
     expect(h.posted(h.admin).join("\n")).toMatch(/one[\s\S]*two/);
   });
@@ -48,8 +49,8 @@ describe("Bridge: game → Discord", () => {
   it("neutralises injection attempts from the game: mentions, @everyone, markdown, colour codes, controls, 5,000 characters", async () => {
     const h = (harness = await startHarness());
     const evil = `@everyone @here <@${h.management.user.id}> <@&${h.guild.id}> <#${h.echo}> **bold** __u__ \`code\` {FF0000}red\u0007\u001b[31m ${"x".repeat(5000)}`;
-    h.game.emit("echo", "chat", { id: 1, name: "**Evil**{00FF00}", text: evil });
-    h.game.emit("echo", "adminChat", { id: 1, name: "@everyone", text: "y".repeat(5000) });
+    h.game.emit("echo", "chat", [1, "**Evil**{00FF00}", evil]);
+    h.game.emit("echo", "chat-admin", [1, "@everyone", "y".repeat(5000)]);
     await vi.waitFor(() => expect(h.bridge.summary().gameToDiscord.queued).toBe(0), wait);
     expect(h.bridge.summary().gameToDiscord.delivered).toBe(2);
     const all = h.discord.postedMessages;
@@ -71,7 +72,7 @@ describe("Bridge: game → Discord", () => {
     const { bridge, game } = h;
     const ready = new Promise((resolve) => bridge.once("guildReady", resolve));
     const starting = bridge.start();
-    game.emit("echo", "adminChat", { id: 1, name: "Early", text: "before connecting" });
+    game.emit("echo", "chat-admin", [1, "Early", "before connecting"]);
     expect(bridge.summary().gameToDiscord).toMatchObject({ emitted: 1, queued: 1 });
     await starting;
     await ready;
@@ -81,10 +82,10 @@ describe("Bridge: game → Discord", () => {
 
   it("drops (and counts) lines for a channel role that is not configured", async () => {
     const h = (harness = await startHarness({
-      bridge: { formats: new Map([["kill", { channel: "kills", template: "{killer} killed {victim}", priority: "low" as const }]]) },
+      bridge: { formats: parseFormats({ kill: { channel: "kills", template: "%{2}s killed %{0}s", priority: "low" } }) },
     }));
-    h.game.emit("echo", "kill", { killer: "a", victim: "b" });
-    h.game.emit("echo", "unknownTag", { x: 1 });
+    h.game.emit("echo", "kill", ["b", 2, "a", 1]);
+    h.game.emit("echo", "unknownTag", [1]);
     expect(h.bridge.summary().gameToDiscord).toMatchObject({ emitted: 1, dropped: 1 });
     expect(h.log.join("\n")).toContain('no channel for role "kills"');
     balanced(h);
@@ -117,7 +118,7 @@ describe("Bridge: Discord → game", () => {
 
   it("ignores its own messages, other bots and webhooks", async () => {
     const h = (harness = await startHarness());
-    h.game.emit("echo", "chat", { id: 1, name: "Russell", text: "from the game" });
+    h.game.emit("echo", "chat", [1, "Russell", "from the game"]);
     await vi.waitFor(() => expect(h.posted(h.echo)).toHaveLength(1), wait);
     h.discord.messageCreate({ channelId: h.echo, author: { ...h.player.user, id: "999999999999999999", bot: true }, content: "a bot" });
     h.discord.messageCreate({ channelId: h.echo, author: h.player, content: "a webhook", webhookId: "888888888888888888" });
@@ -217,7 +218,7 @@ describe("Bridge: outages", () => {
     const reconnect = vi.fn();
     h.bridge.on("reconnect", reconnect);
     const emitAdmin = (from: number, count: number): void => {
-      for (let i = from; i < from + count; i++) h.game.emit("echo", "adminChat", { id: 1, name: "Luce", text: `admin line ${i}` });
+      for (let i = from; i < from + count; i++) h.game.emit("echo", "chat-admin", [1, "Luce", `admin line ${i}`]);
     };
     emitAdmin(0, 20);
     h.discord.gateway.faults.dropAll();
@@ -260,7 +261,7 @@ describe("Bridge: outages", () => {
 describe("Bridge: lifecycle and secrets", () => {
   it("works on gateway and REST version 6", async () => {
     const h = (harness = await startHarness({ version: 6 }));
-    h.game.emit("echo", "join", { id: 3, name: "Gunther" });
+    h.game.emit("echo", "join", [3, "Gunther"]);
     h.discord.messageCreate({ channelId: h.echo, author: h.player, content: "v6 hello" });
     await vi.waitFor(() => expect(h.posted(h.echo)).toHaveLength(1), wait);
     await vi.waitFor(() => expect(h.game.delivered).toHaveLength(1), wait);
@@ -326,14 +327,14 @@ describe("Bridge: lifecycle and secrets", () => {
     const game = new SimulatedGameServer();
     const bridge = new Bridge({ config: config as never, game, gateway, rest, maxPending: 3 });
     await bridge.start();
-    const echo = (tag: string, fields: Record<string, unknown>): void => {
-      (game as unknown as EventEmitter).emit("echo", tag, fields);
+    const echo = (tag: string, params: readonly (string | number)[]): void => {
+      game.emit("echo", tag, params);
     };
-    for (let i = 0; i < 3; i++) echo("join", { id: i, name: `Player${i}` });
-    echo("adminChat", { id: 9, name: "Admin", text: "keep me" });
-    echo("announcement", { text: "and me" });
-    echo("report", { id: 9, name: "Admin", targetId: 1, target: "Player1", reason: "me too" });
-    echo("join", { id: 5, name: "Late" }); // full of higher ones: this one goes
+    for (let i = 0; i < 3; i++) echo("join", [i, `Player${i}`]);
+    echo("chat-admin", [9, "Admin", "keep me"]);
+    echo("notice-announce", ["and me"]);
+    echo("report", ["Admin", 9, "Player1", 1, "me too"]);
+    echo("join", [5, "Late"]); // full of higher ones: this one goes
     const lines = bridge.summary().gameToDiscord;
     expect(lines.adminLines).toMatchObject({ emitted: 2, queued: 2, dropped: 0 });
     expect(lines).toMatchObject({ emitted: 7, queued: 3, dropped: 4 });

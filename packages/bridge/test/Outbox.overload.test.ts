@@ -32,9 +32,9 @@ function scenario(options: { outage?: { from: number; to: number } } = {}) {
         }, 80);
       }),
   });
-  game.on("echo", (tag, fields) => {
-    const line = formatEcho(tag, fields, defaultFormats);
-    if (line !== null) outbox.enqueue(line.channel, line.text, line.priority, line.coalesceKey);
+  game.on("echo", (tag, params) => {
+    const line = formatEcho(tag, params, defaultFormats);
+    if (line?.kind === "message") outbox.enqueue(line.channel, line.text, line.priority, line.coalesceKey);
   });
   return { game, outbox, sent, overBucket };
 }

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { EchoFields, Player } from "../src/GameServer.js";
+import type { EchoParam, Player } from "../src/GameServer.js";
 import { SimulatedGameServer } from "../src/SimulatedGameServer.js";
 
 function record(game: SimulatedGameServer): string[] {
   const events: string[] = [];
-  game.on("echo", (tag: string, fields: EchoFields) => events.push(`${tag} ${JSON.stringify(fields)}`));
+  game.on("echo", (tag: string, params: readonly EchoParam[]) => events.push(`${tag} ${JSON.stringify(params)}`));
   game.on("join", (player: Player) => events.push(`+join ${player.id} ${player.name} ${player.level}`));
   game.on("leave", (player: Player, reason) => events.push(`+leave ${player.id} ${reason}`));
   game.on("chat", (player: Player, text) => events.push(`+chat ${player.id} ${text}`));
@@ -46,15 +46,18 @@ describe("SimulatedGameServer", () => {
     const tags = new Set<string>();
     let joins = 0;
     let leaves = 0;
-    game.on("echo", (tag: string, fields: EchoFields) => {
+    game.on("echo", (tag: string, params: readonly EchoParam[]) => {
       tags.add(tag);
-      if (tag === "kill") expect(fields.killerId).not.toBe(fields.victimId);
-      if (tag === "report") expect(fields.id).not.toBe(fields.targetId);
+      // LVP's order: kill is [victim, victimId, killer, killerId, weapon], report [name, id, target, targetId, reason].
+      if (tag === "kill" || tag === "report") {
+        expect(params).toHaveLength(5);
+        expect(params[1]).not.toBe(params[3]);
+      }
     });
     game.on("join", () => joins++);
     game.on("leave", () => leaves++);
     game.emitBurst(2000);
-    expect([...tags].sort()).toEqual(["adminChat", "announcement", "chat", "join", "kill", "quit", "report"]);
+    expect([...tags].sort()).toEqual(["chat", "chat-admin", "join", "kill", "notice-announce", "quit", "report"]);
     expect(game.players()).toHaveLength(joins - leaves);
     expect(game.events).toBe(2000);
   });

@@ -1,6 +1,6 @@
 // The CLI's one contact with the GameServer contract: the simulated game, and what the CLI
 // prints of it. When the contract changes, this file changes.
-import { SimulatedGameServer, type Clock, type DeliverOptions, type EchoFields, type GameServer } from "@nuwani/bridge";
+import { SimulatedGameServer, type Clock, type DeliverOptions, type EchoParam, type GameServer } from "@nuwani/bridge";
 import type { Printer } from "./Printer.js";
 
 /** A game the CLI runs the bridge against. */
@@ -10,25 +10,25 @@ export interface CliGame {
   stop(): void;
 }
 
-function describeEcho(tag: string, fields: EchoFields): string {
-  const f = (name: string): string => String(fields[name] ?? "?");
+function describeEcho(tag: string, params: readonly EchoParam[]): string {
+  const p = (index: number): string => String(params[index] ?? "?");
   switch (tag) {
     case "join":
-      return `${f("name")} joined`;
+      return `${p(1)} joined`;
     case "quit":
-      return `${f("name")} left (${f("reason")})`;
+      return `${p(1)} left (${p(2)})`;
     case "chat":
-      return `${f("name")}: ${f("text")}`;
-    case "adminChat":
-      return `[admin chat] ${f("name")}: ${f("text")}`;
+      return `${p(1)}: ${p(2)}`;
+    case "chat-admin":
+      return `[admin chat] ${p(1)}: ${p(2)}`;
     case "kill":
-      return `${f("killer")} killed ${f("victim")} (${f("weapon")})`;
+      return `${p(2)} killed ${p(0)} (${p(4)})`;
     case "report":
-      return `${f("name")} reported ${f("target")}: ${f("reason")}`;
-    case "announcement":
-      return `[announcement] ${f("text")}`;
+      return `${p(0)} reported ${p(2)}: ${p(4)}`;
+    case "notice-announce":
+      return `[announcement] ${p(0)}`;
     default:
-      return `${tag} ${JSON.stringify(fields)}`;
+      return `${tag} ${JSON.stringify(params)}`;
   }
 }
 
@@ -44,7 +44,7 @@ export function simulatedGame(options: { readonly seed: number; readonly clock: 
     print.line("toGame", message, target.to === "administrators" ? { note: "  (to administrators)" } : {});
     deliver(message, target);
   };
-  game.on("echo", (tag, fields) => print.line("game", describeEcho(tag, fields)));
+  game.on("echo", (tag, params) => print.line("game", describeEcho(tag, params)));
   return {
     game,
     start: () => game.start(),

@@ -1,0 +1,30 @@
+/** Stable codes of {@link FakeSampError}. */
+export type FakeSampErrorCode =
+  /** `start()` was called on a server that is already listening. */
+  | "FAKE_SAMP_ALREADY_STARTED"
+  /** The UDP socket could not be bound (port in use, bad address); `cause` has the OS error. */
+  | "FAKE_SAMP_LISTEN_FAILED"
+  /** An option, argument or CLI flag is out of range or of the wrong type. */
+  | "FAKE_SAMP_INVALID_ARGUMENT"
+  /** The code page is not one `iconv-lite` knows. */
+  | "FAKE_SAMP_UNKNOWN_ENCODING"
+  /** No player has that id. */
+  | "FAKE_SAMP_PLAYER_NOT_FOUND"
+  /** The roster already holds `maxPlayers` players. */
+  | "FAKE_SAMP_SERVER_FULL"
+  /** Writing, renaming or truncating the log file failed; `cause` has the OS error. */
+  | "FAKE_SAMP_LOG_FAILED"
+  /** A `waitFor…` call saw nothing matching in time. */
+  | "FAKE_SAMP_TIMEOUT";
+
+/** The one error class of `@nuwani/fake-samp`; match on `code`. */
+export class FakeSampError extends Error {
+  override readonly name = "FakeSampError";
+  /** What went wrong, stable across versions. */
+  readonly code: FakeSampErrorCode;
+
+  constructor(code: FakeSampErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
