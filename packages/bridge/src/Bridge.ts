@@ -542,8 +542,6 @@ export class Bridge extends EventEmitter<BridgeEvents> {
       this.emit("state", state, previous);
     });
     this.#on(gateway, "ready", () => {
-      // A READY ends any identify storm: the throttle stops counting the Identifies before it.
-      this.#throttle?.sessionReady();
       this.#sessions++;
       if (this.#sessions > 1) this.#reconnected("identified");
     });

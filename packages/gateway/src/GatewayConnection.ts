@@ -466,6 +466,8 @@ export class GatewayConnection<V extends GatewayVersion = 6> extends EventEmitte
         this.#sequence = s ?? 0;
         this.#delivered = s ?? 0;
         this.#debug(`ready: session ${d.session_id}`);
+        // The Identify reached READY: it no longer counts towards the op 9 storm guard.
+        this.#throttle.sessionReady(this.#options.shard?.[0] ?? 0);
         this.#setState("ready");
         this.emit("dispatch", payload);
         this.emit("ready", this.session!);

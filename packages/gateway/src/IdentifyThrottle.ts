@@ -46,7 +46,7 @@ export interface IdentifyThrottleOptions {
   sessionStartLimit?: SessionStartLimit;
   /**
    * The op 9 storm guard (see {@link IdentifyStormGuard}), or `false` for none. READY is
-   * reported with {@link IdentifyThrottle.sessionReady}; without it every Identify counts, so
+   * reported with {@link IdentifyThrottle.sessionReady} (`GatewayConnection` does); without it every Identify counts, so
    * the guard is then a plain cap of `limit` Identifies per `window`.
    * @defaultValue `{ limit: 8, window: 600000 }`
    */
@@ -149,7 +149,7 @@ export class IdentifyThrottle {
 
   /**
    * Reports that shard `shardId`'s session reached READY: its Identifies before it no longer
-   * count towards the storm guard. Call it on every READY (the bridge does).
+   * count towards the storm guard. `GatewayConnection` calls it on every READY.
    */
   public sessionReady(shardId = 0): void {
     this.#unready.delete(shardId);

@@ -36,11 +36,10 @@ describe("GatewayConnection with an IdentifyThrottle: op 9 storms", () => {
     expect(identifyThrottle.sessionStartLimit?.remaining).toBe(997);
   });
 
-  it("a READY between the Identifies (sessionReady) keeps the connection going", async () => {
+  it("a READY between the Identifies keeps the connection going: the connection reports it to the throttle", async () => {
     const identifyThrottle = new IdentifyThrottle({ storm: { limit: 2, window: 600_000 } });
     harness = createHarness({ identifyThrottle, random: () => 0 });
     const { gateway, transport } = harness;
-    gateway.on("ready", () => identifyThrottle.sessionReady());
     const connecting = track(gateway.connect());
     const connection = await opened(transport, 1);
     connection.hello();
@@ -54,5 +53,6 @@ describe("GatewayConnection with an IdentifyThrottle: op 9 storms", () => {
     }
     expect(connecting.error).toBeUndefined();
     expect(gateway.state).not.toBe("stopped");
+    expect(identifyThrottle.unreadyIdentifies()).toBe(1);
   });
 });
