@@ -208,7 +208,7 @@ export function isRetryableSendError(error: unknown): boolean {
 }
 
 /** The longest wait for `GET /gateway/bot` before identifying without it, in ms. */
-export const GATEWAY_BOT_TIMEOUT = 10_000;
+export const GATEWAY_BOT_TIMEOUT = 5_000;
 
 /** `promise`, or a rejection after `ms` on the clock. */
 function within<T>(promise: Promise<T>, ms: number, clock: Clock): Promise<T> {
@@ -477,6 +477,7 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     const throttle = this.#throttle;
     if (throttle === undefined || this.rest.getGatewayBot === undefined) return;
     let info: Pick<GatewayBotInfo, "url" | "session_start_limit">;
+    this.emit("debug", "GET /gateway/bot: asking for the session start limit before identifying");
     try {
       info = await within(this.rest.getGatewayBot(), GATEWAY_BOT_TIMEOUT, this.#clock);
     } catch (cause) {

@@ -17,6 +17,13 @@ const onSignal = (signal: "SIGINT" | "SIGTERM"): void => {
 };
 process.on("SIGINT", onSignal);
 process.on("SIGTERM", onSignal);
+// A reader that went away (`nuwani-discord … | head`) ends the run like a signal would, with
+// the bounded shutdown; what is still written goes nowhere, and is no crash.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE" && !controller.signal.aborted) controller.abort("EPIPE");
+  });
+}
 
 const finish = (code: number): void => {
   process.exitCode = code;

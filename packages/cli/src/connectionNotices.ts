@@ -1,9 +1,12 @@
 /**
- * What the CLI prints about a (re)connection, read from a gateway debug line (as the bridge
- * forwards it, `gateway: …`), or `undefined` for lines it does not show. The gateway has no
+ * What the CLI prints about a (re)connection, read from a debug line of the bridge (its own
+ * about `GET /gateway/bot`, or a gateway line it forwards as `gateway: …`), or `undefined` for
+ * lines it does not show. The gateway has no
  * typed reconnect event yet; this is the one place that reads its debug text.
  */
 export function describeReconnect(debug: string): string | undefined {
+  // The bridge's own lines about GET /gateway/bot (asked before identifying).
+  if (debug.startsWith("GET /gateway/bot") || debug.startsWith("session starts:")) return debug;
   const connecting = /attempt (\d+): connecting to (\S+)/.exec(debug);
   if (connecting !== null) {
     const attempt = Number(connecting[1]) + 1;

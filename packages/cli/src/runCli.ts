@@ -216,6 +216,7 @@ async function run(setup: Setup, seconds: number | undefined, stopped: Promise<S
   );
   const first = await Promise.race([started, stopped]);
   if (typeof first === "object") {
+    setup.rest?.destroy?.();
     print.fail(plainError(first.error));
     await within(demo?.stop() ?? Promise.resolve(), CLOSE_TIMEOUT, clock);
     return EXIT_CODES.FAILURE;
@@ -240,6 +241,8 @@ async function run(setup: Setup, seconds: number | undefined, stopped: Promise<S
     await bridge.drain(signalled ? DRAIN_AFTER_SIGNAL : DRAIN_AFTER_FOR);
   }
   await within(bridge.stop(), CLOSE_TIMEOUT, clock);
+  // The bridge closes only the REST client it made; this one the CLI made.
+  setup.rest?.destroy?.();
   await within(demo?.stop() ?? Promise.resolve(), CLOSE_TIMEOUT, clock);
   print.print(`\n${formatSummary(bridge.summary(), print.elapsed)}`);
   if (reason === "SIGINT") return EXIT_CODES.SIGINT;

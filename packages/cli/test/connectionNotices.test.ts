@@ -12,5 +12,9 @@ describe("describeReconnect", () => {
     expect(describeReconnect("gateway: reconnecting in 250 ms (will resume)")).toBe("reconnecting in 0.3 s (will resume)");
     expect(describeReconnect("gateway: invalid session (resumable: false); identifying in 3000 ms")).toBe("invalid session; identifying in 3.0 s");
     expect(describeReconnect("gateway: heartbeat ACK after 3 ms")).toBeUndefined();
+    expect(describeReconnect("GET /gateway/bot failed (REST_NETWORK_ERROR: …); identifying without the session start limit")).toBe(
+      "GET /gateway/bot failed (REST_NETWORK_ERROR: …); identifying without the session start limit",
+    );
+    expect(describeReconnect("session starts: 7 of 1000 left")).toBe("session starts: 7 of 1000 left");
   });
 });
