@@ -1,4 +1,4 @@
-// Issue 3's benchmark: stream MESSAGE_CREATE dispatches from the fake Discord (in a child
+// Issue 3's benchmark: stream MESSAGE_CREATE dispatches (gateway v10) from the fake Discord (in a child
 // process) to (a) a plain `ws` client that only JSON.parses and (b) a GatewayConnection, in the
 // same run, several rounds alternating; print the client's CPU µs per event for both and their
 // ratio (target ≤ 1.10). Only this process's CPU is counted (process.cpuUsage), so the fake's
@@ -17,6 +17,8 @@ const arg = (name, fallback) => {
   return index === -1 ? fallback : Number(process.argv[index + 1]);
 };
 const EVENTS = arg("events", 100_000);
+// GUILDS | GUILD_MESSAGES | MESSAGE_CONTENT, on gateway v10 (GatewayConnection's default).
+const INTENTS = 1 | 512 | 32768;
 const ROUNDS = arg("rounds", 5);
 
 const child = spawn(process.execPath, [fileURLToPath(new URL("./fake-server.mjs", import.meta.url))], {
@@ -44,7 +46,7 @@ async function measure(client) {
 
 /** (a) The baseline: a bare ws client that identifies once and JSON.parses every message. */
 async function plainClient() {
-  const ws = new WebSocket(`${gatewayUrl}/?v=6&encoding=json`, { perMessageDeflate: false });
+  const ws = new WebSocket(`${gatewayUrl}/?v=10&encoding=json`, { perMessageDeflate: false });
   let remaining = 0;
   let onDone = () => {};
   let ready;
@@ -52,7 +54,7 @@ async function plainClient() {
   ws.on("message", (data) => {
     const payload = JSON.parse(data.toString());
     if (payload.op === 10) {
-      ws.send(JSON.stringify({ op: 2, d: { token, properties: { $os: "linux", $browser: "bench", $device: "bench" } } }));
+      ws.send(JSON.stringify({ op: 2, d: { token, intents: INTENTS, properties: { os: "linux", browser: "bench", device: "bench" } } }));
     } else if (payload.t === "READY") {
       ready();
     } else if (payload.t === "MESSAGE_CREATE" && --remaining === 0) {
@@ -71,7 +73,7 @@ async function plainClient() {
 
 /** (b) The real thing: GatewayConnection over ReconnectingSocket over WsTransport. */
 async function gatewayClient() {
-  const gateway = new GatewayConnection({ token, url: gatewayUrl });
+  const gateway = new GatewayConnection({ token, url: gatewayUrl, intents: INTENTS });
   let remaining = 0;
   let onDone = () => {};
   gateway.on("dispatch", (payload) => {

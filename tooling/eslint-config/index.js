@@ -21,6 +21,8 @@ export const LAYERS = {
   "@nuwani/fake-discord": [],
   // The fake SA-MP / open.mp server: its own packet codec, no client package.
   "@nuwani/fake-samp": [],
+  // The SA-MP / open.mp game side depends on no Discord package; the CLI composes it with the bridge.
+  "@nuwani/samp": [],
 };
 
 const ALL = Object.keys(LAYERS);

@@ -548,9 +548,15 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     });
     this.#on(gateway, "resumed", () => this.#reconnected("resumed"));
     this.#on(gateway, "debug", (message: string) => this.emit("debug", `gateway: ${message}`));
-    this.#on(gateway, "error", (error: Error) =>
-      this.#report(new BridgeError("BRIDGE_CONNECT_FAILED", `the Discord connection stopped (${describe(error)})`, { cause: error })),
-    );
+    this.#on(gateway, "error", (error: Error) => {
+      // The gateway also reports errors it recovers from (a refused reconnect, a HELLO
+      // deadline); only a stop is a failed connection.
+      if (this.gateway.state !== "stopped") {
+        this.emit("debug", `gateway: ${describe(error)}`);
+        return;
+      }
+      this.#report(new BridgeError("BRIDGE_CONNECT_FAILED", `the Discord connection stopped (${describe(error)})`, { cause: error }));
+    });
   }
 
   #reconnected(kind: "resumed" | "identified"): void {

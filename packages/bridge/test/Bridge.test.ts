@@ -301,6 +301,15 @@ describe("Bridge: lifecycle and secrets", () => {
     expect(bridge.running).toBe(false);
   });
 
+  it("does not report a gateway error the connection recovers from (a refused reconnect) as BRIDGE_CONNECT_FAILED", async () => {
+    const h = (harness = await startHarness());
+    h.discord.gateway.faults.refuseConnections(300);
+    h.discord.gateway.faults.dropAll();
+    await vi.waitFor(() => expect(h.log.some((line) => line.includes("GATEWAY_SOCKET_ERROR"))).toBe(true), wait);
+    await vi.waitFor(() => expect(h.bridge.summary().reconnects).toBe(1), wait);
+    expect(h.log.filter((line) => line.startsWith("BRIDGE_CONNECT_FAILED"))).toEqual([]);
+  });
+
   it("never shows the token in debug output, errors, posted messages or the summary", async () => {
     const h = (harness = await startHarness());
     h.game.start();

@@ -17,8 +17,8 @@ export function describeReconnect(debug: string): string | undefined {
   if (failed !== null) return `attempt ${Number(failed[1]) + 1} ${failed[2]}; next attempt in ${seconds(Number(failed[3]))}`;
   const reconnecting = /^gateway: reconnecting in (\d+) ms \(will (resume|identify)\)/.exec(debug);
   if (reconnecting !== null) return `reconnecting in ${seconds(Number(reconnecting[1]))} (will ${reconnecting[2]})`;
-  const invalid = /invalid session \(resumable: (true|false)\); (resuming|identifying) in (\d+) ms/.exec(debug);
-  if (invalid !== null) return `invalid session; ${invalid[2]} in ${seconds(Number(invalid[3]))}`;
+  const invalid = /invalid session \((?:not )?resumable\): (resuming|identifying)(?: on a new connection)? in (\d+) ms/.exec(debug);
+  if (invalid !== null) return `invalid session; ${invalid[1]} in ${seconds(Number(invalid[2]))}`;
   return undefined;
 }
 

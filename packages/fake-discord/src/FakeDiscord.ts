@@ -13,8 +13,10 @@ import { FakeRestServer } from "./FakeRestServer.js";
 import { envelope, FakeSession, type FakeSessionState } from "./FakeSession.js";
 import type { GuildFixture, UserFixture } from "./GuildFixture.js";
 import { IdentifyLimiter, type SessionStartLimit, type SessionStartLimitOptions } from "./IdentifyLimiter.js";
+import { answerGuildMembersRequest, type GuildMembersRequestHost } from "./answerGuildMembersRequest.js";
+import { FakeThreads } from "./FakeThreads.js";
+import { GuildMembersRateLimit } from "./GuildMembersRateLimit.js";
 import { intentForEvent, Intents, PRIVILEGED_INTENTS, validIntents } from "./Intents.js";
-import { parseGuildMembersRequest, requestGuildMembers } from "./requestGuildMembers.js";
 import { addRestRoutes, type FakePostedMessage, type FakeReactionRecord } from "./restRoutes.js";
 import { type GatewayVersion, serializeGuild, serializeUser } from "./serializeGuild.js";
 import { type CreatedMessage, type MessageInput, MessageSerializer } from "./serializeMessage.js";
@@ -76,6 +78,19 @@ export interface FakeDiscordOptions {
    * @defaultValue all of them
    */
   privilegedIntents?: number;
+  /**
+   * How long after a request for every member of a guild (op 8 with `query: ""`, `limit: 0`)
+   * a v10 session asking for the same guild again gets the `RATE_LIMITED` dispatch instead
+   * of chunks, in ms (Discord: once per guild per bot every 30 s). `false` turns it off.
+   * @defaultValue 30000
+   */
+  memberRequestWindow?: number | false;
+  /**
+   * The most guilds one session may hold: an Identify whose shard would get more is closed
+   * with 4011 (sharding required), as Discord does above 2500.
+   * @defaultValue 2500
+   */
+  maxGuildsPerSession?: number;
   /** Serve `wss://` with this certificate (see {@link createTestCertificate}). @defaultValue `ws://` */
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** Time source for every timer of the fake. @defaultValue {@link systemClock} */
@@ -118,7 +133,7 @@ export interface FakeResumeRecord {
   seq: unknown;
   /**
    * `resumed`: replayed and RESUMED; `unknown-session`: op 9 `d:false`; `closed`: closed
-   * with `closeCode` (4004 bad token, 4007 bad `seq`, 4009 expired session, …).
+   * with `closeCode` (4004 bad token, 4007 bad `seq`, …). A resume of an expired session gets op 9 `d:false` (`unknown-session`), as on Discord.
    */
   outcome: "resumed" | "unknown-session" | "closed";
   closeCode: number | undefined;
@@ -152,6 +167,10 @@ export interface FakeMemberRequestRecord {
   d: unknown;
   /** How many GUILD_MEMBERS_CHUNK dispatches it produced. */
   chunks: number;
+  /** `answered` with chunks, or `rate-limited` (a `RATE_LIMITED` dispatch was sent instead). */
+  outcome: "answered" | "rate-limited";
+  /** The `retry_after` sent in `RATE_LIMITED`, in seconds; `undefined` when answered. */
+  retryAfter: number | undefined;
 }
 
 /** Events of a {@link FakeDiscord}. */
@@ -199,6 +218,16 @@ const DEFAULT_HEARTBEAT_INTERVAL = 41250;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Whether a session identified with `shard` gets `guildId`: `(guild_id >> 22) % num_shards`. */
+function ownsGuild(shard: readonly [number, number] | undefined, guildId: string): boolean {
+  if (shard === undefined || shard[1] <= 1) return true;
+  try {
+    return Number((BigInt(guildId) >> 22n) % BigInt(shard[1])) === shard[0];
+  } catch {
+    return true;
+  }
 }
 
 /** How a session ends when its connection closes with `code`. */
@@ -251,6 +280,8 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
   readonly postedMessages: FakePostedMessage[] = [];
   /** Every reaction added or removed over REST, in order. */
   readonly reactions: FakeReactionRecord[] = [];
+  /** Threads (v10): change them and dispatch the THREAD_* events. */
+  readonly threads: FakeThreads;
   /** Whether new connections get HELLO (turn off to test a client's hello timeout). */
   sendHello = true;
 
@@ -263,6 +294,8 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
   private readonly commandLimit: { limit: number; window: number } | false;
   private readonly privilegedIntents: number;
   private readonly limiter: IdentifyLimiter;
+  private readonly maxGuildsPerSession: number;
+  private readonly memberRequestHost: GuildMembersRequestHost;
   private readonly states = new Map<FakeGatewayConnection, ConnectionState>();
   private readonly sessionMap = new Map<string, FakeSession>();
   private readonly expiryTimers = new Map<FakeSession, unknown>();
@@ -288,6 +321,17 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
     this.replayBufferSize = options.replayBufferSize ?? 50_000;
     this.commandLimit = options.commandLimit ?? { limit: 120, window: 60_000 };
     this.privilegedIntents = options.privilegedIntents ?? PRIVILEGED_INTENTS;
+    this.maxGuildsPerSession = options.maxGuildsPerSession ?? 2500;
+    if (!Number.isSafeInteger(this.maxGuildsPerSession) || this.maxGuildsPerSession < 1) {
+      throw new FakeDiscordError("FAKE_DISCORD_INVALID_ARGUMENT", "maxGuildsPerSession must be an integer ≥ 1");
+    }
+    const window = options.memberRequestWindow ?? 30_000;
+    this.memberRequestHost = {
+      guilds: this.guilds,
+      rateLimit: window === false ? undefined : new GuildMembersRateLimit({ clock: this.clock, window }),
+      dispatch: (session, t, d) => this.sendDispatch(session, `{"op":0,"t":${JSON.stringify(t)},"s":`, JSON.stringify(d)),
+    };
+    this.threads = new FakeThreads(this);
     this.limiter = new IdentifyLimiter({
       clock: this.clock,
       ...(options.maxConcurrency === undefined ? {} : { maxConcurrency: options.maxConcurrency }),
@@ -419,7 +463,9 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
 
   /**
    * Dispatches MESSAGE_CREATE (v6 or v10 shape per session) for a message in a guild
-   * channel or a DM, cheaply enough to stream 100,000 of them.
+   * channel or a DM, cheaply enough to stream 100,000 of them. A v10 session without the
+   * MESSAGE_CONTENT intent gets it with empty `content` unless it is a DM, mentions the bot,
+   * or is the bot's own message.
    * @returns the message's id, channel, guild and timestamp (the defaults filled in)
    */
   messageCreate(message: MessageInput, options: FakeDispatchOptions = {}): CreatedMessage {
@@ -442,12 +488,20 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
     };
     let v6: string | undefined;
     let v10: string | undefined;
+    let v10Empty: string | undefined;
+    // v10 without MESSAGE_CONTENT: empty content (embeds, attachments and components are
+    // always empty here), except in DMs, when the bot is mentioned, and for its own messages.
+    const author = "user" in message.author ? message.author.user : message.author;
+    const readable =
+      created.guildId === null || author.id === this.user.id || (message.mentions ?? []).some((user) => user.id === this.user.id);
     for (const session of this.liveSessions(options.sessionId)) {
       if (options.force !== true && !this.receives(session, route)) continue;
       const text =
         session.version === 6
           ? (v6 ??= this.messages.serialize(message, created, 6))
-          : (v10 ??= this.messages.serialize(message, created, 10));
+          : readable || session.hasIntent(Intents.MESSAGE_CONTENT)
+            ? (v10 ??= this.messages.serialize(message, created, 10))
+            : (v10Empty ??= this.messages.serialize({ ...message, content: "" }, created, 10));
       this.sendDispatch(session, MESSAGE_CREATE_PREFIX, text);
     }
     return created;
@@ -487,6 +541,8 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
       this.enforce(state, 4012, "Invalid encoding: this fake speaks json only");
       return;
     }
+    const firstFrame = this.faults.firstFrameFault;
+    if (firstFrame !== undefined) connection.sendRaw(firstFrame);
     if (!this.sendHello) return;
     connection.send({ op: 10, d: { heartbeat_interval: this.gateway.heartbeatInterval, _trace: ["fake-discord"] }, s: null, t: null });
     this.armHeartbeatTimer(state);
@@ -608,6 +664,10 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
       intents = value;
     }
 
+    let held = 0;
+    for (const guild of this.guilds) if (ownsGuild(shard, guild.id)) held++;
+    if (held > this.maxGuildsPerSession) return fail(4011, "Sharding required.");
+
     const verdict = this.limiter.attempt(shard?.[0] ?? 0);
     if (verdict !== "allowed") {
       record.outcome = verdict === "rate-limited" ? "rate-limited" : "session-limit";
@@ -628,6 +688,7 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
         properties: d.properties,
         presence: d.presence ?? undefined,
         replayBufferSize: this.replayBufferSize,
+        allowedPrivileged: this.privilegedIntents,
       },
       state.connection,
     );
@@ -673,14 +734,15 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
     }
     if (d.token !== this.token) return fail(4004, "Authentication failed.");
     const session = this.sessionMap.get(d.session_id);
-    if (session === undefined || session.state === "invalidated") {
+    // A resume that comes too late (the session expired) gets op 9 d:false, like one for an
+    // unknown session; Discord does not close it with 4009.
+    if (session === undefined || session.state === "invalidated" || session.state === "expired") {
       record.outcome = "unknown-session";
       this.resumes.push(record);
       state.connection.send({ op: 9, d: false, s: null, t: null });
       this.emit("resume", record);
       return;
     }
-    if (session.state === "expired") return fail(4009, "Session timed out.");
     const replay = session.replayAfter(d.seq ?? 0);
     if (replay === undefined) {
       this.endSession(session, "invalidated");
@@ -720,22 +782,19 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
   }
 
   private onRequestGuildMembers(state: ConnectionState, session: FakeSession, d: unknown): void {
-    const request = parseGuildMembersRequest(d, session.version, session.intents);
-    if ("code" in request) {
-      this.enforce(state, request.code, request.reason);
+    const result = answerGuildMembersRequest(this.memberRequestHost, session, d);
+    if (result.outcome === "refused") {
+      this.enforce(state, result.code, result.reason);
       return;
     }
-    let chunks = 0;
-    for (const guildId of request.guildIds) {
-      const guild = this.guilds.find((candidate) => candidate.id === guildId);
-      // Discord answers nothing for a guild the bot is not in (or that is unavailable).
-      if (guild === undefined || guild.unavailable) continue;
-      for (const chunk of requestGuildMembers(guild, request, session.version)) {
-        this.sendDispatch(session, '{"op":0,"t":"GUILD_MEMBERS_CHUNK","s":', JSON.stringify(chunk));
-        chunks++;
-      }
-    }
-    const record: FakeMemberRequestRecord = { connectionId: state.connection.id, sessionId: session.id, d, chunks };
+    const record: FakeMemberRequestRecord = {
+      connectionId: state.connection.id,
+      sessionId: session.id,
+      d,
+      chunks: result.outcome === "answered" ? result.chunks : 0,
+      outcome: result.outcome,
+      retryAfter: result.outcome === "rate-limited" ? result.retryAfter : undefined,
+    };
     this.memberRequests.push(record);
     this.emit("requestGuildMembers", record);
   }
@@ -752,7 +811,7 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
     };
     if (session.version >= 10) {
       ready.session_type = "normal";
-      ready.resume_gateway_url = this.gateway.url;
+      ready.resume_gateway_url = this.faults.resumeGatewayUrlFault ?? this.gateway.url;
     }
     Object.assign(ready, {
       relationships: [],
@@ -817,7 +876,10 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
     let guildId = this.channelGuilds.get(channelId);
     if (guildId === undefined) {
       this.channelGuilds = new Map();
-      for (const guild of this.guilds) for (const channel of guild.channels) this.channelGuilds.set(channel.id, guild.id);
+      for (const guild of this.guilds) {
+        for (const channel of guild.channels) this.channelGuilds.set(channel.id, guild.id);
+        for (const thread of guild.threads ?? []) this.channelGuilds.set(thread.id, guild.id);
+      }
       guildId = this.channelGuilds.get(channelId);
     }
     return guildId ?? null;

@@ -24,8 +24,52 @@ export interface FakeDiscordFaultHost {
  * core's, on `discord.gateway.faults`.
  */
 export class FakeDiscordFaults {
+  private firstFrameText: string | undefined;
+  private resumeUrlOverride: string | undefined;
+
   /** @internal */
   constructor(private readonly host: FakeDiscordFaultHost) {}
+
+  /**
+   * Sends `frame` as it is (garbage, or a stray `{"op":11}`) as the first message of every new
+   * connection, before HELLO (with `sendHello = false`, instead of it). `undefined` clears.
+   */
+  firstFrame(frame: string | undefined): this {
+    this.firstFrameText = frame;
+    return this;
+  }
+
+  /**
+   * Sends a dispatch whose `s` is `sequence` as given (any JSON value: huge, negative,
+   * fractional, a string) to connected sessions. It is outside the session's own numbering:
+   * not counted and not kept for a resume, so the next real dispatch has the next real `s`.
+   * @returns connections reached
+   */
+  dispatchWithSequence(t: string, d: unknown, sequence: unknown, target: FakeFaultTarget = {}): number {
+    const text = `{"op":0,"t":${JSON.stringify(t)},"s":${JSON.stringify(sequence) ?? "null"},"d":${JSON.stringify(d) ?? "null"}}`;
+    const connections = this.host.targets(target.sessionId);
+    for (const connection of connections) connection.send(text);
+    return connections.length;
+  }
+
+  /**
+   * The `resume_gateway_url` that READY gives new v10 sessions (a foreign host, another
+   * scheme, something that is no URL); `undefined` restores the gateway's own URL.
+   */
+  resumeGatewayUrl(url: string | undefined): this {
+    this.resumeUrlOverride = url;
+    return this;
+  }
+
+  /** @internal The first-frame fault, if any. */
+  get firstFrameFault(): string | undefined {
+    return this.firstFrameText;
+  }
+
+  /** @internal The resume URL fault, if any. */
+  get resumeGatewayUrlFault(): string | undefined {
+    return this.resumeUrlOverride;
+  }
 
   /** Sends op 7 Reconnect (the client should close and resume). @returns connections reached */
   reconnect(target: FakeFaultTarget = {}): number {

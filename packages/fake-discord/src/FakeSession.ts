@@ -1,4 +1,5 @@
 import type { FakeGatewayConnection } from "./FakeGatewayConnection.js";
+import { PRIVILEGED_INTENTS } from "./Intents.js";
 import type { GatewayVersion } from "./serializeGuild.js";
 
 /**
@@ -6,7 +7,8 @@ import type { GatewayVersion } from "./serializeGuild.js";
  * - `connected`: identified or resumed on an open connection; dispatches are sent.
  * - `disconnected`: its connection went away (or got op 9 `d:true`); dispatches are
  *   buffered for a resume until `sessionTimeout` passes.
- * - `expired`: it timed out; a resume is closed with 4009.
+ * - `expired`: it timed out; a resume gets op 9 `d:false`, as Discord answers a resume
+ *   that comes too late.
  * - `invalidated`: ended for good (op 9 `d:false`, a client close with 1000/1001, a
  *   resume with a bad `seq`); a resume gets op 9 `d:false`, as for an unknown session.
  */
@@ -26,6 +28,13 @@ export interface FakeSessionInit {
   presence: unknown;
   /** How many dispatches to keep for a resume. */
   replayBufferSize: number;
+  /**
+   * The privileged intents the application may use. A session without intents (v6) gets
+   * the events of only these (Discord turned GUILD_MEMBERS and GUILD_PRESENCES off on v6
+   * unless enabled for the bot).
+   * @defaultValue every privileged intent
+   */
+  allowedPrivileged?: number;
 }
 
 /** A dispatch payload's text from its envelope prefix, sequence and data. */
@@ -69,6 +78,7 @@ export class FakeSession {
   /** The sequence of `prefixes[head]`. */
   private first = 1;
   private readonly capacity: number;
+  private readonly allowedPrivileged: number;
 
   /** @internal Created by {@link FakeDiscord} on a successful Identify. */
   constructor(init: FakeSessionInit, connection: FakeGatewayConnection) {
@@ -80,6 +90,7 @@ export class FakeSession {
     this.properties = init.properties;
     if (init.presence !== undefined) this.presences.push(init.presence);
     this.capacity = Math.max(1, Math.floor(init.replayBufferSize));
+    this.allowedPrivileged = init.allowedPrivileged ?? PRIVILEGED_INTENTS;
     this.current = connection;
   }
 
@@ -108,9 +119,14 @@ export class FakeSession {
     return this.first - 1;
   }
 
-  /** Whether the session receives events of `intent` (always, when Identify had no intents). */
+  /**
+   * Whether the session receives events of `intent`. When Identify had no intents (v6):
+   * always for the unprivileged ones, and for a privileged one only if the application may
+   * use it (`allowedPrivileged`).
+   */
   hasIntent(intent: number): boolean {
-    return this.intents === undefined || (this.intents & intent) === intent;
+    if (this.intents === undefined) return (intent & PRIVILEGED_INTENTS & ~this.allowedPrivileged) === 0;
+    return (this.intents & intent) === intent;
   }
 
   /** Whether a dispatch about `guildId` belongs to this session's shard. */

@@ -43,6 +43,11 @@ export interface MemberFixture {
   mute: boolean;
   status: PresenceStatus;
   activity: ActivityFixture | null;
+  /**
+   * v10's `communication_disabled_until` (ISO 8601): the member is timed out until then.
+   * Not sent on v6. @defaultValue absent (`null` on v10)
+   */
+  communicationDisabledUntil?: string | null;
 }
 
 /** A role. The `@everyone` role's id is the guild's id. */
@@ -71,7 +76,7 @@ export interface OverwriteFixture {
 /** A guild channel. */
 export interface ChannelFixture {
   id: string;
-  /** 0 text, 2 voice, 4 category, 5 news, 6 store (PROTOCOL.md §6). */
+  /** 0 text, 2 voice, 4 category, 5 news, 6 store (PROTOCOL.md §6); threads are {@link ThreadFixture}s. */
   type: number;
   name: string;
   position: number;
@@ -79,6 +84,36 @@ export interface ChannelFixture {
   topic: string | null;
   nsfw: boolean;
   overwrites: OverwriteFixture[];
+  /** Slow mode, in seconds. */
+  rateLimitPerUser: number;
+}
+
+/** Thread channel types (v9+): 10 announcement thread, 11 public thread, 12 private thread. */
+export type ThreadType = 10 | 11 | 12;
+
+/**
+ * A thread (v10 only: v6 has no threads). It takes its permissions from its parent channel;
+ * posting in it needs SEND_MESSAGES_IN_THREADS instead of SEND_MESSAGES.
+ */
+export interface ThreadFixture {
+  id: string;
+  type: ThreadType;
+  name: string;
+  /** The text or news channel it was created in. */
+  parentId: string;
+  /** The user who created it. */
+  ownerId: string;
+  archived: boolean;
+  locked: boolean;
+  /** Private threads only: whether non-moderators may add others. */
+  invitable: boolean;
+  /** Minutes: 60, 1440, 4320 or 10080. */
+  autoArchiveDuration: number;
+  /** ISO 8601: when `archived` last changed. */
+  archiveTimestamp: string;
+  /** Approximate, stops counting at 50 (as Discord's). */
+  memberCount: number;
+  messageCount: number;
   /** Slow mode, in seconds. */
   rateLimitPerUser: number;
 }
@@ -102,4 +137,10 @@ export interface GuildFixture {
   unavailable: boolean;
   systemChannelId: string | null;
   afkChannelId: string | null;
+  /**
+   * Threads (v10): the active ones are sent in GUILD_CREATE's `threads`. Change them with
+   * {@link FakeDiscord.threads}, which also dispatches the THREAD_* events.
+   * @defaultValue none
+   */
+  threads?: ThreadFixture[];
 }

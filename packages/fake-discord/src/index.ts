@@ -62,6 +62,8 @@ export {
   REACTIONS_BUCKET,
 } from "./restRoutes.js";
 export { FakeSession, type FakeSessionInit, type FakeSessionState } from "./FakeSession.js";
+export { FakeThreads, type ThreadInput } from "./FakeThreads.js";
+export { GuildMembersRateLimit, type GuildMembersRateLimitOptions } from "./GuildMembersRateLimit.js";
 export type {
   ActivityFixture,
   ChannelFixture,
@@ -70,6 +72,8 @@ export type {
   OverwriteFixture,
   PresenceStatus,
   RoleFixture,
+  ThreadFixture,
+  ThreadType,
   UserFixture,
 } from "./GuildFixture.js";
 export {
@@ -99,6 +103,7 @@ export {
   serializeOverwrite,
   serializePresence,
   serializeRole,
+  serializeThread,
   serializeUser,
 } from "./serializeGuild.js";
 export { type CreatedMessage, type MessageInput, MessageSerializer } from "./serializeMessage.js";

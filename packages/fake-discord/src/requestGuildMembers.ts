@@ -4,6 +4,7 @@ import { type GatewayVersion, serializeMember, serializePresence } from "./seria
 
 /** An op 8 `d` the fake accepted. */
 export interface GuildMembersRequest {
+  /** The one guild asked for (a list, for compatibility; Discord takes one guild per request). */
   guildIds: string[];
   /** Username prefix (case-insensitive); `""` is every member. Absent with `userIds`. */
   query: string | undefined;
@@ -11,6 +12,7 @@ export interface GuildMembersRequest {
   limit: number;
   /** As sent (strings, or numbers: echoed as numbers in `not_found`). */
   userIds: Array<string | number> | undefined;
+  /** Whether presences are sent: asked for, and allowed by the intents. */
   presences: boolean;
   /** Echoed in every chunk; a nonce over 32 characters is ignored, as Discord does. */
   nonce: string | undefined;
@@ -37,27 +39,25 @@ function refuse(code: number, reason: string): GuildMembersRefusal {
 }
 
 /**
- * Validates an op 8 `d` (PROTOCOL.md §2) for a session with `intents` (`undefined`: none
- * given on v6, so nothing is checked):
- * - malformed (no or bad `guild_id`, both or neither of `query` and `user_ids`, `query`
- *   without an integer `limit`, more than 100 `user_ids`, a `guild_id` array on v10) → 4001;
- * - the whole list (`query: ""`) without GUILD_MEMBERS, or `presences: true` without
- *   GUILD_PRESENCES → 4013.
+ * Validates an op 8 `d` (PROTOCOL.md §2; discord-api-docs "Request Guild Members") for a
+ * session with `intents` (`undefined`: none given on v6, so no intent is checked):
+ * - malformed (no or bad `guild_id` — an array of guild ids included, on v6 as on v10: one
+ *   guild per request since 2020-10 —, both or neither of `query` and `user_ids`, `query`
+ *   without an integer `limit`, more than 100 `user_ids`) → 4001;
+ * - the whole list (`query: ""`) without GUILD_MEMBERS → 4013.
+ *
+ * `presences: true` without GUILD_PRESENCES is accepted and answered without presences
+ * ("Otherwise, it will always be false"), never closed.
  */
 export function parseGuildMembersRequest(
   d: unknown,
-  version: GatewayVersion,
+  _version: GatewayVersion,
   intents: number | undefined,
 ): GuildMembersRequest | GuildMembersRefusal {
   if (!isRecord(d)) return refuse(4001, "Invalid request guild members payload");
   const rawGuild = d.guild_id;
-  const guildIds =
-    typeof rawGuild === "string"
-      ? [rawGuild]
-      : version === 6 && Array.isArray(rawGuild) && rawGuild.length > 0 && rawGuild.every((id) => typeof id === "string")
-        ? rawGuild
-        : undefined;
-  if (guildIds === undefined) return refuse(4001, "Invalid guild_id");
+  if (typeof rawGuild !== "string") return refuse(4001, "Invalid guild_id");
+  const guildIds = [rawGuild];
 
   const hasQuery = d.query !== undefined && d.query !== null;
   const hasIds = d.user_ids !== undefined && d.user_ids !== null;
@@ -80,12 +80,9 @@ export function parseGuildMembersRequest(
     userIds = ids as Array<string | number>;
   }
   if (d.presences !== undefined && typeof d.presences !== "boolean") return refuse(4001, "Invalid presences");
-  const presences = d.presences === true;
+  const presences = d.presences === true && (intents === undefined || (intents & Intents.GUILD_PRESENCES) !== 0);
 
-  if (intents !== undefined) {
-    if (query === "" && (intents & Intents.GUILD_MEMBERS) === 0) return refuse(4013, "Invalid intent(s)");
-    if (presences && (intents & Intents.GUILD_PRESENCES) === 0) return refuse(4013, "Invalid intent(s)");
-  }
+  if (intents !== undefined && query === "" && (intents & Intents.GUILD_MEMBERS) === 0) return refuse(4013, "Invalid intent(s)");
   const nonce = typeof d.nonce === "string" && d.nonce.length <= 32 ? d.nonce : undefined;
   return { guildIds, query, limit, userIds, presences, nonce };
 }

@@ -5,6 +5,7 @@ import type {
   MemberFixture,
   OverwriteFixture,
   RoleFixture,
+  ThreadFixture,
   UserFixture,
 } from "./GuildFixture.js";
 
@@ -60,6 +61,7 @@ export function serializeMember(member: MemberFixture, version: GatewayVersion):
     out.avatar = null;
     out.flags = 0;
     out.pending = false;
+    out.communication_disabled_until = member.communicationDisabledUntil ?? null;
   }
   return out;
 }
@@ -138,11 +140,40 @@ export function serializeChannel(channel: ChannelFixture, version: GatewayVersio
 }
 
 /**
+ * A thread channel (v10; types 10, 11, 12) with `guild_id`, `parent_id`, `owner_id` and
+ * `thread_metadata`, as in GUILD_CREATE's `threads` and THREAD_CREATE/UPDATE.
+ */
+export function serializeThread(thread: ThreadFixture, guildId: string): Record<string, unknown> {
+  const metadata: Record<string, unknown> = {
+    archived: thread.archived,
+    auto_archive_duration: thread.autoArchiveDuration,
+    archive_timestamp: thread.archiveTimestamp,
+    locked: thread.locked,
+  };
+  if (thread.type === 12) metadata.invitable = thread.invitable;
+  return {
+    id: thread.id,
+    type: thread.type,
+    guild_id: guildId,
+    parent_id: thread.parentId,
+    owner_id: thread.ownerId,
+    name: thread.name,
+    last_message_id: null,
+    rate_limit_per_user: thread.rateLimitPerUser,
+    message_count: thread.messageCount,
+    member_count: thread.memberCount,
+    total_message_sent: thread.messageCount,
+    flags: 0,
+    thread_metadata: metadata,
+  };
+}
+
+/**
  * The `d` of GUILD_CREATE for one session (PROTOCOL.md §6): a full guild plus `joined_at`,
  * `large`, `unavailable`, `member_count`, `voice_states`, `members`, `channels` and
  * `presences`. When `member_count` is above the session's `large_threshold` the guild is
  * `large` and only non-offline members (and the bot) are included; presences are only ever
- * sent for non-offline members.
+ * sent for non-offline members. On v10 the active (not archived) threads are in `threads`.
  */
 export function serializeGuild(guild: GuildFixture, options: SerializeGuildOptions): Record<string, unknown> {
   const { version } = options;
@@ -186,7 +217,8 @@ export function serializeGuild(guild: GuildFixture, options: SerializeGuildOptio
     public_updates_channel_id: null,
   });
   if (version >= 10) {
-    Object.assign(out, { nsfw_level: 0, premium_progress_bar_enabled: false, stickers: [], threads: [], stage_instances: [], guild_scheduled_events: [] });
+    const threads = (guild.threads ?? []).filter((thread) => !thread.archived).map((thread) => serializeThread(thread, guild.id));
+    Object.assign(out, { nsfw_level: 0, premium_progress_bar_enabled: false, stickers: [], threads, stage_instances: [], guild_scheduled_events: [] });
   }
   Object.assign(out, {
     joined_at: guild.joinedAt,

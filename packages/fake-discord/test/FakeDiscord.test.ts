@@ -391,7 +391,7 @@ describe("FakeDiscord: sessions and resume", () => {
     expect((await old.closed).code).toBe(4007);
   });
 
-  it("expires a dropped session after sessionTimeout: a Resume is then closed with 4009", async () => {
+  it("expires a dropped session after sessionTimeout: a Resume that late gets op 9 d:false, not close 4009", async () => {
     const clock = new ManualClock();
     const discord = await startDiscord({ clock, guilds: [], sessionTimeout: 60_000 });
     const { client, ready } = await identified(discord);
@@ -404,8 +404,10 @@ describe("FakeDiscord: sessions and resume", () => {
     expect(discord.sessions[0]!.state).toBe("expired");
     expect(discord.dispatch("TYPING_START", {})).toBe(0);
     const late = await resumed(discord, sessionIdOf(ready), 1);
-    expect((await late.closed).code).toBe(4009);
-    expect(discord.resumes.at(-1)).toMatchObject({ outcome: "closed", closeCode: 4009 });
+    expect((await late.nextOp(9)).d).toBe(false);
+    expect(late.ws.readyState).toBe(late.ws.OPEN);
+    expect(discord.resumes.at(-1)).toMatchObject({ outcome: "unknown-session", closeCode: undefined });
+    expect(discord.closes.map((close) => close.code)).not.toContain(4009);
   });
 
   it("resets the session timeout when the session resumes", async () => {

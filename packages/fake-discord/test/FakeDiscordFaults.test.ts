@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
 import type { FakeDiscord } from "../src/FakeDiscord.js";
 import type { GatewayClient } from "./support/protocol.js";
-import { identified, resumed, startDiscord } from "./support/fakeDiscord.js";
+import { TestClient } from "./helpers.js";
+import { connect, identified, resumed, startDiscord } from "./support/fakeDiscord.js";
 
 async function disconnected(discord: FakeDiscord, sessionId: string): Promise<void> {
   await vi.waitFor(() => expect(discord.session(sessionId)!.state).toBe("disconnected"));
@@ -61,7 +62,7 @@ describe("FakeDiscordFaults", () => {
   });
 
   it.each([
-    [4009, "expired", "closed with 4009"],
+    [4009, "expired", "op 9 false"],
     [4007, "invalidated", "op 9 false"],
     [4004, "invalidated", "op 9 false"],
     [1000, "invalidated", "op 9 false"],
@@ -72,8 +73,7 @@ describe("FakeDiscordFaults", () => {
     expect((await client.closed).code).toBe(code);
     await vi.waitFor(() => expect(discord.sessions[0]!.state).toBe(state));
     const next = await resumed(discord, sessionId, 1);
-    if (state === "expired") expect((await next.closed).code).toBe(4009);
-    else expect((await next.nextOp(9)).d).toBe(false);
+    expect((await next.nextOp(9)).d).toBe(false);
   });
 
   it("rejects a close code WebSocket forbids without touching the connection", async () => {
@@ -155,5 +155,49 @@ describe("FakeDiscordFaults", () => {
     expect(discord.resumes.every((record) => record.outcome === "resumed" && record.replayed >= 25)).toBe(true);
     const seqs = clients.flatMap((c) => c.dispatches.map((payload) => payload.s!));
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+  });
+});
+
+describe("FakeDiscordFaults: hostile values", () => {
+  it("firstFrame sends its text as it is before HELLO on every new connection, until cleared", async () => {
+    const discord = await startDiscord({ guilds: [] });
+    discord.faults.firstFrame("not json at all");
+    const raw = new TestClient(`${discord.gatewayUrl}/?v=6&encoding=json`);
+    await raw.waitForMessages(2);
+    expect(raw.text(0)).toBe("not json at all");
+    expect(raw.json(1)).toMatchObject({ op: 10 });
+    raw.close();
+    discord.faults.firstFrame('{"op":11}');
+    discord.sendHello = false;
+    const client = connect(discord);
+    expect(await client.nextOp(11)).toEqual({ op: 11 });
+    discord.faults.firstFrame(undefined);
+    discord.sendHello = true;
+    const plain = connect(discord);
+    expect((await plain.nextOp(10)).op).toBe(10);
+    expect(plain.payloads[0]?.op).toBe(10);
+  });
+
+  it("dispatchWithSequence sends any s outside the session's numbering, which goes on as before", async () => {
+    const discord = await startDiscord({ guilds: [] });
+    const { client } = await identified(discord);
+    expect(discord.faults.dispatchWithSequence("NUWANI_HOSTILE", { i: 1 }, Number.MAX_SAFE_INTEGER)).toBe(1);
+    discord.faults.dispatchWithSequence("NUWANI_HOSTILE", { i: 2 }, "7");
+    discord.dispatch("NUWANI_REAL", { i: 3 });
+    const hostile = await client.nextOp(0, "NUWANI_HOSTILE");
+    expect(hostile).toEqual({ op: 0, t: "NUWANI_HOSTILE", s: Number.MAX_SAFE_INTEGER, d: { i: 1 } });
+    expect((await client.nextOp(0, "NUWANI_REAL")).s).toBe(2);
+    expect(client.dispatches.map((payload) => payload.s)).toEqual([1, Number.MAX_SAFE_INTEGER, "7", 2]);
+    expect(discord.sessions[0]!.seq).toBe(2);
+  });
+
+  it("resumeGatewayUrl replaces READY's resume_gateway_url for new v10 sessions", async () => {
+    const discord = await startDiscord({ guilds: [] });
+    discord.faults.resumeGatewayUrl("wss://evil.example.test");
+    const { ready } = await identified(discord, 10);
+    expect((ready.d as { resume_gateway_url: string }).resume_gateway_url).toBe("wss://evil.example.test");
+    discord.faults.resumeGatewayUrl(undefined);
+    const again = await identified(discord, 10);
+    expect((again.ready.d as { resume_gateway_url: string }).resume_gateway_url).toBe(discord.gatewayUrl);
   });
 });

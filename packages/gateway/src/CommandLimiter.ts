@@ -2,6 +2,7 @@ import { defaultClock } from "./Clock.js";
 import type { Clock } from "./Clock.js";
 import { GatewayError } from "./GatewayError.js";
 import { RateLimiter } from "./RateLimiter.js";
+import { MAX_TIMER_DELAY } from "./longTimeout.js";
 
 /**
  * The class of an outbound gateway command.
@@ -259,7 +260,8 @@ export class CommandLimiter {
         this.#drain();
         this.#schedule();
       },
-      Math.max(1, wait),
+      // Capped (a longer Node timer fires at once); #drain checks the time, so early is safe.
+      Math.min(Math.max(1, wait), MAX_TIMER_DELAY),
     );
   }
 

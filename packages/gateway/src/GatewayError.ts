@@ -18,6 +18,13 @@
  * - `GATEWAY_INVALID_OPTION`: an option or argument is out of range; the message names it.
  * - `GATEWAY_INVALID_PAYLOAD`: the gateway sent a payload that breaks the protocol.
  * - `GATEWAY_ABORTED`: a wait was cancelled through its `AbortSignal`; `cause` is the signal's reason.
+ * - `GATEWAY_CONNECT_TIMEOUT`: `connect({ timeout })` got no ready session in time.
+ * - `GATEWAY_HELLO_TIMEOUT`: no HELLO within `helloTimeout` of a connection opening; the connection is replaced.
+ * - `GATEWAY_READY_TIMEOUT`: no READY/RESUMED within `readyTimeout` of Identify/Resume; the connection is replaced.
+ * - `GATEWAY_RATE_LIMITED`: Discord rate limited a command (v10 `RATE_LIMITED` for op 8);
+ *   `retryAfter` says how many milliseconds to wait before asking again.
+ * - `GATEWAY_SOCKET_ERROR`: the socket beneath failed (`cause` is its `SocketError`); it
+ *   reconnects by itself, unless the gateway URL is unusable (then fatal).
  */
 export type GatewayErrorCode =
   | "GATEWAY_AUTHENTICATION_FAILED"
@@ -34,7 +41,12 @@ export type GatewayErrorCode =
   | "GATEWAY_DISCONNECTED"
   | "GATEWAY_INVALID_OPTION"
   | "GATEWAY_INVALID_PAYLOAD"
-  | "GATEWAY_ABORTED";
+  | "GATEWAY_ABORTED"
+  | "GATEWAY_CONNECT_TIMEOUT"
+  | "GATEWAY_HELLO_TIMEOUT"
+  | "GATEWAY_READY_TIMEOUT"
+  | "GATEWAY_RATE_LIMITED"
+  | "GATEWAY_SOCKET_ERROR";
 
 /** Extra details of a {@link GatewayError}. */
 export interface GatewayErrorOptions {
@@ -42,6 +54,8 @@ export interface GatewayErrorOptions {
   cause?: unknown;
   /** The WebSocket close code that caused the error, if any. @defaultValue undefined */
   closeCode?: number;
+  /** For `GATEWAY_RATE_LIMITED`: milliseconds to wait before retrying. @defaultValue undefined */
+  retryAfter?: number;
 }
 
 /**
@@ -55,11 +69,14 @@ export class GatewayError extends Error {
   public readonly code: GatewayErrorCode;
   /** The WebSocket close code that caused the error, when there was one. */
   public declare readonly closeCode?: number;
+  /** For `GATEWAY_RATE_LIMITED`: milliseconds to wait before retrying. */
+  public declare readonly retryAfter?: number;
 
   public constructor(code: GatewayErrorCode, message: string, options: GatewayErrorOptions = {}) {
     super(message, "cause" in options ? { cause: options.cause } : undefined);
     this.code = code;
     if (options.closeCode !== undefined) this.closeCode = options.closeCode;
+    if (options.retryAfter !== undefined) this.retryAfter = options.retryAfter;
   }
 
   /** Whether `error` is a {@link GatewayError}, optionally with the given `code`. */

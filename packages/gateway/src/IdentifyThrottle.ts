@@ -2,6 +2,7 @@ import type { APIGatewaySessionStartLimit } from "discord-api-types/v10";
 import { defaultClock } from "./Clock.js";
 import type { Clock } from "./Clock.js";
 import { GatewayError } from "./GatewayError.js";
+import { MAX_TIMER_DELAY } from "./longTimeout.js";
 
 /**
  * The `session_start_limit` of `GET /gateway/bot`. `max_concurrency` is optional because the
@@ -363,8 +364,9 @@ export class IdentifyThrottle {
         bucket.armed = false;
         this.#drain(bucket);
       },
-      // At least 1 ms, so a clock whose timers fire a little early cannot spin.
-      Math.max(1, wait),
+      // At least 1 ms, so a clock whose timers fire a little early cannot spin; at most the
+      // longest Node timer (#drain checks the time, so firing early is safe).
+      Math.min(Math.max(1, wait), MAX_TIMER_DELAY),
     );
   }
 

@@ -2,6 +2,7 @@ import type { GatewayGuildMembersChunkDispatchData } from "discord-api-types/v10
 import { defaultClock } from "./Clock.js";
 import type { Clock } from "./Clock.js";
 import { GatewayError } from "./GatewayError.js";
+import { MAX_TIMER_DELAY } from "./longTimeout.js";
 
 /**
  * The fields of a GUILD_MEMBERS_CHUNK `d` the collector reads. Both the v10 type and the v6
@@ -246,6 +247,17 @@ export class MemberChunkCollector<TChunk extends MemberChunk = GatewayGuildMembe
   }
 
   /**
+   * Rejects the pending request of `nonce` with `error` (e.g. Discord rate limited it).
+   * Returns whether one was pending.
+   */
+  public fail(nonce: string, error: Error): boolean {
+    const request = this.#pending.get(nonce);
+    if (request === undefined) return false;
+    this.#fail(request, error);
+    return true;
+  }
+
+  /**
    * Rejects every pending request with `error` (e.g. when the session ended: its chunks will
    * never come).
    * @param error - @defaultValue a `GATEWAY_DISCONNECTED` {@link GatewayError}
@@ -296,6 +308,7 @@ export class MemberChunkCollector<TChunk extends MemberChunk = GatewayGuildMembe
   #arm(request: Pending<TChunk>, wait: number): void {
     if (request.timeout === Number.POSITIVE_INFINITY) return;
     request.armed = true;
+    // Capped: a longer Node timer fires at once. Firing early re-arms for what is left.
     request.timer = this.#clock.setTimeout(() => {
       request.armed = false;
       const left = request.lastChunkAt + request.timeout - this.#clock.now();
@@ -310,7 +323,7 @@ export class MemberChunkCollector<TChunk extends MemberChunk = GatewayGuildMembe
           `Request Guild Members (nonce ${request.nonce}) timed out after ${request.received} of ${request.chunkCount || "?"} chunks: none came for ${request.timeout} ms.`,
         ),
       );
-    }, wait);
+    }, Math.min(wait, MAX_TIMER_DELAY));
   }
 
   static #checkTimeout(timeout: number): number {

@@ -1,6 +1,7 @@
 import { defaultClock } from "./Clock.js";
 import type { Clock } from "./Clock.js";
 import { GatewayError } from "./GatewayError.js";
+import { MAX_TIMER_DELAY } from "./longTimeout.js";
 
 /** Options of a {@link RateLimiter}. */
 export interface RateLimiterOptions {
@@ -167,7 +168,8 @@ export class RateLimiter {
     this.#timer = this.#clock.setTimeout(() => {
       this.#armed = false;
       this.#drain();
-    }, Math.max(1, this.retryAfter));
+      // Capped (a longer Node timer fires at once); #drain checks the time, so early is safe.
+    }, Math.min(Math.max(1, this.retryAfter), MAX_TIMER_DELAY));
   }
 
   #disarm(): void {

@@ -91,7 +91,7 @@ describe("GatewayConnection against the fake Discord", () => {
     expect(discord.identifies).toHaveLength(1);
   });
 
-  it("op 9 d:false: identifies afresh after the wait, with a new session", async () => {
+  it("op 9 d:false: closes, and identifies afresh on a new connection to the base URL after the wait, with a new session", async () => {
     const discord = await live.discord();
     const client = live.client(discord, { random: () => 0 });
     await client.gateway.connect();
@@ -104,6 +104,9 @@ describe("GatewayConnection against the fake Discord", () => {
     expect(client.gateway.session?.sessionId).toBe(discord.identifies[1]?.sessionId);
     expect(client.gateway.session?.sessionId).not.toBe(first);
     expect(types(client).filter((t) => t === "READY")).toHaveLength(2);
+    // Not on the connection that got op 9: on a new one.
+    expect(discord.identifies[1]?.connectionId).not.toBe(discord.identifies[0]?.connectionId);
+    expect(discord.gateway.connections).toHaveLength(1);
   });
 
   it("4004: a wrong token stops with GATEWAY_AUTHENTICATION_FAILED and never retries; the token is in no message", async () => {

@@ -397,31 +397,39 @@ describe("GatewayConnection: op 7 and op 9", () => {
   it.each([
     [0, 1_000],
     [0.9999, 4_999],
-  ])("op 9 d:false with random %f: forgets the session, waits %i ms, then identifies afresh", async (random, wait) => {
-    const h = harness({ random: () => random });
+  ])("op 9 d:false with random %f: forgets the session, closes, and identifies on a new connection to the base URL after %i ms", async (random, wait) => {
+    const h = harness({ version: 10, intents: 1, random: () => random });
     const { connection } = await identified(h, "old");
+    connection.ready("old", 1, { v: 10, resume_gateway_url: "wss://gateway-us-east1-b.discord.gg" });
     connection.dispatch("MESSAGE_CREATE", 2, {});
     await vi.advanceTimersByTimeAsync(10_000); // past the identify throttle's 5 s
     connection.ack();
     connection.invalidSession(false);
     await flush();
     expect(h.gateway.session).toBeNull();
-    expect(h.gateway.state).toBe("identifying");
+    expect(h.gateway.state).toBe("reconnecting");
+    expect(connection.clientClose).toBeDefined();
     await expect(h.gateway.send({ op: 4, d: {} })).rejects.toMatchObject({ code: "GATEWAY_NOT_CONNECTED" });
+    expect(connection.identifies).toHaveLength(1);
 
     await vi.advanceTimersByTimeAsync(wait - 1);
-    expect(connection.identifies).toHaveLength(1);
+    expect(h.transport.connections).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
-    expect(connection.identifies).toHaveLength(2);
-    expect(connection.resumes).toEqual([]);
-    expect(connection.timesOf(2)).toEqual([0, 10_000 + wait]);
+    const next = await opened(h.transport, 2);
+    // The base URL, never the old session's resume URL.
+    expect(next.url).toBe("wss://gateway.discord.gg/?v=10&encoding=json");
+    next.hello();
+    await flush();
+    expect(next.identifies).toHaveLength(1);
+    expect(next.resumes).toEqual([]);
+    expect(next.timesOf(2)).toEqual([10_000 + wait]);
 
-    connection.ready("new", 1);
-    connection.dispatch("MESSAGE_CREATE", 2, {});
+    next.ready("new", 1);
+    next.dispatch("MESSAGE_CREATE", 2, {});
     await flush();
     expect(h.gateway.session).toEqual({ sessionId: "new", sequence: 2, resumeUrl: "wss://gateway.discord.gg" });
     // The new session's dispatches count from 1 again and are all delivered.
-    expect(sequences(h.log)).toEqual([1, 2, 1, 2]);
+    expect(sequences(h.log)).toEqual([1, 1, 2, 1, 2]);
   });
 });
 
@@ -598,11 +606,11 @@ describe("GatewayConnection: disconnect and session hand-over", () => {
     const session = first.gateway.session;
     expect(session).toEqual({ sessionId: "handed", sequence: 3, resumeUrl: "wss://gateway.discord.gg" });
 
-    const second = harness({ version: 10, intents: 1, session: { ...session!, resumeUrl: "wss://resume.example.test" } });
-    expect(second.gateway.session).toEqual({ sessionId: "handed", sequence: 3, resumeUrl: "wss://resume.example.test" });
+    const second = harness({ version: 10, intents: 1, session: { ...session!, resumeUrl: "wss://gateway-us-east1-b.discord.gg" } });
+    expect(second.gateway.session).toEqual({ sessionId: "handed", sequence: 3, resumeUrl: "wss://gateway-us-east1-b.discord.gg" });
     const connecting = track(second.gateway.connect());
     const connection = await opened(second.transport, 1);
-    expect(connection.url).toBe("wss://resume.example.test/?v=10&encoding=json");
+    expect(connection.url).toBe("wss://gateway-us-east1-b.discord.gg/?v=10&encoding=json");
     connection.hello();
     await flush();
     expect(connection.sent).toEqual([{ op: 6, d: { token: TOKEN, session_id: "handed", seq: 3 } }]);

@@ -50,6 +50,8 @@ interface Open {
   readonly codec: GatewayCodec;
   helloTimer: unknown;
   stableTimer: unknown;
+  /** Marked by `markHealthy()` or by staying up `stableAfter`: its drop is not a failure. */
+  healthy: boolean;
 }
 interface Closing {
   readonly kind: "closing";
@@ -57,6 +59,8 @@ interface Closing {
   readonly connection: TransportConnection;
   readonly request: CloseRequest;
   readonly timer: unknown;
+  /** Whether the connection being closed had been healthy. */
+  readonly healthy: boolean;
 }
 interface Waiting {
   readonly kind: "waiting";
@@ -111,13 +115,15 @@ export class ReconnectingSocket extends EventEmitter<ReconnectingSocketEvents> {
   readonly #helloTimeout: number;
   readonly #closeTimeout: number;
   readonly #stableAfter: number;
+  readonly #dropJitter: number;
   readonly #backoff: Backoff;
   readonly #retryDelay: ((attempt: number) => number) | undefined;
+  readonly #random: () => number;
   readonly #shouldReconnect: ((close: SocketCloseInfo) => ReconnectDecision) | undefined;
   readonly #clock: Clock;
 
   #state: State = { kind: "idle" };
-  /** Attempts since `connect()` or the last stable connection; the backoff exponent. */
+  /** Consecutive failed attempts (since `connect()` or the last healthy connection); the backoff exponent. */
   #attempt = 0;
   /** Errors of user callbacks, held until the state change they happened in is done. */
   #callbackErrors: SocketError[] = [];
@@ -137,12 +143,17 @@ export class ReconnectingSocket extends EventEmitter<ReconnectingSocketEvents> {
     this.#helloTimeout = duration("helloTimeout", options.helloTimeout, 20_000, 0);
     this.#closeTimeout = duration("closeTimeout", options.closeTimeout, 5_000, 0);
     this.#stableAfter = duration("backoff.stableAfter", options.backoff?.stableAfter, 30_000, 0);
+    this.#dropJitter = duration("backoff.dropJitter", options.backoff?.dropJitter, 100, 0);
+    if (this.#dropJitter >= 1000) {
+      throw new SocketError("SOCKET_INVALID_ARGUMENT", `backoff.dropJitter must be below 1000 ms, got ${String(this.#dropJitter)}`);
+    }
     this.#backoff = new Backoff({
       ...(options.backoff?.base === undefined ? {} : { base: options.backoff.base }),
       ...(options.backoff?.cap === undefined ? {} : { cap: options.backoff.cap }),
       ...(options.random === undefined ? {} : { random: options.random }),
     });
     this.#retryDelay = options.retryDelay;
+    this.#random = options.random ?? Math.random;
     this.#shouldReconnect = options.shouldReconnect;
     this.#clock = options.clock ?? systemClock;
     this.#transport = options.transport ?? new WsTransport();
@@ -154,9 +165,9 @@ export class ReconnectingSocket extends EventEmitter<ReconnectingSocketEvents> {
   }
 
   /**
-   * Retries since `connect()` or since the last connection that stayed up
-   * `backoff.stableAfter` (it drops to 0 while such a connection is open). The next backoff
-   * delay is `random() × min(cap, base × 2^attempt)`.
+   * Consecutive failed attempts since `connect()` or since the last healthy connection (one
+   * marked by {@link ReconnectingSocket.markHealthy} or up for `backoff.stableAfter`; it drops
+   * to 0 then). The next backoff delay after a failure is `random() × min(cap, base × 2^attempt)`.
    */
   get attempt(): number {
     return this.#attempt;
@@ -187,6 +198,21 @@ export class ReconnectingSocket extends EventEmitter<ReconnectingSocketEvents> {
       default:
         this.#debug(`connect() ignored: the socket is ${state.kind}`);
     }
+  }
+
+  /**
+   * Tells the socket the open connection works (the gateway calls it once READY or RESUMED
+   * came and dispatches flow). The failure count drops to 0, and when this connection ends the
+   * first attempt goes out at once, after `random() × backoff.dropJitter` ms; only attempts
+   * that fail after that meet the growing backoff. A connection never marked (and not up for
+   * `backoff.stableAfter`) counts as a failed attempt when it ends, so a server that accepts
+   * and drops at once is retried ever more slowly. Does nothing without an open connection.
+   */
+  markHealthy(): void {
+    const state = this.#state;
+    if (state.kind !== "open" || state.healthy) return;
+    this.#setHealthy(state);
+    this.#debug("connection marked healthy: failure count reset");
   }
 
   /**
@@ -414,7 +440,7 @@ export class ReconnectingSocket extends EventEmitter<ReconnectingSocketEvents> {
     const { early, earlyClose } = link;
     link.early = undefined;
     link.earlyClose = undefined;
-    this.#transition({ kind: "open", link, connection, codec, helloTimer, stableTimer });
+    this.#transition({ kind: "open", link, connection, codec, helloTimer, stableTimer, healthy: false });
     this.#debug(`attempt ${String(link.attempt)}: open`);
     this.emit("open", { attempt: link.attempt, url: link.url });
 
@@ -495,8 +521,17 @@ export class ReconnectingSocket extends EventEmitter<ReconnectingSocketEvents> {
     const state = this.#state;
     if (state.kind !== "open" || state.link !== link) return;
     state.stableTimer = undefined;
+    this.#setHealthy(state);
+    this.#debug(`connection stable for ${String(this.#stableAfter)} ms: failure count reset`);
+  }
+
+  #setHealthy(state: Open): void {
+    state.healthy = true;
     this.#attempt = 0;
-    this.#debug(`connection stable for ${String(this.#stableAfter)} ms: attempt counter reset`);
+    if (state.stableTimer !== undefined) {
+      this.#clock.clearTimeout(state.stableTimer);
+      state.stableTimer = undefined;
+    }
   }
 
   #onConnectionError(link: Link, cause: { code: string; message: string }): void {
@@ -516,7 +551,7 @@ export class ReconnectingSocket extends EventEmitter<ReconnectingSocketEvents> {
         if (state.link === link) link.earlyClose = { code, reason };
         return;
       case "open":
-        if (state.link === link) this.#onUnrequestedClose(code, reason);
+        if (state.link === link) this.#onUnrequestedClose(code, reason, state.healthy);
         return;
       case "closing":
         if (state.link === link) this.#finishClose(state, code);
@@ -527,12 +562,12 @@ export class ReconnectingSocket extends EventEmitter<ReconnectingSocketEvents> {
   }
 
   /** The server closed, or the connection dropped: ask the policy. */
-  #onUnrequestedClose(code: number, reason: string): void {
+  #onUnrequestedClose(code: number, reason: string, healthy: boolean): void {
     const initiatedBy: CloseInitiator = code === 1006 || code === 1015 ? "network" : "server";
     const info: SocketCloseInfo = { code, reason, initiatedBy };
     const decision = this.#decide(info);
     let delay = 0;
-    if (decision.reconnect) delay = this.#scheduleRetry(decision.delay);
+    if (decision.reconnect) delay = this.#scheduleRetry(decision.delay, healthy);
     else this.#transition({ kind: "idle" });
     this.#debug(`closed by ${initiatedBy} (${String(code)}); ${decision.reconnect ? `reconnecting in ${String(delay)} ms` : "not reconnecting"}`);
     this.#flushCallbackErrors();
@@ -574,7 +609,7 @@ export class ReconnectingSocket extends EventEmitter<ReconnectingSocketEvents> {
       // A transport may report the close synchronously from terminate(); finish only once.
       if (this.#state === current) this.#finishClose(current, 1006);
     }, this.#closeTimeout);
-    const closing: Closing = { kind: "closing", link, connection, request: { code, reason, reconnect, delay }, timer };
+    const closing: Closing = { kind: "closing", link, connection, request: { code, reason, reconnect, delay }, timer, healthy: state.healthy };
     this.#transition(closing);
     try {
       connection.close(code, reason);
@@ -588,7 +623,7 @@ export class ReconnectingSocket extends EventEmitter<ReconnectingSocketEvents> {
   #finishClose(state: Closing, receivedCode: number): void {
     const { request } = state;
     let delay = 0;
-    if (request.reconnect) delay = this.#scheduleRetry(request.delay);
+    if (request.reconnect) delay = this.#scheduleRetry(request.delay, state.healthy);
     else this.#transition({ kind: "idle" });
     this.#debug(`closed by client (${String(request.code)}, server answered ${String(receivedCode)})`);
     this.#flushCallbackErrors();
@@ -601,11 +636,21 @@ export class ReconnectingSocket extends EventEmitter<ReconnectingSocketEvents> {
     });
   }
 
-  /** Waits before the next attempt: `delay`, or the backoff delay; counts the attempt. */
-  #scheduleRetry(delay: number | undefined): number {
+  /**
+   * Waits before the next attempt: `delay` when given; else, after a healthy connection, a
+   * short jitter (the first attempt goes out at once), or the backoff delay after a failure.
+   * Only failures count towards the backoff exponent.
+   */
+  #scheduleRetry(delay: number | undefined, healthy = false): number {
+    if (healthy) return this.#wait(delay ?? this.#jitter() * this.#dropJitter);
     const chosen = delay ?? this.#backoffDelay(this.#attempt);
     this.#attempt += 1;
     return this.#wait(chosen);
+  }
+
+  #jitter(): number {
+    const r = this.#random();
+    return Number.isFinite(r) ? Math.min(Math.max(r, 0), 1) : 0;
   }
 
   #wait(delay: number): number {
@@ -678,7 +723,8 @@ function duration(name: string, value: number | undefined, fallback: number, min
   if (typeof value !== "number" || !Number.isFinite(value) || value < min) {
     throw new SocketError("SOCKET_INVALID_ARGUMENT", `${name} must be a finite number ≥ ${String(min)}, got ${String(value)}`);
   }
-  return value;
+  // Node fires a longer timer at once: longer waits are capped.
+  return Math.min(value, MAX_DELAY);
 }
 
 function checkClose(code: number, reason: string): void {

@@ -53,11 +53,19 @@ export type SocketState = "idle" | "connecting" | "open" | "closing" | "waiting"
 /** Backoff options of a {@link ReconnectingSocketOptions}. */
 export interface SocketBackoffOptions extends Pick<BackoffOptions, "base" | "cap"> {
   /**
-   * A connection that stays open this many milliseconds resets the attempt counter; one that
-   * closes sooner counts as a failed attempt.
+   * A connection that stays open this many milliseconds counts as healthy even if nobody
+   * called `markHealthy()`; one that closes sooner without being marked counts as a failed
+   * attempt.
    * @defaultValue 30000
    */
   stableAfter?: number;
+  /**
+   * After a healthy connection ends, the first attempt goes out after `random() × dropJitter`
+   * milliseconds (under 1000): at once, with just enough jitter to spread many clients that
+   * lost their connection together. Only the attempts that fail after it back off.
+   * @defaultValue 100
+   */
+  dropJitter?: number;
 }
 
 /** Options of a `ReconnectingSocket`. */
@@ -94,11 +102,12 @@ export interface ReconnectingSocketOptions {
    * @defaultValue 5000
    */
   closeTimeout?: number;
-  /** @defaultValue `{ base: 1000, cap: 60000, stableAfter: 30000 }` */
+  /** @defaultValue `{ base: 1000, cap: 60000, stableAfter: 30000, dropJitter: 100 }` */
   backoff?: SocketBackoffOptions;
   /**
-   * Replaces the backoff schedule: the delay in milliseconds before retry number `attempt`
-   * (0 for the first retry after a stable connection or after `connect()`).
+   * Replaces the backoff schedule of failed attempts: the delay in milliseconds after failure
+   * number `attempt` (0 for the first failure after `connect()` or after a healthy connection).
+   * The attempt right after a healthy connection ended uses `dropJitter` instead.
    * @defaultValue `random() × min(cap, base × 2^attempt)`
    */
   retryDelay?: (attempt: number) => number;
@@ -130,8 +139,9 @@ export interface ReconnectOptions {
 /** The `connecting` and `open` events: which attempt, to which URL. */
 export interface SocketAttemptInfo {
   /**
-   * Retries since `connect()` or since the last stable connection: 0 for the attempt
-   * `connect()` starts, 1 for the first retry, and so on. The backoff grows with it.
+   * Consecutive failed attempts before this one, since `connect()` or since the last healthy
+   * connection: 0 for the attempt `connect()` starts and for the first one after a healthy
+   * connection dropped, 1 after one failure, and so on. The backoff grows with it.
    */
   attempt: number;
   /** The URL of this attempt. */

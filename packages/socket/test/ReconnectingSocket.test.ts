@@ -294,8 +294,109 @@ describe("backoff", () => {
     await vi.advanceTimersByTimeAsync(1);
     expect(socket.attempt).toBe(0);
     connection.drop(1006);
+    // A healthy connection: the first attempt goes out at once (random() × dropJitter).
     expect(closes().at(-1)).toMatchObject({ reconnect: true, delay: 100 });
+    expect(socket.attempt).toBe(0);
+  });
+
+  it("retries a working connection that dropped at once, not after the backoff grown by earlier failures", async () => {
+    const { socket, transport, closes, connectingTimes } = setup({ backoff: { base: 1000, cap: 60_000 }, random: () => 0.5 });
+    socket.connect();
+    for (let i = 0; i < 5; i++) {
+      transport.last.fail("TRANSPORT_CONNECT_FAILED");
+      await vi.advanceTimersToNextTimerAsync();
+    }
+    expect(socket.attempt).toBe(5);
+    const connection = await openNow(transport);
+    connection.receiveJson({ op: 10 });
+    socket.markHealthy();
+    expect(socket.attempt).toBe(0);
+    const droppedAt = Date.now();
+    connection.drop(1006);
+    expect(closes().at(-1)).toMatchObject({ code: 1006, reconnect: true, delay: 50 });
+    await vi.advanceTimersByTimeAsync(50);
+    expect(connectingTimes().at(-1)).toBe(droppedAt + 50);
+    expect(transport.attempts).toHaveLength(7);
+  });
+
+  it("backs off from base again when the attempt after a working connection fails", async () => {
+    const { socket, transport, closes, connectingTimes } = setup({ backoff: { base: 1000, cap: 60_000 }, random: () => 1 });
+    socket.connect();
+    const connection = await openNow(transport);
+    socket.markHealthy();
+    connection.drop(1006);
+    expect(closes().at(-1)).toMatchObject({ delay: 100 });
+    await vi.advanceTimersByTimeAsync(100);
+    const start = Date.now();
+    transport.last.fail("TRANSPORT_CONNECT_FAILED");
+    await vi.advanceTimersToNextTimerAsync();
+    transport.last.fail("TRANSPORT_CONNECT_FAILED");
+    await vi.advanceTimersToNextTimerAsync();
+    expect(connectingTimes().slice(-2)).toEqual([start + 1000, start + 3000]);
+    expect(socket.attempt).toBe(2);
+  });
+
+  it("keeps backing off from a server that accepts and drops at once, even after a working connection", async () => {
+    const { socket, transport, closes } = setup({ backoff: { base: 100, cap: 60_000 }, random: () => 1 });
+    socket.connect();
+    const working = await openNow(transport);
+    socket.markHealthy();
+    working.drop(1006);
+    const delays: number[] = [closes().at(-1)!.delay];
+    for (let i = 0; i < 8; i++) {
+      await vi.advanceTimersToNextTimerAsync();
+      const connection = await openNow(transport);
+      connection.drop(1006); // accepted, never healthy
+      delays.push(closes().at(-1)!.delay);
+    }
+    expect(delays).toEqual([100, 100, 200, 400, 800, 1600, 3200, 6400, 12_800]);
+    expect(transport.attempts).toHaveLength(9);
+  });
+
+  it("markHealthy() does nothing without an open connection, and the healthy mark is per connection", async () => {
+    const { socket, transport, closes } = setup({ backoff: { base: 100, cap: 60_000 }, random: () => 1 });
+    socket.markHealthy();
+    socket.connect();
+    socket.markHealthy(); // still connecting
+    transport.last.fail("TRANSPORT_CONNECT_FAILED");
+    await flush();
     expect(socket.attempt).toBe(1);
+    await vi.advanceTimersToNextTimerAsync();
+    const first = await openNow(transport);
+    socket.markHealthy();
+    first.drop(1006);
+    await vi.advanceTimersToNextTimerAsync();
+    const second = await openNow(transport);
+    second.drop(1006);
+    expect(closes().map((close) => close.delay)).toEqual([100, 100]);
+    expect(socket.attempt).toBe(1);
+  });
+
+  it("retries at once after a client-side reconnect() of a working connection (op 7, zombie)", async () => {
+    const { socket, transport, closes } = setup({ backoff: { base: 1000, cap: 60_000 }, random: () => 0.25 });
+    socket.connect();
+    const connection = await openNow(transport);
+    socket.markHealthy();
+    socket.reconnect(4000, "zombie");
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(connection.closes).toEqual([{ code: 4000, reason: "zombie" }]);
+    expect(closes().at(-1)).toMatchObject({ initiatedBy: "client", reconnect: true, delay: 25 });
+    expect(transport.attempts).toHaveLength(2);
+  });
+
+  it("regression: a connectTimeout past 2^31 ms timed the attempt out after 1 ms; it is capped", async () => {
+    const { socket, transport, errorCodes } = setup({ connectTimeout: 1e12, helloTimeout: 1e12, backoff: { stableAfter: 1e12 } });
+    socket.connect();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(errorCodes()).toEqual([]);
+    expect(transport.last.options.timeout).toBe(2 ** 31 - 1);
+    expect(socket.state).toBe("connecting");
+  });
+
+  it("rejects a dropJitter of a second or more", () => {
+    expect(() => new ReconnectingSocket({ url: GATEWAY_URL, backoff: { dropJitter: 1000 } })).toThrow(
+      expect.objectContaining({ code: "SOCKET_INVALID_ARGUMENT" }) as Error,
+    );
   });
 
   it("does not reset the attempt counter for a connection that closes quickly", async () => {

@@ -1,9 +1,10 @@
 import { EventEmitter } from "node:events";
-import { GatewayError } from "@nuwani/gateway";
+import { type Clock, defaultClock, GatewayError } from "@nuwani/gateway";
 import { computePermissions } from "./computePermissions.js";
 import { MemberStore, STATUSES } from "./MemberStore.js";
 import {
   isRecord,
+  isThreadType,
   readActivity,
   readChannel,
   readId,
@@ -51,7 +52,10 @@ export interface TrackerDispatch {
 /**
  * What the tracker needs from a gateway: `GatewayConnection` (v6 or v10) fits, and so does
  * a test double. `requestGuildMembers` is op 8; its `onChunk` must be called with each
- * GUILD_MEMBERS_CHUNK `d` answering it, before the chunk's `dispatch` event.
+ * GUILD_MEMBERS_CHUNK `d` answering it, before the chunk's `dispatch` event. When Discord
+ * answers with the `RATE_LIMITED` dispatch, the promise should reject with an error whose
+ * `code` is `"GATEWAY_RATE_LIMITED"` and whose `retryAfter` is the wait in milliseconds: the
+ * tracker then retries (see {@link DiscordTrackerOptions.syncRetries}).
  */
 export interface TrackerGateway {
   on(event: "dispatch", listener: (payload: TrackerDispatch) => void): unknown;
@@ -93,6 +97,25 @@ export interface DiscordTrackerOptions {
    * @defaultValue `performance.now`
    */
   now?: () => number;
+  /**
+   * Wall-clock time and timers: `now()` (Unix ms) decides whether a member's timeout
+   * (`communication_disabled_until`) is still running; `setTimeout` waits before retrying a
+   * rate-limited member sync.
+   * @defaultValue the globals, looked up lazily (so fake timers work)
+   */
+  clock?: Clock;
+  /**
+   * How many times a member sync rejected with `GATEWAY_RATE_LIMITED` (Discord allows one
+   * request for every member of a guild per 30 s) is retried before `TRACKER_SYNC_FAILED`.
+   * @defaultValue 3
+   */
+  syncRetries?: number;
+  /**
+   * The longest wait before such a retry, in ms: a longer `retryAfter` is cut to it (the
+   * retry then counts against `syncRetries` like any other). At most 2^31 − 1.
+   * @defaultValue 120000
+   */
+  maxSyncRetryDelay?: number;
 }
 
 /** What changed in a {@link DiscordTrackerEvents.memberUpdate}. */
@@ -128,6 +151,12 @@ export interface DiscordTrackerEvents {
   channelCreate: [channel: TrackerChannel];
   channelUpdate: [channel: TrackerChannel, previous: TrackerChannel, changes: { readonly renamed: boolean }];
   channelDelete: [channel: TrackerChannel];
+  /** A thread became known: THREAD_CREATE, or a new one in THREAD_LIST_SYNC (v10). */
+  threadCreate: [thread: TrackerChannel];
+  /** THREAD_UPDATE, or a thread's membership or metadata changed. */
+  threadUpdate: [thread: TrackerChannel, previous: TrackerChannel];
+  /** THREAD_DELETE, its parent channel deleted, or dropped by THREAD_LIST_SYNC. */
+  threadDelete: [thread: TrackerChannel];
   roleCreate: [role: TrackerRole];
   roleUpdate: [role: TrackerRole, previous: TrackerRole];
   roleDelete: [role: TrackerRole];
@@ -158,6 +187,10 @@ interface SyncState {
   /** Chunks seen per nonce. */
   readonly chunks: Map<string, { count: number; seen: Set<number> }>;
   received: number;
+  /** Requests made so far (1 + retries after GATEWAY_RATE_LIMITED). */
+  attempts: number;
+  /** The timer of a pending retry, if any. */
+  retryTimer: unknown;
 }
 
 interface GuildState {
@@ -170,6 +203,8 @@ interface GuildState {
   joinedAt: number;
   roles: Map<string, TrackerRole>;
   channels: Set<string>;
+  /** Thread ids (v10), kept apart so names and channel lists never mix them in. */
+  readonly threads: Set<string>;
   readonly members: MemberStore;
   synced: boolean;
   /** A mark-and-sweep is in progress: members not seen when it ends are swept. */
@@ -180,6 +215,16 @@ interface GuildState {
 /** Members handled between two looks at the clock. */
 const SLICE = 128;
 const MAX_INTERNED_ACTIVITIES = 1024;
+/** The longest a timer may run in Node (longer ones fire at once). */
+const MAX_TIMER = 2 ** 31 - 1;
+
+/** A gateway's "op 8 was rate limited" rejection, recognised by shape (any gateway may send it). */
+function rateLimitedRetryAfter(error: unknown): number | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const { code, retryAfter } = error as { code?: unknown; retryAfter?: unknown };
+  if (code !== "GATEWAY_RATE_LIMITED" || typeof retryAfter !== "number" || !(retryAfter >= 0)) return undefined;
+  return retryAfter;
+}
 
 /** One step of work: a whole small dispatch. */
 /**
@@ -193,6 +238,9 @@ const MAX_INTERNED_ACTIVITIES = 1024;
  */
 export class DiscordTracker extends EventEmitter<DiscordTrackerEvents> {
   readonly #syncMembers: boolean;
+  readonly #time: Clock;
+  readonly #syncRetries: number;
+  readonly #maxSyncRetryDelay: number;
   readonly #queue: WorkQueue;
   readonly #clock: () => number;
   readonly #users = new UserStore();
@@ -214,6 +262,17 @@ export class DiscordTracker extends EventEmitter<DiscordTrackerEvents> {
       throw new TrackerError("TRACKER_INVALID_ARGUMENT", "sliceTime must be a number >= 0.");
     }
     this.#syncMembers = options.syncMembers ?? true;
+    this.#time = options.clock ?? defaultClock;
+    const retries = options.syncRetries ?? 3;
+    if (!Number.isSafeInteger(retries) || retries < 0) {
+      throw new TrackerError("TRACKER_INVALID_ARGUMENT", "syncRetries must be an integer >= 0.");
+    }
+    const maxDelay = options.maxSyncRetryDelay ?? 120_000;
+    if (typeof maxDelay !== "number" || !(maxDelay >= 0 && maxDelay <= MAX_TIMER)) {
+      throw new TrackerError("TRACKER_INVALID_ARGUMENT", `maxSyncRetryDelay must be a number from 0 to ${MAX_TIMER}.`);
+    }
+    this.#syncRetries = retries;
+    this.#maxSyncRetryDelay = maxDelay;
     const now = options.now ?? (() => performance.now());
     this.#clock = now;
     this.#queue = new WorkQueue({
@@ -244,9 +303,12 @@ export class DiscordTracker extends EventEmitter<DiscordTrackerEvents> {
     gateway.on("dispatch", listener);
   }
 
-  /** Stops listening to the attached gateway (the state is kept). */
+  /** Stops listening to the attached gateway (the state is kept; pending sync retries are dropped). */
   detach(): void {
     if (this.#gateway !== null && this.#listener !== null) this.#gateway.off("dispatch", this.#listener);
+    for (const guild of this.#guilds.values()) {
+      if (guild.sync?.retryTimer !== undefined) this.#cancelSync(guild);
+    }
     this.#gateway = null;
     this.#listener = null;
   }
@@ -316,11 +378,19 @@ export class DiscordTracker extends EventEmitter<DiscordTrackerEvents> {
     return this.#channels.get(channelId);
   }
 
-  /** The channels of a guild, or with no argument every channel (DMs included). */
+  /** The channels of a guild, or with no argument every channel (DMs included); never threads. */
   channels(guildId?: string): TrackerChannel[] {
-    if (guildId === undefined) return [...this.#channels.values()];
+    if (guildId === undefined) return [...this.#channels.values()].filter((channel) => channel.thread === undefined);
     const guild = this.#guilds.get(guildId);
     return guild === undefined ? [] : [...guild.channels].map((id) => this.#channels.get(id)!);
+  }
+
+  /** The threads of a guild (v10), optionally only those of one parent channel. */
+  threads(guildId: string, parentId?: string): TrackerChannel[] {
+    const guild = this.#guilds.get(guildId);
+    if (guild === undefined) return [];
+    const threads = [...guild.threads].map((id) => this.#channels.get(id)!);
+    return parentId === undefined ? threads : threads.filter((thread) => thread.parentId === parentId);
   }
 
   /** A role of a guild, or `undefined`. */
@@ -365,7 +435,10 @@ export class DiscordTracker extends EventEmitter<DiscordTrackerEvents> {
   /**
    * The permissions of a user (default: the bot) in a channel, or guild-wide when
    * `channelId` is a guild id (PROTOCOL.md §8). `0n` for an unknown channel, guild or
-   * member; every bit in a DM.
+   * member; every bit in a DM. A thread takes its parent channel's permissions, with
+   * SEND_MESSAGES set only when the user has SEND_MESSAGES_IN_THREADS. A member timed out
+   * (`communication_disabled_until` after the clock's `now()`) keeps only VIEW_CHANNEL and
+   * READ_MESSAGE_HISTORY, unless owner or administrator.
    */
   permissionsOf(channelId: string, userId?: string): bigint {
     const user = userId ?? this.botUser?.id;
@@ -380,28 +453,47 @@ export class DiscordTracker extends EventEmitter<DiscordTrackerEvents> {
     if (guild === undefined) return 0n;
     const slot = guild.members.slotOf(this.#users.indexOf(user));
     if (slot < 0) return 0n;
+    // A thread inherits its parent's overwrites; an unknown parent means no access.
+    const source = channel?.thread === undefined ? channel : this.#channels.get(channel.parentId ?? "");
+    if (channel !== undefined && source === undefined) return 0n;
+    const timedOutUntil = guild.members.timedOutUntil(slot);
     return computePermissions({
       guildId: guild.id,
       ownerId: guild.ownerId,
       userId: user,
       roles: this.#roleSets.get(guild.members.roleSet(slot)),
       rolePermissions: (roleId) => guild.roles.get(roleId)?.permissions,
-      ...(channel === undefined ? {} : { overwrites: channel.overwrites }),
+      ...(source === undefined ? {} : { overwrites: source.overwrites }),
+      ...(channel?.thread === undefined ? {} : { thread: true }),
+      ...(timedOutUntil === null ? {} : { timedOutUntil, now: this.#time.now() }),
     });
   }
 
-  /** Whether the bot may read a text channel (VIEW_CHANNEL; any DM). */
+  /**
+   * Whether the bot may read a text channel or thread (VIEW_CHANNEL; any DM). A private
+   * thread also needs the bot to be its member, or MANAGE_THREADS.
+   */
   canRead(channelId: string): boolean {
     const channel = this.#channels.get(channelId);
     if (channel === undefined || !isTextChannel(channel.type)) return false;
     if (channel.guildId !== null && this.#guilds.get(channel.guildId)?.unavailable !== false) return false;
-    return (this.permissionsOf(channelId) & Permissions.VIEW_CHANNEL) !== 0n;
+    const permissions = this.permissionsOf(channelId);
+    if ((permissions & Permissions.VIEW_CHANNEL) === 0n) return false;
+    if (channel.type === 12 && channel.thread?.joined !== true) return (permissions & Permissions.MANAGE_THREADS) !== 0n;
+    return true;
   }
 
-  /** Whether the bot may send messages in a text channel (VIEW_CHANNEL and SEND_MESSAGES; any DM). */
+  /**
+   * Whether the bot may send messages in a text channel (VIEW_CHANNEL and SEND_MESSAGES; any
+   * DM) or a thread (as {@link DiscordTracker.canRead}, SEND_MESSAGES_IN_THREADS instead of
+   * SEND_MESSAGES, and MANAGE_THREADS when it is locked). Never while the bot is timed out.
+   */
   canSend(channelId: string): boolean {
     if (!this.canRead(channelId)) return false;
-    return (this.permissionsOf(channelId) & Permissions.SEND_MESSAGES) !== 0n;
+    const permissions = this.permissionsOf(channelId);
+    if ((permissions & Permissions.SEND_MESSAGES) === 0n) return false;
+    const thread = this.#channels.get(channelId)?.thread;
+    return thread === undefined || !thread.locked || (permissions & Permissions.MANAGE_THREADS) !== 0n;
   }
 
   /**
@@ -465,6 +557,12 @@ export class DiscordTracker extends EventEmitter<DiscordTrackerEvents> {
     GUILD_MEMBER_REMOVE: (d, t) => this.#onMemberRemove(d, t),
     PRESENCE_UPDATE: (d, t) => this.#onPresence(d, t),
     USER_UPDATE: (d, t) => this.#onUserUpdate(d, t),
+    THREAD_CREATE: (d, t) => this.#onThread(d, t),
+    THREAD_UPDATE: (d, t) => this.#onThread(d, t),
+    THREAD_DELETE: (d, t) => this.#onThreadDelete(d, t),
+    THREAD_LIST_SYNC: (d, t) => this.#onThreadListSync(d, t),
+    THREAD_MEMBER_UPDATE: (d, t) => this.#onThreadMember(d, t),
+    THREAD_MEMBERS_UPDATE: (d, t) => this.#onThreadMembers(d, t),
   };
 
   #onReady(d: unknown, t: string): void {
@@ -497,7 +595,7 @@ export class DiscordTracker extends EventEmitter<DiscordTrackerEvents> {
       const guild = this.#guilds.get(id) ?? this.#createGuild(id);
       guild.unavailable = true;
       guild.synced = false;
-      guild.sync = null;
+      this.#cancelSync(guild);
     }
     for (const channel of [...this.#channels.values()]) if (channel.guildId === null) this.#removeChannel(channel);
     if (Array.isArray(d.private_channels)) {
@@ -558,10 +656,23 @@ export class DiscordTracker extends EventEmitter<DiscordTrackerEvents> {
           for (const channelId of [...guild.channels]) {
             if (!seen.has(channelId)) this.#removeChannel(this.#channels.get(channelId)!);
           }
+          // v10: the active threads (v6 has none, so a v6 GUILD_CREATE leaves none).
+          const seenThreads = new Set<string>();
+          for (const entry of Array.isArray(d.threads) ? (d.threads as unknown[]) : []) {
+            if (!isRecord(entry) || typeof entry.type !== "number" || !isThreadType(entry.type)) {
+              bad++;
+              continue;
+            }
+            const thread = this.#putChannel(entry, id, t, false);
+            if (thread !== undefined) seenThreads.add(thread.id);
+          }
+          for (const threadId of [...guild.threads]) {
+            if (!seenThreads.has(threadId)) this.#removeChannel(this.#channels.get(threadId)!);
+          }
           guild.members.beginMark(true);
           guild.refreshing = true;
           guild.synced = false;
-          guild.sync = null;
+          this.#cancelSync(guild);
           phase = 1;
         }
         const g = guild!;
@@ -666,7 +777,7 @@ export class DiscordTracker extends EventEmitter<DiscordTrackerEvents> {
   }
 
   #startSync(guild: GuildState): void {
-    const sync: SyncState = { nonce: undefined, requested: false, chunks: new Map(), received: 0 };
+    const sync: SyncState = { nonce: undefined, requested: false, chunks: new Map(), received: 0, attempts: 0, retryTimer: undefined };
     guild.sync = sync;
     const gateway = this.#gateway;
     if (gateway === null || !this.#syncMembers) {
@@ -674,7 +785,13 @@ export class DiscordTracker extends EventEmitter<DiscordTrackerEvents> {
       return;
     }
     sync.requested = true;
-    this.#debug(`guild ${guild.id}: requesting ${guild.memberCount} member(s)`);
+    this.#requestMembers(guild, sync, gateway);
+  }
+
+  /** Sends (or re-sends) the op 8 of a member sync; `sync` must be the guild's current one. */
+  #requestMembers(guild: GuildState, sync: SyncState, gateway: TrackerGateway): void {
+    sync.attempts++;
+    this.#debug(`guild ${guild.id}: requesting ${guild.memberCount} member(s)${sync.attempts > 1 ? ` (attempt ${sync.attempts})` : ""}`);
     const onChunk = (chunk: TrackerMemberChunk): void => {
       if (!isRecord(chunk)) return;
       if (sync.nonce === undefined && typeof chunk.nonce === "string") {
@@ -693,25 +810,50 @@ export class DiscordTracker extends EventEmitter<DiscordTrackerEvents> {
       () => undefined,
       (error: unknown) => {
         if (sync.nonce !== undefined) this.#ownNonces.delete(sync.nonce);
-        if (guild.sync !== sync) return;
+        sync.nonce = undefined;
+        if (guild.sync !== sync || this.#guilds.get(guild.id) !== guild) return;
+        const retryAfter = rateLimitedRetryAfter(error);
+        if (retryAfter !== undefined && sync.attempts <= this.#syncRetries && this.#gateway === gateway) {
+          // Discord allows one request for every member of a guild per 30 s: wait, then ask again.
+          const wait = Math.min(Math.ceil(retryAfter), this.#maxSyncRetryDelay);
+          this.#debug(`guild ${guild.id}: member sync rate limited, retrying in ${wait} ms`);
+          sync.retryTimer = this.#time.setTimeout(() => {
+            sync.retryTimer = undefined;
+            if (guild.sync !== sync || this.#guilds.get(guild.id) !== guild || this.#gateway !== gateway) return;
+            this.#requestMembers(guild, sync, gateway);
+          }, wait);
+          return;
+        }
         guild.sync = null;
         if (GatewayError.is(error, "GATEWAY_DISCONNECTED")) {
           // The session was lost: the next READY and GUILD_CREATE rebuild the guild anyway.
           this.#debug(`guild ${guild.id}: member sync cancelled, the session was lost`);
           return;
         }
+        const tries = retryAfter === undefined ? "" : ` (rate limited ${sync.attempts} time(s))`;
         this.#report(
-          new TrackerError("TRACKER_SYNC_FAILED", `The member sync of guild ${guild.id} failed: ${(error as Error)?.message ?? String(error)}`, {
-            cause: error,
-          }),
+          new TrackerError(
+            "TRACKER_SYNC_FAILED",
+            `The member sync of guild ${guild.id} failed${tries}: ${(error as Error)?.message ?? String(error)}`,
+            { cause: error },
+          ),
         );
       },
     );
   }
 
+  /** Drops a guild's member sync, with its pending retry. */
+  #cancelSync(guild: GuildState): void {
+    const sync = guild.sync;
+    if (sync === null) return;
+    if (sync.retryTimer !== undefined) this.#time.clearTimeout(sync.retryTimer);
+    sync.retryTimer = undefined;
+    guild.sync = null;
+  }
+
   /** Ends a mark-and-sweep: members not seen since GUILD_CREATE are gone. */
   #finishSync(guild: GuildState): void {
-    guild.sync = null;
+    this.#cancelSync(guild);
     if (guild.refreshing) {
       guild.refreshing = false;
       const gone = guild.members.unmarked();
@@ -792,7 +934,10 @@ export class DiscordTracker extends EventEmitter<DiscordTrackerEvents> {
   }
 
   #onChannel(d: unknown, t: string): void {
+    // A thread is handled (and reported) as such, even when it arrives as CHANNEL_*.
+    if (isRecord(d) && typeof d.type === "number" && isThreadType(d.type)) return this.#onThread(d, t);
     const existing = isRecord(d) ? this.#channels.get(readId(d.id) ?? "") : undefined;
+    if (existing?.thread !== undefined) return this.#invalid(t, "id of a thread");
     const previous = existing;
     const channel = this.#putChannel(d, existing?.guildId ?? null, t, true);
     if (channel === undefined) return;
@@ -805,8 +950,104 @@ export class DiscordTracker extends EventEmitter<DiscordTrackerEvents> {
     if (id === undefined) return this.#invalid(t, "id missing");
     const channel = this.#channels.get(id);
     if (channel === undefined) return;
+    if (channel.thread !== undefined) return this.#onThreadDelete(d, t);
     this.#removeChannel(channel);
     this.emit("channelDelete", channel);
+    // Its threads go with it (Discord sends no THREAD_DELETE for them).
+    const guild = channel.guildId === null ? undefined : this.#guilds.get(channel.guildId);
+    for (const threadId of guild === undefined ? [] : [...guild.threads]) {
+      const thread = this.#channels.get(threadId)!;
+      if (thread.parentId !== id) continue;
+      this.#removeChannel(thread);
+      this.emit("threadDelete", thread);
+    }
+  }
+
+  #onThread(d: unknown, t: string): void {
+    if (!isRecord(d) || typeof d.type !== "number" || !isThreadType(d.type)) return this.#invalid(t, "not a thread");
+    const previous = this.#channels.get(readId(d.id) ?? "");
+    if (previous !== undefined && previous.thread === undefined) return this.#invalid(t, "id of a channel that is not a thread");
+    const thread = this.#putChannel(d, previous?.guildId ?? null, t, true);
+    if (thread === undefined) return;
+    if (previous === undefined) this.emit("threadCreate", thread);
+    else this.emit("threadUpdate", thread, previous);
+  }
+
+  #onThreadDelete(d: unknown, t: string): void {
+    const id = isRecord(d) ? readId(d.id) : undefined;
+    if (id === undefined) return this.#invalid(t, "id missing");
+    const thread = this.#channels.get(id);
+    if (thread === undefined || thread.thread === undefined) return;
+    this.#removeChannel(thread);
+    this.emit("threadDelete", thread);
+  }
+
+  /** THREAD_LIST_SYNC: the active threads of the guild (or of `channel_ids`), and which the bot is in. */
+  #onThreadListSync(d: unknown, t: string): void {
+    const guild = this.#guildOf(d, t);
+    if (guild === undefined) return;
+    const data = d as JsonRecord;
+    if (!Array.isArray(data.threads)) return this.#invalid(t, "threads missing");
+    const parents = Array.isArray(data.channel_ids) ? new Set((data.channel_ids as unknown[]).map((id) => readId(id))) : undefined;
+    const bot = this.botUser?.id;
+    const joined = new Set<string>();
+    for (const entry of Array.isArray(data.members) ? (data.members as unknown[]) : []) {
+      const threadId = isRecord(entry) ? readId(entry.id) : undefined;
+      if (threadId !== undefined && (entry as JsonRecord).user_id === bot) joined.add(threadId);
+    }
+    const listed = new Set<string>();
+    let bad = 0;
+    for (const entry of data.threads as unknown[]) {
+      const id = isRecord(entry) ? readId(entry.id) : undefined;
+      const previous = id === undefined ? undefined : this.#channels.get(id);
+      if (id === undefined || !isRecord(entry) || typeof entry.type !== "number" || !isThreadType(entry.type) || (previous !== undefined && previous.thread === undefined)) {
+        bad++;
+        continue;
+      }
+      const thread = this.#putChannel(entry, guild.id, t, false, joined.has(id));
+      if (thread === undefined) continue;
+      listed.add(id);
+      if (previous === undefined) this.emit("threadCreate", thread);
+      else this.emit("threadUpdate", thread, previous);
+    }
+    for (const threadId of [...guild.threads]) {
+      const thread = this.#channels.get(threadId)!;
+      if (listed.has(threadId) || (parents !== undefined && !parents.has(thread.parentId ?? undefined))) continue;
+      this.#removeChannel(thread);
+      this.emit("threadDelete", thread);
+    }
+    if (bad > 0) this.#invalid(t, `${bad} malformed thread(s) skipped`);
+  }
+
+  /** THREAD_MEMBER_UPDATE: the bot's own membership of a thread (it joined, or its flags changed). */
+  #onThreadMember(d: unknown, t: string): void {
+    const id = isRecord(d) ? readId(d.id) : undefined;
+    if (id === undefined) return this.#invalid(t, "id missing");
+    const userId = readId((d as JsonRecord).user_id);
+    if (userId !== undefined && userId !== this.botUser?.id) return;
+    this.#setJoined(id, true);
+  }
+
+  /** THREAD_MEMBERS_UPDATE: users added to or removed from a thread; only the bot's own membership is kept. */
+  #onThreadMembers(d: unknown, t: string): void {
+    const id = isRecord(d) ? readId(d.id) : undefined;
+    if (id === undefined) return this.#invalid(t, "id missing");
+    const data = d as JsonRecord;
+    const bot = this.botUser?.id;
+    if (bot === undefined) return;
+    const added = Array.isArray(data.added_members) && (data.added_members as unknown[]).some((entry) => isRecord(entry) && entry.user_id === bot);
+    const removed = Array.isArray(data.removed_member_ids) && (data.removed_member_ids as unknown[]).includes(bot);
+    if (added) this.#setJoined(id, true);
+    else if (removed) this.#setJoined(id, false);
+  }
+
+  #setJoined(threadId: string, joined: boolean): void {
+    const previous = this.#channels.get(threadId);
+    if (previous?.thread === undefined) return this.#debug(`membership of unknown thread ${threadId} ignored`);
+    if (previous.thread.joined === joined) return;
+    const thread: TrackerChannel = { ...previous, thread: { ...previous.thread, joined } };
+    this.#channels.set(threadId, thread);
+    this.emit("threadUpdate", thread, previous);
   }
 
   #onMemberAdd(d: unknown, t: string): void {
@@ -894,6 +1135,7 @@ export class DiscordTracker extends EventEmitter<DiscordTrackerEvents> {
       joinedAt: Number.NaN,
       roles: new Map(),
       channels: new Set(),
+      threads: new Set(),
       members: new MemberStore(),
       synced: false,
       refreshing: false,
@@ -904,20 +1146,26 @@ export class DiscordTracker extends EventEmitter<DiscordTrackerEvents> {
   }
 
   #removeGuild(guild: GuildState): void {
-    for (const channelId of [...guild.channels]) this.#removeChannel(this.#channels.get(channelId)!);
+    for (const channelId of [...guild.channels, ...guild.threads]) this.#removeChannel(this.#channels.get(channelId)!);
     for (const slot of [...guild.members.slots()]) this.#removeMember(guild, slot);
-    guild.sync = null;
+    this.#cancelSync(guild);
     this.#guilds.delete(guild.id);
   }
 
-  /** Parses and stores a channel; returns it, or `undefined` (reported) when malformed. */
-  #putChannel(value: unknown, guildId: string | null, t: string, report: boolean): TrackerChannel | undefined {
-    const parsed = readChannel(value, guildId);
+  /**
+   * Parses and stores a channel or thread; returns it, or `undefined` (reported) when
+   * malformed. A thread keeps the bot's membership it had unless `joined` says otherwise.
+   */
+  #putChannel(value: unknown, guildId: string | null, t: string, report: boolean, joined?: boolean): TrackerChannel | undefined {
+    const known = isRecord(value) ? this.#channels.get(readId(value.id) ?? "") : undefined;
+    const parsed = readChannel(value, guildId, known?.thread?.joined ?? false);
     if (parsed === undefined) {
       this.#invalid(t, "channel malformed");
       return undefined;
     }
-    const { channel, recipients } = parsed;
+    const { recipients } = parsed;
+    const channel: TrackerChannel =
+      joined === undefined || parsed.channel.thread === undefined ? parsed.channel : { ...parsed.channel, thread: { ...parsed.channel.thread, joined } };
     const guild = channel.guildId === null ? undefined : this.#guilds.get(channel.guildId);
     if (channel.guildId !== null && guild === undefined) {
       if (report) this.#debug(`${t} for a channel of unknown guild ${channel.guildId} ignored`);
@@ -927,7 +1175,8 @@ export class DiscordTracker extends EventEmitter<DiscordTrackerEvents> {
     for (const user of recipients) this.#users.ref(this.#users.upsert(user));
     if (previous !== undefined) this.#forgetChannel(previous);
     this.#channels.set(channel.id, channel);
-    guild?.channels.add(channel.id);
+    if (channel.thread === undefined) guild?.channels.add(channel.id);
+    else guild?.threads.add(channel.id);
     return channel;
   }
 
@@ -938,7 +1187,11 @@ export class DiscordTracker extends EventEmitter<DiscordTrackerEvents> {
 
   /** Drops what a channel holds: its place in its guild and its recipients' references. */
   #forgetChannel(channel: TrackerChannel): void {
-    if (channel.guildId !== null) this.#guilds.get(channel.guildId)?.channels.delete(channel.id);
+    if (channel.guildId !== null) {
+      const guild = this.#guilds.get(channel.guildId);
+      guild?.channels.delete(channel.id);
+      guild?.threads.delete(channel.id);
+    }
     for (const id of channel.recipients) {
       const index = this.#users.indexOf(id);
       if (index >= 0) this.#users.unref(index);
@@ -953,6 +1206,7 @@ export class DiscordTracker extends EventEmitter<DiscordTrackerEvents> {
     if (user === undefined || roles === undefined) return false;
     const nick = readNullableString(value.nick);
     const joinedAt = readTime(value.joined_at);
+    const timeout = this.#readTimeout(value.communication_disabled_until);
     const userIndex = this.#users.upsert(user);
     const members = guild.members;
     let slot = members.slotOf(userIndex);
@@ -960,6 +1214,7 @@ export class DiscordTracker extends EventEmitter<DiscordTrackerEvents> {
       slot = members.add(userIndex, this.#roleSets.acquire(roles), joinedAt);
       this.#users.ref(userIndex);
       if (nick != null) members.setNick(slot, nick);
+      if (timeout != null) members.setTimedOutUntil(slot, timeout);
       return true;
     }
     members.mark(slot);
@@ -972,7 +1227,18 @@ export class DiscordTracker extends EventEmitter<DiscordTrackerEvents> {
     }
     if (nick !== undefined) members.setNick(slot, nick);
     if (!Number.isNaN(joinedAt)) members.setJoinedAt(slot, joinedAt);
+    if (timeout !== undefined) members.setTimedOutUntil(slot, timeout);
     return true;
+  }
+
+  /**
+   * `communication_disabled_until` as Unix ms; `null` when lifted, already over or
+   * unreadable; `undefined` when absent (v6, partial payloads: keep what is known).
+   */
+  #readTimeout(value: unknown): number | null | undefined {
+    if (value === undefined) return undefined;
+    const until = readTime(value);
+    return Number.isNaN(until) || until <= this.#time.now() ? null : until;
   }
 
   #removeMember(guild: GuildState, slot: number): void {
@@ -1041,6 +1307,7 @@ export class DiscordTracker extends EventEmitter<DiscordTrackerEvents> {
       joinedAt: members.joinedAt(slot),
       status: STATUSES[members.status(slot)]!,
       activity: members.activity(slot),
+      timedOutUntil: members.timedOutUntil(slot),
     };
   }
 
@@ -1061,7 +1328,7 @@ export class DiscordTracker extends EventEmitter<DiscordTrackerEvents> {
 
 }
 
-/** Channel types with messages: text, DM, group DM, news. */
+/** Channel types with messages: text, DM, group DM, news, and the three thread types. */
 function isTextChannel(type: number): boolean {
-  return type === 0 || type === 1 || type === 3 || type === 5;
+  return type === 0 || type === 1 || type === 3 || type === 5 || isThreadType(type);
 }

@@ -11,7 +11,7 @@ const INITIAL = 16;
  * The members of one guild, compactly: a `Map` from the user's index (in the shared
  * {@link UserStore}) to a slot, and per slot a role-set number (see {@link RoleSetTable}),
  * the join time as a number and a flags byte (presence status code and the sweep mark), in
- * typed arrays. Nicknames and activity names live in side maps, only for members that have
+ * typed arrays. Nicknames, activity names and timeouts live in side maps, only for members that have
  * one. No payload object is kept.
  */
 export class MemberStore {
@@ -22,6 +22,8 @@ export class MemberStore {
   #flags = new Uint8Array(INITIAL);
   readonly #nicks = new Map<number, string>();
   readonly #activities = new Map<number, string>();
+  /** `communication_disabled_until` (Unix ms), only for members that have one. */
+  readonly #timeouts = new Map<number, number>();
   readonly #free: number[] = [];
   #next = 0;
 
@@ -56,6 +58,7 @@ export class MemberStore {
     this.#users[slot] = -1;
     this.#nicks.delete(slot);
     this.#activities.delete(slot);
+    this.#timeouts.delete(slot);
     this.#free.push(slot);
   }
 
@@ -93,6 +96,17 @@ export class MemberStore {
   setNick(slot: number, nick: string | null): void {
     if (nick === null) this.#nicks.delete(slot);
     else this.#nicks.set(slot, nick);
+  }
+
+  /** When the timeout of the member at `slot` ends (Unix ms), or `null`. */
+  timedOutUntil(slot: number): number | null {
+    return this.#timeouts.get(slot) ?? null;
+  }
+
+  /** Sets (or, with `null`, clears) when the timeout of the member at `slot` ends. */
+  setTimedOutUntil(slot: number, until: number | null): void {
+    if (until === null) this.#timeouts.delete(slot);
+    else this.#timeouts.set(slot, until);
   }
 
   /** The status code (index into {@link STATUSES}) of the member at `slot`. */

@@ -30,5 +30,12 @@ export const Permissions = {
   MANAGE_ROLES: PermissionFlagsBits.ManageRoles,
   MANAGE_WEBHOOKS: PermissionFlagsBits.ManageWebhooks,
   MANAGE_EMOJIS: PermissionFlagsBits.ManageGuildExpressions,
+  MANAGE_THREADS: PermissionFlagsBits.ManageThreads,
+  CREATE_PUBLIC_THREADS: PermissionFlagsBits.CreatePublicThreads,
+  CREATE_PRIVATE_THREADS: PermissionFlagsBits.CreatePrivateThreads,
+  /** Posting in threads (v10): threads do not inherit SEND_MESSAGES. */
+  SEND_MESSAGES_IN_THREADS: PermissionFlagsBits.SendMessagesInThreads,
+  /** Timing members out. */
+  MODERATE_MEMBERS: PermissionFlagsBits.ModerateMembers,
   ALL: Object.values(PermissionFlagsBits).reduce((all, bit) => all | bit, 0n),
 } as const;

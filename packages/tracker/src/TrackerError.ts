@@ -10,8 +10,8 @@
  * - `TRACKER_HANDLER_FAILED`: applying a dispatch threw — almost always a listener of one of
  *   the tracker's events; `cause` is what was thrown. The tracker goes on with the next
  *   dispatch.
- * - `TRACKER_SYNC_FAILED`: the member sync of a large guild (op 8) failed (timeout, lost
- *   session); `cause` is the gateway's error. The guild keeps the members it has and is
+ * - `TRACKER_SYNC_FAILED`: the member sync of a large guild (op 8) failed (timeout, or still
+ *   `GATEWAY_RATE_LIMITED` after `syncRetries` retries); `cause` is the gateway's error. The guild keeps the members it has and is
  *   synced again on its next GUILD_CREATE.
  */
 export type TrackerErrorCode =

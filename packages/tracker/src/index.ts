@@ -27,6 +27,7 @@ export type {
   TrackerMember,
   TrackerOverwrite,
   TrackerRole,
+  TrackerThread,
   TrackerUser,
 } from "./types.js";
 // The gateway the tracker attaches to, re-exported so that the layer above (the bridge, which

@@ -1,7 +1,7 @@
 // Defensive readers of dispatch payloads (PROTOCOL.md §6: "parse defensively"), for the v6
 // and the v10 shapes. Each returns `undefined` when a required field is missing or of the
 // wrong type, so the caller can report the payload and leave its state untouched.
-import type { TrackerChannel, TrackerOverwrite, TrackerRole } from "./types.js";
+import type { TrackerChannel, TrackerOverwrite, TrackerRole, TrackerThread } from "./types.js";
 import type { UserData } from "./UserStore.js";
 
 /** A JSON object. */
@@ -98,13 +98,36 @@ export function readOverwrite(value: unknown): TrackerOverwrite | undefined {
   return { id, type, allow, deny };
 }
 
+/** Whether a channel type is a thread (10 announcement, 11 public, 12 private). */
+export function isThreadType(type: number): boolean {
+  return type === 10 || type === 11 || type === 12;
+}
+
+/**
+ * A thread's own fields (`owner_id`, `thread_metadata`); `joined` from its `member` (the
+ * bot's thread member), else `joined` as given (what the tracker knew before).
+ */
+function readThread(value: JsonRecord, joined: boolean): TrackerThread {
+  const metadata = isRecord(value.thread_metadata) ? value.thread_metadata : {};
+  return {
+    ownerId: readId(value.owner_id) ?? null,
+    archived: metadata.archived === true,
+    locked: metadata.locked === true,
+    invitable: metadata.invitable !== false,
+    joined: isRecord(value.member) ? true : joined,
+  };
+}
+
 /**
  * A Channel. `guildId` fills a missing `guild_id` (channels inside GUILD_CREATE lack it).
- * `recipients` come back as users for the caller to store; only their ids are kept.
+ * `recipients` come back as users for the caller to store; only their ids are kept. A
+ * thread (v10) needs a `parent_id`; `joined` is what the tracker knew of the bot's
+ * membership, kept unless the payload carries the bot's thread `member`.
  */
 export function readChannel(
   value: unknown,
   guildId: string | null,
+  joined = false,
 ): { channel: TrackerChannel; recipients: UserData[] } | undefined {
   if (!isRecord(value)) return undefined;
   const id = readId(value.id);
@@ -131,6 +154,8 @@ export function readChannel(
   const name = readNullableString(value.name) ?? null;
   const topic = readNullableString(value.topic) ?? null;
   const parentId = readId(value.parent_id) ?? null;
+  const thread = isThreadType(type);
+  if (thread && (parentId === null || ownGuild === null)) return undefined;
   return {
     channel: {
       id,
@@ -143,6 +168,7 @@ export function readChannel(
       nsfw: value.nsfw === true,
       overwrites: Object.freeze(overwrites),
       recipients: Object.freeze(recipients.map((user) => user.id)),
+      ...(thread ? { thread: readThread(value, joined) } : {}),
     },
     recipients,
   };

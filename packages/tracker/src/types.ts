@@ -29,6 +29,12 @@ export interface TrackerMember {
   readonly status: PresenceStatus;
   /** The name of the member's first activity (not a custom status), if any. */
   readonly activity: string | null;
+  /**
+   * v10's `communication_disabled_until` in Unix milliseconds: while it is in the future the
+   * member is timed out (see {@link DiscordTracker.permissionsOf}); `null` when never set or
+   * lifted.
+   */
+  readonly timedOutUntil: number | null;
 }
 
 /** A role of a guild. The `@everyone` role's id is the guild's id. */
@@ -55,22 +61,46 @@ export interface TrackerOverwrite {
   readonly deny: bigint;
 }
 
-/** A channel: a guild channel, a DM or a group DM. */
+/** What a thread (v10; channel types 10, 11 and 12) has besides a channel's fields. */
+export interface TrackerThread {
+  /** The user who started it, if known. */
+  readonly ownerId: string | null;
+  /** Archived threads are not listed by Discord; posting unarchives one unless it is locked. */
+  readonly archived: boolean;
+  /** Only members with MANAGE_THREADS may post in (or unarchive) a locked thread. */
+  readonly locked: boolean;
+  /** Private threads: whether non-moderators may add others. */
+  readonly invitable: boolean;
+  /**
+   * Whether the bot is a member of the thread (THREAD_MEMBER_UPDATE, THREAD_MEMBERS_UPDATE,
+   * THREAD_LIST_SYNC, or a thread's `member`): a private thread is only visible to its
+   * members and to holders of MANAGE_THREADS.
+   */
+  readonly joined: boolean;
+}
+
+/** A channel: a guild channel, a thread, a DM or a group DM. */
 export interface TrackerChannel {
   readonly id: string;
-  /** 0 text, 1 DM, 2 voice, 3 group DM, 4 category, 5 news, 6 store (PROTOCOL.md §6). */
+  /**
+   * 0 text, 1 DM, 2 voice, 3 group DM, 4 category, 5 news, 6 store (PROTOCOL.md §6); on v10
+   * also 10 announcement thread, 11 public thread, 12 private thread.
+   */
   readonly type: number;
   /** `null` for DMs. Filled from the parent guild when GUILD_CREATE leaves it out. */
   readonly guildId: string | null;
   /** `null` for DMs. */
   readonly name: string | null;
   readonly position: number;
+  /** The category of a channel; for a thread, the channel it was created in. */
   readonly parentId: string | null;
   readonly topic: string | null;
   readonly nsfw: boolean;
   readonly overwrites: readonly TrackerOverwrite[];
   /** DM recipients' user ids; empty for guild channels. */
   readonly recipients: readonly string[];
+  /** Set on threads (types 10, 11, 12) only. */
+  readonly thread?: TrackerThread;
 }
 
 /** A guild: a snapshot, built when asked for. */

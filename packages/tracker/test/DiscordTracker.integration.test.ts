@@ -1,7 +1,7 @@
 // The tracker on a real GatewayConnection against the fake Discord on loopback: a full sync
 // of a large guild through op 8, a resume, and a fresh identify.
 import { createGuild, FakeDiscord, Intents, serializeMember } from "@nuwani/fake-discord";
-import type { GuildFixture } from "@nuwani/fake-discord";
+import type { FakeDiscordOptions, GuildFixture } from "@nuwani/fake-discord";
 import { GatewayConnection, IdentifyThrottle } from "@nuwani/gateway";
 import type { GatewayConnectionOptions, GatewayVersion } from "@nuwani/gateway";
 import { afterEach, describe, expect, it } from "vitest";
@@ -17,10 +17,16 @@ afterEach(async () => {
   }
 });
 
-async function connect(guild: GuildFixture, options: Partial<GatewayConnectionOptions<GatewayVersion>> = {}) {
-  const discord = new FakeDiscord({ guilds: [guild], heartbeatInterval: 1_000, identifyWindow: 50 });
+async function connect(
+  guild: GuildFixture,
+  options: Partial<GatewayConnectionOptions<GatewayVersion>> = {},
+  discordOptions: FakeDiscordOptions = {},
+) {
+  const discord = new FakeDiscord({ guilds: [guild], heartbeatInterval: 1_000, identifyWindow: 50, ...discordOptions });
   await discord.start();
   const gateway = new GatewayConnection<GatewayVersion>({
+    // GatewayConnection defaults to v10 (which needs intents); these tests are about v6.
+    version: 6,
     token: discord.token,
     url: discord.gatewayUrl,
     largeThreshold: 50,
@@ -100,7 +106,11 @@ describe.each([
 
   it("rebuilds after a fresh identify: members who left while disconnected are gone", async () => {
     const guild = createGuild({ seed: 13, members: 400, online: 0.3 });
-    const { discord, gateway, tracker } = await connect(guild, options as Partial<GatewayConnectionOptions<GatewayVersion>>);
+    // The second sync follows the first within Discord's 30 s op 8 window; the retry after
+    // RATE_LIMITED is tested on fake timers (DiscordTracker.memberSyncRetry.test.ts).
+    const { discord, gateway, tracker } = await connect(guild, options as Partial<GatewayConnectionOptions<GatewayVersion>>, {
+      memberRequestWindow: false,
+    });
     const synced = once(tracker, "synced");
     await gateway.connect();
     await synced;

@@ -1,0 +1,90 @@
+import { SampError } from "./SampError.js";
+import type { Clock } from "./Clock.js";
+
+/** Options of {@link TokenBucket}. */
+export interface TokenBucketOptions {
+  /** Tokens added per second. */
+  readonly rate: number;
+  /** Most tokens kept (the burst). */
+  readonly burst: number;
+  /** Most callers waiting; one more is refused with `SAMP_QUEUE_FULL`. */
+  readonly maxQueued: number;
+  readonly clock: Clock;
+}
+
+interface Waiter {
+  readonly resolve: () => void;
+  readonly reject: (error: SampError) => void;
+}
+
+/**
+ * Paces datagrams under the server's query limit: {@link TokenBucket.take} resolves when a
+ * token is free, in call order. Waiting is bounded by `maxQueued` and by `close()`.
+ */
+export class TokenBucket {
+  readonly #options: TokenBucketOptions;
+  #tokens: number;
+  #refilledAt: number;
+  readonly #waiters: Waiter[] = [];
+  #timer: unknown = undefined;
+  #closed = false;
+
+  constructor(options: TokenBucketOptions) {
+    if (!(options.rate > 0) || !Number.isFinite(options.rate)) throw new SampError("SAMP_INVALID_ARGUMENT", "rate must be a positive number");
+    if (!Number.isInteger(options.burst) || options.burst < 1) throw new SampError("SAMP_INVALID_ARGUMENT", "burst must be an integer of at least 1");
+    this.#options = options;
+    this.#tokens = options.burst;
+    this.#refilledAt = options.clock.now();
+  }
+
+  /** Callers waiting now. */
+  get queued(): number {
+    return this.#waiters.length;
+  }
+
+  /** Resolves when a token is taken. @throws {@link SampError} `SAMP_QUEUE_FULL`, `SAMP_CLOSED` */
+  take(): Promise<void> {
+    if (this.#closed) return Promise.reject(new SampError("SAMP_CLOSED", "the query client is closed"));
+    this.#refill();
+    if (this.#waiters.length === 0 && this.#tokens >= 1) {
+      this.#tokens -= 1;
+      return Promise.resolve();
+    }
+    if (this.#waiters.length >= this.#options.maxQueued) {
+      return Promise.reject(new SampError("SAMP_QUEUE_FULL", `more than ${this.#options.maxQueued} queries wait for pacing`));
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.#waiters.push({ resolve, reject });
+      this.#schedule();
+    });
+  }
+
+  /** Rejects every waiter with `SAMP_CLOSED` and refuses new ones. */
+  close(): void {
+    this.#closed = true;
+    if (this.#timer !== undefined) this.#options.clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    for (const waiter of this.#waiters.splice(0)) waiter.reject(new SampError("SAMP_CLOSED", "the query client is closed"));
+  }
+
+  #refill(): void {
+    const now = this.#options.clock.now();
+    const elapsed = Math.max(0, now - this.#refilledAt);
+    this.#tokens = Math.min(this.#options.burst, this.#tokens + (elapsed * this.#options.rate) / 1000);
+    this.#refilledAt = now;
+  }
+
+  #schedule(): void {
+    if (this.#timer !== undefined || this.#waiters.length === 0) return;
+    const wait = Math.max(1, Math.ceil(((1 - this.#tokens) * 1000) / this.#options.rate));
+    this.#timer = this.#options.clock.setTimeout(() => {
+      this.#timer = undefined;
+      this.#refill();
+      while (this.#waiters.length > 0 && this.#tokens >= 1) {
+        this.#tokens -= 1;
+        this.#waiters.shift()!.resolve();
+      }
+      this.#schedule();
+    }, wait);
+  }
+}

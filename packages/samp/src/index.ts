@@ -1,0 +1,14 @@
+export { SampError, type SampErrorCode, type SampErrorDetails } from "./SampError.js";
+export { systemClock, type Clock } from "./Clock.js";
+export { Secret } from "./Secret.js";
+export { CodePage, DEFAULT_ENCODING } from "./CodePage.js";
+export { GAME_LINE_LENGTH, sanitizeGameText, splitGameLines } from "./sanitize.js";
+export type { ServerInfo, QueriedPlayer, QueryOpcode } from "./packet.js";
+export { SampQueryClient, type SampQueryClientOptions, type SampQueryStats, type PlayerList, type ServerVariant } from "./SampQueryClient.js";
+export { LogTail, type LogTailOptions, type LogTailEvents, type LogTailStats, type WatchDirectory } from "./LogTail.js";
+export { parseLogLine, weaponName, type LogEvent, type PartReason } from "./parseLogLine.js";
+export { ECHO_MARKER, formatEchoLine } from "./echoLine.js";
+export type { EchoParam, PlayerLevel, Player, DeliveryTarget, GameServerEvents, MutedPlayer, GameMutes, GameServer } from "./GameServer.js";
+export { SampGameServer, DEFAULT_LEVELS, PART_REASONS, SAY_PREFIX, type SampGameServerOptions, type SampGameServerStats } from "./SampGameServer.js";
+export { parseGameConfig, RCON_PASSWORD_ENVIRONMENT_VARIABLE, type GameConfig, type ParseGameConfigOptions } from "./config.js";
+export { createSampGameServer, type CreateSampGameServerOptions } from "./createSampGameServer.js";

@@ -1,0 +1,49 @@
+/** The longest chat line the game shows (`SendClientMessage`): 144 characters. */
+export const GAME_LINE_LENGTH = 144;
+
+// Line breaks and tabs become spaces; other controls (C0, DEL, C1, bidi overrides, lone
+// surrogates) are removed.
+const LINE_BREAKS = /[\t\n\v\f\r\u0085\u2028\u2029]/g;
+const CONTROLS = /[\p{Cc}\p{Cs}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
+const COLOUR_CODE = /\{[0-9A-Fa-f]{6}\}/g;
+
+/**
+ * Makes text safe to put into an RCON command: line breaks and tabs become spaces, other
+ * control characters go, SA-MP colour codes (`{RRGGBB}`) are removed repeatedly (so removing
+ * one cannot join the halves of another), whitespace runs collapse and the ends are trimmed.
+ */
+export function sanitizeGameText(text: string): string {
+  let current = text.replace(LINE_BREAKS, " ").replace(CONTROLS, "");
+  let previous: string;
+  do {
+    previous = current;
+    current = current.replace(COLOUR_CODE, "");
+  } while (current !== previous);
+  return current.replace(/\s+/gu, " ").trim();
+}
+
+/** Cuts `text` to at most `length` UTF-16 units without splitting a surrogate pair. */
+function cut(text: string, length: number): string {
+  if (text.length <= length) return text;
+  const code = text.charCodeAt(length - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? length - 1 : length);
+}
+
+/**
+ * Splits one line of text into lines of at most `lineLength` characters, at the last space
+ * that fits when there is one, otherwise at a code point boundary.
+ * @param lineLength - @defaultValue {@link GAME_LINE_LENGTH}
+ */
+export function splitGameLines(text: string, lineLength: number = GAME_LINE_LENGTH): string[] {
+  if (!Number.isInteger(lineLength) || lineLength < 2) throw new RangeError("lineLength must be an integer of at least 2");
+  const lines: string[] = [];
+  let rest = text.trim();
+  while (rest.length > lineLength) {
+    const space = rest.lastIndexOf(" ", lineLength);
+    const line = space > 0 ? rest.slice(0, space) : cut(rest, lineLength);
+    lines.push(line.trimEnd());
+    rest = rest.slice(line.length).trimStart();
+  }
+  if (rest !== "") lines.push(rest);
+  return lines;
+}
