@@ -4,7 +4,7 @@
  * | code | name | when |
  * |---|---|---|
  * | 0 | `OK` | `--help`, `--version`, Discord is off, or a run that ended at `--for` (or its signal) after connecting |
- * | 1 | `FAILURE` | Discord refused the connection (e.g. a wrong token) or never became ready before `--for` ended the run |
+ * | 1 | `FAILURE` | Discord refused the connection (e.g. a wrong token), never became ready before `--for` ended the run, or the connection stopped for good during it |
  * | 2 | `USAGE` | bad arguments, an unreadable, missing or invalid `--config`, or no game to run against |
  * | 130 | `SIGINT` | ended by SIGINT (Ctrl+C), after a bounded shutdown with the summary |
  * | 143 | `SIGTERM` | ended by SIGTERM, after a bounded shutdown with the summary |

@@ -53,6 +53,8 @@ export const DRAIN_AFTER_SIGNAL = 1500;
 export const CLOSE_TIMEOUT = 1500;
 
 type StopReason = "for" | "SIGINT" | "SIGTERM" | "abort";
+/** Why a connected run ended: a stop request, or the connection stopped for good. */
+type EndReason = StopReason | "lost";
 
 /** Where a run's Discord and game come from. */
 interface Setup {
@@ -208,6 +210,12 @@ async function run(setup: Setup, seconds: number | undefined, stopped: Promise<S
     print.line("bridge", `simulating the game against the configured Discord: every line posted there starts with "${SIMULATED_MARK.trim()}"`);
   }
   listen(bridge, print, setup.marked);
+  // A connection that stopped for good (e.g. a fatal close, an op 9 storm) ends the run.
+  const lost = new Promise<"lost">((resolve) => {
+    bridge.on("error", (error) => {
+      if (error.code === "BRIDGE_CONNECT_FAILED" && bridge.gateway.state === "stopped") resolve("lost");
+    });
+  });
 
   print.line("bridge", `connecting to Discord (gateway v${config.version})…`);
   const started = bridge.start().then(
@@ -230,13 +238,15 @@ async function run(setup: Setup, seconds: number | undefined, stopped: Promise<S
   } else {
     print.line("bridge", `Discord did not become ready before the run ended (${first === "for" ? "--for" : first}); stopping`);
   }
-  const reason = ready ? await stopped : first;
+  const reason: EndReason = ready ? await Promise.race([stopped, lost]) : first;
+  if (reason === "lost") print.line("bridge", "the Discord connection stopped for good; stopping");
   const signalled = reason === "SIGINT" || reason === "SIGTERM";
 
   for (const timer of timers) clock.clearTimeout(timer);
   game.stop();
   const queued = bridge.summary().gameToDiscord.queued;
-  if (ready && queued > 0) {
+  // Nothing leaves a stopped connection: no point waiting for the queue then.
+  if (ready && reason !== "lost" && queued > 0) {
     print.line("bridge", `the game stopped; sending the ${queued} queued lines…`);
     await bridge.drain(signalled ? DRAIN_AFTER_SIGNAL : DRAIN_AFTER_FOR);
   }
@@ -247,7 +257,7 @@ async function run(setup: Setup, seconds: number | undefined, stopped: Promise<S
   print.print(`\n${formatSummary(bridge.summary(), print.elapsed)}`);
   if (reason === "SIGINT") return EXIT_CODES.SIGINT;
   if (reason === "SIGTERM") return EXIT_CODES.SIGTERM;
-  return ready ? EXIT_CODES.OK : EXIT_CODES.FAILURE;
+  return ready && reason !== "lost" ? EXIT_CODES.OK : EXIT_CODES.FAILURE;
 }
 
 /** Prints what crosses the bridge and what the connection does. */

@@ -193,6 +193,22 @@ describe("runCli: a configured Discord", () => {
     expect(io.out + io.err).not.toContain(TOKEN);
   });
 
+  it("ends the run (exit 1, with the summary) when the connection stops for good after READY", async () => {
+    const fake = await fakeDiscord();
+    discord = fake.discord;
+    const path = await writeConfig({ ...fake.config, token: TOKEN });
+    const io = capture();
+    const clock = new ManualClock();
+    const run = runCli(["--config", path, "--simulate-game"], { ...io, env: {}, clock });
+    await vi.waitFor(() => expect(io.out).toContain("available; channels"), until);
+    // Discord closes with 4004 (authentication failed): fatal, no reconnect.
+    discord.gateway.faults.closeAll(4004, "Authentication failed.");
+    expect(await driveUntilSettled(run, clock)).toBe(1);
+    expect(io.out).toContain("the Discord connection stopped for good; stopping");
+    expect(io.out).toContain("Summary after");
+    expect(io.out + io.err).not.toContain(TOKEN);
+  });
+
   it("exits 1 when Discord refuses the token, without printing it", async () => {
     const fake = await fakeDiscord();
     discord = fake.discord;
