@@ -18,8 +18,8 @@ Runs the Las Venturas Playground Discord bridge between a game server and Discor
 
 Output is coloured on a terminal; set NO_COLOR for plain text. Text from Discord or the game
 is printed with terminal control sequences neutralised.
-Exit codes: 0 done, 1 Discord failed, stopped or never became ready, 2 bad arguments or configuration,
-130 / 143 ended by SIGINT / SIGTERM.
+Exit codes: 0 done, 1 Discord failed, stopped or never became ready, 2 bad arguments or
+configuration, 130 / 143 ended by SIGINT / SIGTERM.
 `;
 
 /** The longest `--for`: a day. */
