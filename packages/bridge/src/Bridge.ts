@@ -75,7 +75,7 @@ export interface BridgeOptions {
   /** The REST client. @defaultValue a `DiscordRest` with the token, `version` and `api` of the config (and {@link BridgeOptions.restOptions}) */
   readonly rest?: BridgeRest;
   /** Extra options of the REST client the bridge makes. @defaultValue none */
-  readonly restOptions?: Pick<DiscordRestOptions, "retries" | "retryDelay" | "timeout" | "userAgentSuffix">;
+  readonly restOptions?: Pick<DiscordRestOptions, "retries" | "retryDelay" | "timeout" | "userAgentSuffix" | "maxRateLimitWait">;
   /** Time source of the outbox and the command rate limit. @defaultValue {@link systemClock} */
   readonly clock?: Clock;
   /** Echo formats. @defaultValue {@link defaultFormats} */

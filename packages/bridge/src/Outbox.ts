@@ -3,6 +3,9 @@ import { BridgeError } from "./BridgeError.js";
 import { systemClock, type Clock } from "./Clock.js";
 import { ECHO_PRIORITIES, type EchoPriority } from "./formats.js";
 
+/** Node's longest timer (2^31 − 1 ms); a longer delay would fire after 1 ms. */
+const MAX_TIMER_DELAY = 2_147_483_647;
+
 /** Sends one message to a channel (by channel key); resolves once Discord accepted it. */
 export type OutboxSend = (channel: string, content: string) => Promise<void>;
 
@@ -36,6 +39,13 @@ export interface OutboxOptions {
   readonly retryDelay?: (attempt: number) => number;
   /** Whether a send failure is worth retrying. @defaultValue every error but one with `retryable: false` */
   readonly isRetryable?: (error: unknown) => boolean;
+  /**
+   * A retryable failure that carries `retryAfter` (milliseconds, as `@nuwani/rest`'s
+   * `REST_RATE_LIMITED` does) is retried no sooner than that, but never later than this: a
+   * hostile or mistaken `retryAfter` of days must not silence a channel.
+   * @defaultValue 60000
+   */
+  readonly maxRetryAfter?: number;
   /** Latency samples kept per priority (the most recent ones). @defaultValue 10000 */
   readonly latencySamples?: number;
 }
@@ -158,6 +168,7 @@ export class Outbox extends EventEmitter<OutboxEvents> {
   readonly #maxAdminQueued: number;
   readonly #retryDelay: (attempt: number) => number;
   readonly #isRetryable: (error: unknown) => boolean;
+  readonly #maxRetryAfter: number;
   readonly #samplesKept: number;
   readonly #channels = new Map<string, ChannelState>();
   readonly #counts = Object.fromEntries(
@@ -193,6 +204,10 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     this.#isRetryable =
       options.isRetryable ?? ((error) => !(typeof error === "object" && error !== null && (error as { retryable?: unknown }).retryable === false));
     this.#samplesKept = positiveInteger(options.latencySamples ?? 10_000, "latencySamples");
+    this.#maxRetryAfter = positiveInteger(options.maxRetryAfter ?? 60_000, "maxRetryAfter");
+    if (this.#maxRetryAfter > MAX_TIMER_DELAY) {
+      throw new BridgeError("BRIDGE_INVALID_ARGUMENT", `maxRetryAfter must be at most ${MAX_TIMER_DELAY} ms`, { field: "maxRetryAfter" });
+    }
   }
 
   /** Line counts, in total and per priority. */
@@ -487,11 +502,11 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     try {
       this.emit("failure", new BridgeError("BRIDGE_SEND_FAILED", message, { channel, retryable, cause }));
     } finally {
-      this.#afterFailure(channel, state, retryable);
+      this.#afterFailure(channel, state, retryable, cause);
     }
   }
 
-  #afterFailure(channel: string, state: ChannelState, retryable: boolean): void {
+  #afterFailure(channel: string, state: ChannelState, retryable: boolean, cause: unknown): void {
     if (this.#disposed) return;
     if (retryable) {
       state.attempt++;
@@ -501,12 +516,15 @@ export class Outbox extends EventEmitter<OutboxEvents> {
       } catch {
         delay = 1000;
       }
+      if (!(Number.isFinite(delay) && delay >= 0)) delay = 1000;
+      const retryAfter = typeof cause === "object" && cause !== null ? (cause as { retryAfter?: unknown }).retryAfter : undefined;
+      if (typeof retryAfter === "number" && retryAfter > 0) delay = Math.max(delay, Math.min(retryAfter, this.#maxRetryAfter));
       state.timer = this.#clock.setTimeout(
         () => {
           state.timer = undefined;
           this.#flush(channel);
         },
-        Number.isFinite(delay) && delay >= 0 ? delay : 1000,
+        Math.min(delay, MAX_TIMER_DELAY),
       );
     } else {
       this.#flush(channel);

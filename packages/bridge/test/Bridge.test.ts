@@ -236,6 +236,28 @@ describe("Bridge: outages", () => {
     balanced(h);
   });
 
+  it("regression: one REST 429 with retry_after 1e9 silenced a channel for good; now the line is retried within maxRateLimitWait and later lines flow", async () => {
+    const h = (harness = await startHarness({
+      bridge: {
+        restOptions: { retryDelay: () => 20, maxRateLimitWait: 200 },
+        outbox: { rate: { limit: 50, window: 1000 }, retryDelay: () => 50, maxRetryAfter: 200 },
+      },
+    }));
+    const failures: unknown[] = [];
+    h.bridge.outbox.on("failure", (error) => failures.push(error.cause));
+    h.discord.rest.faults.rateLimitNext({ retryAfter: 1e9 });
+    h.game.emit("echo", "chat-admin", [1, "Luce", "admin line 0"]);
+    await vi.waitFor(() => expect(h.bridge.summary().gameToDiscord.adminLines.delivered).toBe(1), wait);
+    expect(failures).toEqual([expect.objectContaining({ code: "REST_RATE_LIMITED", retryAfter: 1e12 })]);
+    h.game.emit("echo", "chat-admin", [1, "Luce", "admin line 1"]);
+    await vi.waitFor(() => expect(h.bridge.summary().gameToDiscord.adminLines.delivered).toBe(2), wait);
+    const posted = h.posted(h.admin).join("\n");
+    expect(posted).toContain("admin line 0");
+    expect(posted).toContain("admin line 1");
+    expect(h.discord.rest.requests.filter((record) => record.fault === "rate-limit")).toHaveLength(1);
+    balanced(h);
+  });
+
   it("pauses the outbox while the gateway is down", async () => {
     const h = (harness = await startHarness());
     expect(h.bridge.outbox.paused).toBe(false);

@@ -262,6 +262,30 @@ describe("Outbox", () => {
     expect(outbox.stats).toMatchObject({ emitted: 2, delivered: 2, dropped: 0, queued: 0 });
   });
 
+  it("regression: a failure's retryAfter (REST_RATE_LIMITED) is honoured, but never longer than maxRetryAfter", async () => {
+    const { send, calls } = sender();
+    const outbox = new Outbox({ send, rate: null, retryDelay: () => 100, maxRetryAfter: 10_000 });
+    outbox.enqueue("echo", "one");
+    calls[0]!.reject(Object.assign(new Error("rate limited"), { code: "REST_RATE_LIMITED", status: 429, retryAfter: 3000 }));
+    await vi.advanceTimersByTimeAsync(2999);
+    expect(calls).toHaveLength(1); // not after the 100 ms backoff: Discord asked for 3 s
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls).toHaveLength(2);
+    calls[1]!.reject(Object.assign(new Error("rate limited"), { code: "REST_RATE_LIMITED", status: 429, retryAfter: 1e12 }));
+    await vi.advanceTimersByTimeAsync(9999);
+    expect(calls).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls).toHaveLength(3); // 1e12 ms asked, cut to maxRetryAfter: the channel is not silenced
+    calls[2]!.resolve();
+    outbox.enqueue("echo", "two");
+    await vi.advanceTimersByTimeAsync(0);
+    calls[3]!.resolve();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls.map((call) => call.content)).toEqual(["one", "one", "one", "two"]);
+    expect(outbox.stats).toMatchObject({ emitted: 2, delivered: 2, dropped: 0, queued: 0 });
+    expect(() => new Outbox({ send, maxRetryAfter: 2 ** 31 })).toThrow(expect.objectContaining({ code: "BRIDGE_INVALID_ARGUMENT" }) as Error);
+  });
+
   it("drops lines after a failure that is not retryable", async () => {
     const { send, calls } = sender();
     const outbox = new Outbox({ send });

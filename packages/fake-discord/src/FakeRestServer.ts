@@ -4,7 +4,7 @@ import { type Clock, systemClock } from "./Clock.js";
 import { FakeDiscordError } from "./FakeDiscordError.js";
 import { listen } from "./listen.js";
 import { FakeRestBuckets, type FakeRestLimit, type FakeRestRateLimitOptions } from "./FakeRestBuckets.js";
-import { FakeRestFaults } from "./FakeRestFaults.js";
+import { type FakeRestFault, FakeRestFaults } from "./FakeRestFaults.js";
 import {
   type FakeRestHandler,
   type FakeRestMethod,
@@ -64,8 +64,8 @@ export interface FakeRestRecord {
   body: unknown;
   /** The status answered; 0 for a reset connection. */
   status: number;
-  /** The fault applied to it, if any. */
-  fault?: "error" | "reset";
+  /** The fault applied to it, if any (see {@link FakeRestFaults}). */
+  fault?: FakeRestFault["kind"];
   /** Whether it got a rate-limit 429, and from which limit. */
   rateLimited?: "bucket" | "global";
 }
@@ -92,7 +92,7 @@ function error(status: number, message: string, code = 0): FakeRestResponse {
  * bodies; a route needing auth answers 401 `{"message":"401: Unauthorized","code":0}`
  * without the right `Authorization: Bot <token>`; a body that is not JSON answers 400 with
  * code 50109. Authorised requests to a route are rate-limited like Discord's
- * ({@link FakeRestBuckets}), and {@link FakeRestServer.faults} injects 5xx answers, resets and
+ * ({@link FakeRestBuckets}), and {@link FakeRestServer.faults} injects 5xx answers, resets, hostile 429s, garbage headers, oversized bodies and
  * slow responses. Everything answered is recorded in {@link FakeRestServer.requests}
  * (without the `Authorization` header).
  */
@@ -221,11 +221,20 @@ export class FakeRestServer {
         request.socket.destroy();
         return;
       }
+      if (fault !== undefined) record.fault = fault.kind;
       if (fault?.kind === "error") {
-        record.fault = "error";
         answer = error(fault.status, `${fault.status}: ${fault.status === 502 ? "Bad Gateway" : "Internal Server Error"}`);
+      } else if (fault?.kind === "rate-limit") {
+        record.rateLimited = fault.body.global === true ? "global" : "bucket";
+        answer = { status: 429, body: fault.body, headers: fault.headers };
+      } else if (fault?.kind === "oversized") {
+        record.status = 200;
+        this.requests.push(record);
+        sendOversized(response, fault.bytes);
+        return;
       } else {
         answer = await this.answer(request, url, raw, record);
+        if (fault?.kind === "headers") answer = { ...answer, headers: { ...answer.headers, ...fault.headers } };
       }
     } catch {
       answer = error(500, "500: Internal Server Error");
@@ -313,4 +322,29 @@ function readBody(request: IncomingMessage): Promise<string> {
     request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     request.on("error", reject);
   });
+}
+
+/** A 200 whose JSON body is `bytes` long, written in 64 KiB chunks without Content-Length. */
+function sendOversized(response: ServerResponse, bytes: number): void {
+  response.writeHead(200, { "Content-Type": "application/json" });
+  const prefix = '{"padding":"';
+  const suffix = '"}';
+  let left = bytes - prefix.length - suffix.length;
+  response.write(prefix);
+  const chunk = "x".repeat(65_536);
+  const pump = (): void => {
+    while (left > 0) {
+      const size = Math.min(left, chunk.length);
+      left -= size;
+      if (!response.write(size === chunk.length ? chunk : chunk.slice(0, size))) {
+        response.once("drain", pump);
+        return;
+      }
+    }
+    response.end(suffix);
+  };
+  response.on("close", () => {
+    left = 0;
+  });
+  pump();
 }

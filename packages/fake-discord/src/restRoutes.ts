@@ -69,10 +69,13 @@ function findChannel(guilds: readonly GuildFixture[], id: string): { guild: Guil
  * Adds the bridge's REST routes to a fake REST server:
  *
  * - `POST /channels/:channelId/messages`: unknown channel → 404 code 10003, a voice or
- *   category channel → 400 code 50008, no `content` (or empty) and no `embed` → 400 code
- *   50006, `content` over 2000 characters (JS length) → 400 code 50035; otherwise the
- *   message is recorded, MESSAGE_CREATE is dispatched (authored by the bot) and the
- *   Message is returned in the request's version.
+ *   category channel → 400 code 50008, no `content` (or empty) and no embed (v6: `embed`;
+ *   v10: `embeds`) → 400 code 50006; `embed` on v10, `content` over 2000 code points (as
+ *   Discord counts), or an invalid `allowed_mentions` (not an object, unknown `parse` types,
+ *   more than 100 or non-snowflake `users`/`roles`, `parse: ["users"]` together with `users`
+ *   — likewise roles) → 400 code 50035 (v10 with the nested `errors`); otherwise the message
+ *   is recorded, MESSAGE_CREATE is dispatched (authored by the bot) and the Message is
+ *   returned in the request's version.
  * - `PUT`/`DELETE /channels/:channelId/messages/:messageId/reactions/:emoji/@me` → 204, sharing
  *   one bucket; an emoji that is neither Unicode nor `name:id` (say, encoded twice) → 400
  *   code 10014; unknown channel → 404 code 10003.
@@ -87,11 +90,16 @@ export function addRestRoutes(server: FakeRestServer, context: FakeRestRouteCont
     if (found.channel.type === 2 || found.channel.type === 4) return discordError(400, "Cannot send messages in a non-text channel", 50008);
     const body = isRecord(request.body) ? request.body : {};
     const content = body.content;
-    if (content !== undefined && content !== null && typeof content !== "string") return invalidForm(request, "content", "Could not interpret the value as string.");
-    const hasEmbed = isRecord(body.embed) || (Array.isArray(body.embeds) && body.embeds.length > 0);
+    if (content !== undefined && content !== null && typeof content !== "string") return invalidForm(request, ["content"], "BASE_TYPE_INVALID", "Could not interpret the value as string.");
+    // v6 takes one `embed`; v10 only `embeds` (an `embed` there is refused, not silently ignored).
+    if (request.version >= 10 && body.embed !== undefined) return invalidForm(request, ["embed"], "UNKNOWN_FIELD", "v10 takes embeds, not embed.");
+    const hasEmbed = request.version >= 10 ? Array.isArray(body.embeds) && body.embeds.length > 0 : isRecord(body.embed);
     if ((typeof content !== "string" || content === "") && !hasEmbed) return discordError(400, "Cannot send an empty message", 50006);
     const text = typeof content === "string" ? content : "";
-    if (text.length > MAX_MESSAGE_LENGTH) return invalidForm(request, "content", `Must be ${MAX_MESSAGE_LENGTH} or fewer in length.`);
+    // Discord counts code points: 2000 emoji fit.
+    if (codePoints(text) > MAX_MESSAGE_LENGTH) return invalidForm(request, ["content"], "BASE_TYPE_MAX_LENGTH", `Must be ${MAX_MESSAGE_LENGTH} or fewer in length.`);
+    const mentions = checkAllowedMentions(request, body.allowed_mentions);
+    if (mentions !== undefined) return mentions;
 
     const author: MemberFixture | UserFixture = found.guild.members.find((member) => member.user.id === context.user.id) ?? context.user;
     const input: MessageInput = {
@@ -119,9 +127,62 @@ export function addRestRoutes(server: FakeRestServer, context: FakeRestRouteCont
   server.route("DELETE", pattern, reaction, { bucket: REACTIONS_BUCKET });
 }
 
-function invalidForm(request: FakeRestRequest, field: string, message: string): FakeRestResponse {
+/** Discord's 50035 for the field at `path` (e.g. `["allowed_mentions", "parse", 0]`). */
+function invalidForm(request: FakeRestRequest, path: ReadonlyArray<string | number>, code: string, message: string): FakeRestResponse {
   // v6 sends `{code, message}`; v8+ adds the nested `errors`.
   const body: Record<string, unknown> = { message: "Invalid Form Body", code: 50035 };
-  if (request.version >= 10) body.errors = { [field]: { _errors: [{ code: "BASE_TYPE_INVALID", message }] } };
+  if (request.version >= 10) {
+    let errors: Record<string, unknown> = { _errors: [{ code, message }] };
+    for (const key of [...path].reverse()) errors = { [String(key)]: errors };
+    body.errors = errors;
+  }
   return { status: 400, body };
+}
+
+function codePoints(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}
+
+const MENTION_TYPES = ["roles", "users", "everyone"];
+const SNOWFLAKE = /^\d{1,20}$/;
+
+/**
+ * Validates `allowed_mentions` as Discord does: an object; `parse` an array of `roles`,
+ * `users`, `everyone`; `users`/`roles` arrays of at most 100 snowflakes; `parse` naming
+ * `users` (or `roles`) together with a `users` (or `roles`) list is a conflict; `replied_user`
+ * a boolean. Answers 50035 (with `errors` in v10), or `undefined` when valid or absent.
+ */
+function checkAllowedMentions(request: FakeRestRequest, value: unknown): FakeRestResponse | undefined {
+  if (value === undefined || value === null) return undefined;
+  const field = "allowed_mentions";
+  if (!isRecord(value)) return invalidForm(request, [field], "MODEL_TYPE_CONVERT", "Only dictionaries may be used in a ModelType");
+  const { parse, users, roles } = value;
+  if (parse !== undefined) {
+    if (!Array.isArray(parse)) return invalidForm(request, [field, "parse"], "BASE_TYPE_LIST", "Must be a list.");
+    for (const [index, type] of parse.entries()) {
+      if (typeof type !== "string" || !MENTION_TYPES.includes(type)) {
+        return invalidForm(request, [field, "parse", index], "BASE_TYPE_CHOICES", "Value must be one of ('roles', 'users', 'everyone').");
+      }
+    }
+  }
+  for (const [name, list] of [
+    ["users", users],
+    ["roles", roles],
+  ] as const) {
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) return invalidForm(request, [field, name], "BASE_TYPE_LIST", "Must be a list.");
+    if (list.length > 100) return invalidForm(request, [field, name], "BASE_TYPE_MAX_LENGTH", "Must be 100 or fewer in length.");
+    for (const [index, id] of list.entries()) {
+      if (typeof id !== "string" || !SNOWFLAKE.test(id)) return invalidForm(request, [field, name, index], "NUMBER_TYPE_COERCE", `Value "${String(id)}" is not snowflake.`);
+    }
+    if (Array.isArray(parse) && parse.includes(name) && list.length > 0) {
+      return invalidForm(request, [field], "MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE", `parse:["${name}"] and ${name}: [ids...] are mutually exclusive.`);
+    }
+  }
+  if (value.replied_user !== undefined && typeof value.replied_user !== "boolean") {
+    return invalidForm(request, [field, "replied_user"], "BASE_TYPE_BOOLEAN", "Must be either true or false.");
+  }
+  return undefined;
 }

@@ -142,4 +142,40 @@ describe("FakeRestServer: rate limits", () => {
     expect(server.requests[0]!.headers.authorization).toBeUndefined();
     expect(JSON.stringify(server.requests)).not.toContain("t0k3n");
   });
+
+  it("hostile REST faults: a 429 with the values given as is, garbage headers on a routed answer, an oversized chunked body", async () => {
+    const server = await started();
+    const post = (): Promise<Response> =>
+      fetch(`${server.url}/v10/channels/42/messages`, { method: "POST", headers: { Authorization: "Bot t0k3n", "Content-Type": "application/json" }, body: "{}" });
+    server.faults.rateLimitNext({ retryAfter: 1e9, headers: { "X-RateLimit-Reset-After": "1e9", "X-RateLimit-Scope": "shared" } });
+    server.faults.rateLimitNext({ global: true, headers: { "Retry-After": "soon" } });
+    server.faults.headersNext({ "X-RateLimit-Remaining": "lots", "X-RateLimit-Limit": "-3" });
+    server.faults.oversizedNext(200_000);
+    const hostile = await post();
+    expect(hostile.status).toBe(429);
+    expect(hostile.headers.get("x-ratelimit-reset-after")).toBe("1e9");
+    expect(hostile.headers.get("x-ratelimit-scope")).toBe("shared");
+    expect(await hostile.json()).toEqual({ message: "You are being rate limited.", global: false, retry_after: 1e9 });
+    const global = await post();
+    expect([global.status, global.headers.get("x-ratelimit-global"), global.headers.get("retry-after")]).toEqual([429, "true", "soon"]);
+    expect(await global.json()).toEqual({ message: "You are being rate limited.", global: true });
+    const garbage = await post();
+    expect(garbage.status).toBe(200);
+    expect([garbage.headers.get("x-ratelimit-remaining"), garbage.headers.get("x-ratelimit-limit"), garbage.headers.get("x-ratelimit-bucket")]).toEqual(["lots", "-3", "abc"]);
+    await garbage.json();
+    const big = await post();
+    expect(big.headers.get("content-length")).toBeNull();
+    const text = await big.text();
+    expect(text).toHaveLength(200_000);
+    expect((JSON.parse(text) as { padding: string }).padding).toMatch(/^x+$/);
+    expect(server.requests.map((record) => [record.status, record.fault, record.rateLimited])).toEqual([
+      [429, "rate-limit", "bucket"],
+      [429, "rate-limit", "global"],
+      [200, "headers", undefined],
+      [200, "oversized", undefined],
+    ]);
+    expect(server.rateLimitedCount).toBe(0);
+    expect(() => server.faults.oversizedNext(3)).toThrow(FakeDiscordError);
+    expect(() => server.faults.rateLimitNext({}, 0)).toThrow(FakeDiscordError);
+  });
 });

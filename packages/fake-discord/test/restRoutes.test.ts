@@ -60,6 +60,62 @@ describe("fake REST: Create Message", () => {
   });
 });
 
+describe("fake REST: Create Message fidelity", () => {
+  it("regression: v10 accepted `embed`; now only `embeds` (400 50035 for `embed`), v6 only `embed`", async () => {
+    const discord = await startDiscord({ rest: false });
+    const general = channel(discord, "general");
+    const v10Embed = await post(discord, `/channels/${general}/messages`, { embed: { title: "t" } }, 10);
+    expect([v10Embed.status, await v10Embed.json()]).toEqual([
+      400,
+      { message: "Invalid Form Body", code: 50035, errors: { embed: { _errors: [{ code: "UNKNOWN_FIELD", message: "v10 takes embeds, not embed." }] } } },
+    ]);
+    expect((await post(discord, `/channels/${general}/messages`, { embeds: [{ title: "t" }] }, 10)).status).toBe(200);
+    const v6Embeds = await post(discord, `/channels/${general}/messages`, { embeds: [{ title: "t" }] }, 6);
+    expect([v6Embeds.status, ((await v6Embeds.json()) as { code: number }).code]).toEqual([400, 50006]);
+    expect((await post(discord, `/channels/${general}/messages`, { embed: { title: "t" } }, 6)).status).toBe(200);
+    expect(discord.postedMessages).toHaveLength(2);
+  });
+
+  it("regression: lengths were counted in UTF-16 units; now in code points, so 2000 emoji are one message", async () => {
+    const discord = await startDiscord({ rest: false });
+    const general = channel(discord, "general");
+    expect((await post(discord, `/channels/${general}/messages`, { content: "👍".repeat(2000) }, 10)).status).toBe(200);
+    const long = await post(discord, `/channels/${general}/messages`, { content: "👍".repeat(2001) }, 10);
+    expect([long.status, ((await long.json()) as { code: number }).code]).toEqual([400, 50035]);
+  });
+
+  it("regression: allowed_mentions was not validated; now like Discord (parse + users conflict, unknown types, bad ids, > 100)", async () => {
+    const discord = await startDiscord({ rest: false });
+    const general = channel(discord, "general");
+    const ids = (count: number): string[] => Array.from({ length: count }, (_, i) => String(100_000_000_000_000_000n + BigInt(i)));
+    const cases: Array<[unknown, Record<string, unknown> | undefined]> = [
+      [{ parse: ["users"], users: ["123"] }, { allowed_mentions: { _errors: [{ code: "MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE", message: 'parse:["users"] and users: [ids...] are mutually exclusive.' }] } }],
+      [{ parse: ["roles"], roles: ["123"] }, { allowed_mentions: { _errors: [expect.objectContaining({ code: "MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE" })] } }],
+      [{ parse: ["users", "here"] }, { allowed_mentions: { parse: { 1: { _errors: [expect.objectContaining({ code: "BASE_TYPE_CHOICES" })] } } } }],
+      [{ parse: "users" }, { allowed_mentions: { parse: { _errors: [expect.objectContaining({ code: "BASE_TYPE_LIST" })] } } }],
+      [{ users: ["nobody"] }, { allowed_mentions: { users: { 0: { _errors: [expect.objectContaining({ code: "NUMBER_TYPE_COERCE" })] } } } }],
+      [{ roles: ids(101) }, { allowed_mentions: { roles: { _errors: [expect.objectContaining({ code: "BASE_TYPE_MAX_LENGTH" })] } } }],
+      [{ replied_user: "yes" }, { allowed_mentions: { replied_user: { _errors: [expect.objectContaining({ code: "BASE_TYPE_BOOLEAN" })] } } }],
+      ["everyone", { allowed_mentions: { _errors: [expect.objectContaining({ code: "MODEL_TYPE_CONVERT" })] } }],
+      [{ parse: [] }, undefined],
+      [{ parse: ["users", "roles", "everyone"], replied_user: false }, undefined],
+      [{ parse: ["everyone"], users: ids(100), roles: [] }, undefined],
+      [{ parse: ["users"], users: [] }, undefined],
+    ];
+    for (const [mentions, errors] of cases) {
+      const response = await post(discord, `/channels/${general}/messages`, { content: "hi", allowed_mentions: mentions }, 10);
+      if (errors === undefined) {
+        expect(response.status).toBe(200);
+      } else {
+        expect([response.status, await response.json()]).toEqual([400, { message: "Invalid Form Body", code: 50035, errors }]);
+      }
+    }
+    const v6 = await post(discord, `/channels/${general}/messages`, { content: "hi", allowed_mentions: { parse: ["users"], users: ["1"] } }, 6);
+    expect([v6.status, await v6.json()]).toEqual([400, { message: "Invalid Form Body", code: 50035 }]);
+    expect(discord.postedMessages).toHaveLength(4);
+  });
+});
+
 describe("fake REST: reactions", () => {
   it("PUT/DELETE …/reactions/:emoji/@me → 204 for Unicode and name:id, 10014 for a badly encoded emoji", async () => {
     const discord = await startDiscord({ rest: false });

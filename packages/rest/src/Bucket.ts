@@ -1,4 +1,4 @@
-import type { Clock } from "./Clock.js";
+import { type Clock, MAX_TIMER_DELAY } from "./Clock.js";
 import { RestError } from "./RestError.js";
 
 /** What a response's `X-RateLimit-*` headers said about its bucket. */
@@ -16,12 +16,15 @@ export interface BucketUpdate {
 interface Waiter {
   resolve: (bucket: Bucket) => void;
   reject: (error: unknown) => void;
+  /** A reserved retry's slot is not granted before this time (on the clock). */
+  notBefore: number;
 }
 
 /**
  * One rate-limit bucket: a FIFO queue of requests and what Discord said about the bucket.
  * While the bucket is unknown, one request is in flight at a time; once a response told its
- * limit, up to `remaining` go out together, and the rest wait for the reset. The reset
+ * limit, up to `remaining` go out together (one at a time in an {@link Bucket.ordered} bucket),
+ * and the rest wait for the reset. The reset
  * time comes from `X-RateLimit-Reset-After` measured on the injected clock; the server's
  * `X-RateLimit-Reset` only tells windows apart, so that a late answer from an old window
  * cannot spoil the new one.
@@ -37,6 +40,11 @@ export class Bucket {
   resetAt = 0;
   /** Requests sent and not yet answered. */
   inFlight = 0;
+  /**
+   * Whether requests leave one at a time, in queue order, each after the previous one was
+   * answered (message routes: messages must arrive in the order they were sent).
+   */
+  ordered = false;
 
   private readonly clock: Clock;
   private waiters: Waiter[] = [];
@@ -48,11 +56,23 @@ export class Bucket {
 
   constructor(clock: Clock) {
     this.clock = clock;
+    this.lastUsed = clock.now();
   }
 
   /** How many requests wait for the bucket. */
   get queued(): number {
     return this.waiters.length;
+  }
+
+  /** When the bucket was last asked for a slot or given one back (clock time). */
+  lastUsed: number;
+
+  /**
+   * Whether the bucket can be forgotten without losing anything: nothing waits or is in
+   * flight, and its window is over (or its end was never told).
+   */
+  get idle(): boolean {
+    return this.waiters.length === 0 && this.inFlight === 0 && (this.resetAt <= this.clock.now() || this.resetAt === Number.POSITIVE_INFINITY);
   }
 
   /**
@@ -61,15 +81,29 @@ export class Bucket {
    * {@link Bucket.moveWaitersTo}; release the slot on that one
    */
   acquire(front = false): Promise<Bucket> {
+    this.lastUsed = this.clock.now();
     return new Promise<Bucket>((resolve, reject) => {
-      if (front) this.waiters.unshift({ resolve, reject });
-      else this.waiters.push({ resolve, reject });
+      if (front) this.waiters.unshift({ resolve, reject, notBefore: 0 });
+      else this.waiters.push({ resolve, reject, notBefore: 0 });
+      this.pump();
+    });
+  }
+
+  /**
+   * Reserves the next slot at the front of the queue, granted no earlier than `notBefore`
+   * (clock time): a retry that keeps its place. Nothing queued behind it goes first; call it
+   * before giving the current slot back.
+   */
+  reserve(notBefore: number): Promise<Bucket> {
+    return new Promise<Bucket>((resolve, reject) => {
+      this.waiters.unshift({ resolve, reject, notBefore });
       this.pump();
     });
   }
 
   /** Gives a slot back after the answer (with its headers, if it had them). */
   release(update?: BucketUpdate): void {
+    this.lastUsed = this.clock.now();
     this.inFlight = Math.max(0, this.inFlight - 1);
     if (update !== undefined) {
       this.update(update);
@@ -85,6 +119,8 @@ export class Bucket {
     const now = this.clock.now();
     const reset = update.reset ?? (now + update.resetAfter) / 1000;
     if (reset <= this.expiredReset) return; // an answer from a window we already left
+    // A limit larger than assumed (say 1, after a 429 on a bucket not yet known) frees the difference.
+    if (this.known && update.limit > this.limit && reset >= this.windowReset) this.remaining += update.limit - this.limit;
     this.limit = Math.max(1, update.limit);
     this.lastWindow = Math.max(1, update.resetAfter);
     if (!this.known) {
@@ -113,6 +149,7 @@ export class Bucket {
   moveWaitersTo(target: Bucket): void {
     const waiters = this.waiters;
     this.waiters = [];
+    if (this.ordered) target.ordered = true;
     target.waiters.push(...waiters);
     target.pump();
   }
@@ -129,6 +166,12 @@ export class Bucket {
   pump(): void {
     while (this.waiters.length > 0) {
       const now = this.clock.now();
+      if (this.ordered && this.inFlight > 0) break;
+      const head = this.waiters[0]!;
+      if (head.notBefore > now) {
+        this.armTimer(head.notBefore - now);
+        break;
+      }
       if (!this.known) {
         if (this.inFlight > 0) break;
       } else {
@@ -147,7 +190,7 @@ export class Bucket {
       this.inFlight++;
       this.waiters.shift()!.resolve(this);
     }
-    if (this.waiters.length === 0) this.clearTimer();
+    if (this.waiters.length === 0 || (this.ordered && this.inFlight > 0)) this.clearTimer();
   }
 
   private armTimer(ms: number): void {
@@ -159,7 +202,7 @@ export class Bucket {
       this.timer = undefined;
       this.timerAt = Number.NaN;
       this.pump();
-    }, Math.max(0, ms));
+    }, Math.min(Math.max(0, ms), MAX_TIMER_DELAY)); // a longer wait re-arms when this fires
   }
 
   private clearTimer(): void {

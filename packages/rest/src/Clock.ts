@@ -23,3 +23,6 @@ export const systemClock: Clock = {
     globalThis.clearTimeout(handle as Parameters<typeof globalThis.clearTimeout>[0]);
   },
 };
+
+/** The longest delay Node's timers take (2^31 − 1 ms); a longer one fires after 1 ms. No timer here is longer. */
+export const MAX_TIMER_DELAY = 2_147_483_647;

@@ -1,7 +1,8 @@
 import packageJson from "../package.json" with { type: "json" };
-import type { Bucket, BucketUpdate } from "./Bucket.js";
-import { type Clock, systemClock } from "./Clock.js";
+import type { Bucket } from "./Bucket.js";
+import { type Clock, MAX_TIMER_DELAY, systemClock } from "./Clock.js";
 import { encodeEmoji } from "./encodeEmoji.js";
+import { codePointLength } from "./splitMessage.js";
 import type { RateLimit } from "./GlobalLimiter.js";
 import { RateLimitManager } from "./RateLimitManager.js";
 import { RestError, type RestErrorCode } from "./RestError.js";
@@ -10,7 +11,7 @@ import { type RouteKey, routeKey } from "./routeKey.js";
 /** The HTTP methods Discord's API uses. */
 export type RestMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
-/** The API versions the client speaks: 6 (the fake's, and this project's seed) or 10 (today's Discord). */
+/** The API versions the client speaks: 10 (today's Discord, the default) or 6 (deprecated by Discord). */
 export type RestVersion = 6 | 10;
 
 /** A request for {@link DiscordRest.request}. */
@@ -41,12 +42,13 @@ export interface RateLimitedInfo {
 
 /** Options of a {@link DiscordRest}. */
 export interface DiscordRestOptions {
-  /** The bot token, sent as `Authorization: Bot <token>` and nowhere else. */
+  /** The bot token, with or without the `Bot ` prefix (one is stripped, as the gateway does); sent as `Authorization: Bot <token>` and nowhere else. */
   token: string;
   /**
-   * The API version. In v6 `retry_after` is in milliseconds and the client asks for
-   * millisecond reset headers; in v10 it is in seconds.
-   * @defaultValue 6
+   * The API version. In v10 `retry_after` is in seconds; in v6 (deprecated by Discord, still
+   * fully supported here) it is in milliseconds and the client asks for millisecond reset
+   * headers. Message routes take `embeds` in v10 and one `embed` in v6.
+   * @defaultValue 10
    */
   version?: RestVersion;
   /**
@@ -66,12 +68,22 @@ export interface DiscordRestOptions {
    */
   rateLimitRetries?: number;
   /**
+   * The longest rate-limit wait the client accepts, in ms (at most 2^31 − 1). A 429 asking for
+   * a longer wait (`retry_after`, `Retry-After` or `X-RateLimit-Reset-After`) fails the request
+   * at once with `REST_RATE_LIMITED` and its `retryAfter`, as does a request whose 429 waits
+   * add up to more than this (waits count against the retry budget). What the client
+   * remembers of a bucket, a reset or a global pause is never longer than this either: after
+   * it, the route is tried again rather than silenced by one hostile answer.
+   * @defaultValue 60000
+   */
+  maxRateLimitWait?: number;
+  /**
    * The backoff before retry number `attempt` (1-based) after a 5xx, network error or timeout, in ms.
    * @defaultValue `attempt => Math.min(500 * 2 ** (attempt - 1), 8000)`
    */
   retryDelay?: (attempt: number) => number;
   /**
-   * How long one attempt may take (connect, answer and body), in ms.
+   * How long one attempt may take (connect, answer and body), in ms (at most 2^31 − 1).
    * @defaultValue 15000
    */
   timeout?: number;
@@ -87,10 +99,23 @@ export interface DiscordRestOptions {
    */
   invalidRequestLimit?: RateLimit;
   /**
+   * How long a rate-limit bucket nobody uses is kept, in ms: idle buckets (nothing queued or
+   * in flight, their window over) and route → bucket-hash mappings unused for this long are
+   * swept, so memory stays bounded however many channels and routes were ever used.
+   * @defaultValue 300000 (5 minutes)
+   */
+  bucketIdleTimeout?: number;
+  /**
    * Text appended to the User-Agent (Discord allows extra text after its required format).
    * @defaultValue none
    */
   userAgentSuffix?: string;
+  /**
+   * The largest answer body read, in bytes; a larger one (by `Content-Length`, or once that
+   * many bytes arrived) fails the request with `REST_RESPONSE_TOO_LARGE`, unread.
+   * @defaultValue 8388608 (8 MiB)
+   */
+  maxResponseBytes?: number;
   /** Called for every 429 received. @defaultValue none */
   onRateLimited?: (info: RateLimitedInfo) => void;
   /** Time source of every wait. @defaultValue {@link systemClock} */
@@ -112,9 +137,9 @@ export interface CreateMessageBody {
   content?: string;
   nonce?: string | number;
   tts?: boolean;
-  /** v6's single embed. */
+  /** v6's single embed (sent as `embeds: [embed]` in v10). */
   embed?: Record<string, unknown>;
-  /** v10's embeds. */
+  /** v10's embeds (one is sent as `embed` in v6). */
   embeds?: Array<Record<string, unknown>>;
   /** @defaultValue `{ parse: [] }`: nobody is pinged unless you say so */
   allowed_mentions?: AllowedMentions;
@@ -147,7 +172,16 @@ export interface GatewayBotInfo extends GatewayInfo {
 export const VERSION: string = packageJson.version;
 
 const DEFAULT_BASE_URL = "https://discord.com/api";
+/** Discord's limit on a message's `content`, in code points. */
+const MAX_MESSAGE_LENGTH = 2000;
 const SNOWFLAKE = /^\d{1,20}$/;
+
+interface FailDetails {
+  status?: number;
+  cause?: unknown;
+  body?: unknown;
+  retryAfter?: number;
+}
 
 interface Answer {
   status: number;
@@ -163,11 +197,12 @@ function defaultRetryDelay(attempt: number): number {
   return Math.min(500 * 2 ** (attempt - 1), 8000);
 }
 
+/** A header's value as a finite number ≥ 0; `undefined` when absent or garbage. */
 function number(headers: Headers, name: string): number | undefined {
   const value = headers.get(name);
   if (value === null || value.trim() === "") return undefined;
   const parsed = Number(value);
-  return Number.isFinite(parsed) ? parsed : undefined;
+  return Number.isFinite(parsed) && parsed >= 0 ? parsed : undefined;
 }
 
 function parseJson(text: string): unknown {
@@ -182,15 +217,17 @@ function parseJson(text: string): unknown {
  * A small Discord REST client on Node's own `fetch`. It sends `Authorization: Bot <token>`
  * and Discord's User-Agent, keeps one rate-limit bucket per route and major parameter
  * (learnt from `X-RateLimit-*`, shared when Discord names the same `X-RateLimit-Bucket`),
- * queues requests in FIFO order instead of sending them to fail, keeps under the global
- * limit and pauses everything after a global 429, waits `retry_after` after a 429, retries
- * 5xx answers, network errors and timeouts with backoff, and refuses to send before the
- * invalid-request limit could get the IP banned. Failures are {@link RestError}s, which
- * never contain the token.
+ * queues requests in FIFO order instead of sending them to fail (message routes one at a
+ * time, so messages arrive in the order submitted), keeps under the global limit and pauses
+ * everything after a global 429, waits `retry_after` after a 429 (up to `maxRateLimitWait`;
+ * a longer wait fails with `REST_RATE_LIMITED` and its `retryAfter`), retries 5xx answers,
+ * network errors and timeouts with backoff, sweeps idle buckets, caps answer bodies, and
+ * refuses to send before the invalid-request limit could get the IP banned. Failures are
+ * {@link RestError}s, which never contain the token.
  *
  * @example
  * ```ts
- * const rest = new DiscordRest({ token: process.env.DISCORD_TOKEN!, version: 10 });
+ * const rest = new DiscordRest({ token: process.env.DISCORD_TOKEN! }); // API v10
  * const message = await rest.createMessage("123456789012345678", "Hello from the game!");
  * await rest.createReaction(message.channel_id, message.id, "👍");
  * ```
@@ -207,6 +244,8 @@ export class DiscordRest {
   private readonly clock: Clock;
   private readonly retries: number;
   private readonly rateLimitRetries: number;
+  private readonly maxRateLimitWait: number;
+  private readonly maxResponseBytes: number;
   private readonly retryDelay: (attempt: number) => number;
   private readonly timeout: number;
   private readonly userAgent: string;
@@ -216,15 +255,17 @@ export class DiscordRest {
   private destroyed = false;
 
   constructor(options: DiscordRestOptions) {
-    if (typeof options.token !== "string" || options.token.trim() === "") {
+    // Given with or without the `Bot ` prefix, as the gateway takes it: one is stripped.
+    const token = typeof options.token === "string" ? options.token.replace(/^Bot\s+/i, "") : options.token;
+    if (typeof token !== "string" || token.trim() === "") {
       throw new RestError("REST_INVALID_ARGUMENT", "a bot token is required");
     }
     // fetch rejects such a header value with an error that quotes it: the token would reach the
     // cause of REST_NETWORK_ERROR. Never quote the token here either.
-    if (/[^\x20-\x7e]/.test(options.token)) {
+    if (/[^\x20-\x7e]/.test(token)) {
       throw new RestError("REST_INVALID_ARGUMENT", "the bot token may only contain printable ASCII characters (no line breaks or control characters)");
     }
-    const version = options.version ?? 6;
+    const version = options.version ?? 10;
     if (version !== 6 && version !== 10) throw new RestError("REST_INVALID_ARGUMENT", `version must be 6 or 10, got ${String(version)}`);
     const count = (name: string, value: number | undefined, fallback: number): number => {
       const chosen = value ?? fallback;
@@ -237,15 +278,23 @@ export class DiscordRest {
       }
       return { limit: value.limit, window: value.window };
     };
-    this.#token = options.token;
+    this.#token = token;
     this.version = version;
     this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
     this.clock = options.clock ?? systemClock;
     this.retries = count("retries", options.retries, 3);
     this.rateLimitRetries = count("rateLimitRetries", options.rateLimitRetries, 5);
     this.retryDelay = options.retryDelay ?? defaultRetryDelay;
-    this.timeout = options.timeout ?? 15_000;
-    if (!(this.timeout > 0)) throw new RestError("REST_INVALID_ARGUMENT", "timeout must be > 0");
+    const delay = (name: string, value: number | undefined, fallback: number): number => {
+      const chosen = value ?? fallback;
+      if (typeof chosen !== "number" || !(chosen > 0) || chosen > MAX_TIMER_DELAY) {
+        throw new RestError("REST_INVALID_ARGUMENT", `${name} must be > 0 and at most ${MAX_TIMER_DELAY} ms`);
+      }
+      return chosen;
+    };
+    this.timeout = delay("timeout", options.timeout, 15_000);
+    this.maxRateLimitWait = delay("maxRateLimitWait", options.maxRateLimitWait, 60_000);
+    this.maxResponseBytes = count("maxResponseBytes", options.maxResponseBytes, 8 * 1024 * 1024);
     this.userAgent = `DiscordBot (https://github.com/LVPlayground/nuwani-discord, ${VERSION})${
       options.userAgentSuffix === undefined ? "" : ` ${options.userAgentSuffix}`
     }`;
@@ -255,6 +304,7 @@ export class DiscordRest {
       clock: this.clock,
       global: options.globalLimit === false ? false : limit("globalLimit", options.globalLimit ?? { limit: 50, window: 1000 }),
       invalidRequests: limit("invalidRequestLimit", options.invalidRequestLimit ?? { limit: 9000, window: 600_000 }),
+      idleTimeout: delay("bucketIdleTimeout", options.bucketIdleTimeout, 300_000),
     });
   }
 
@@ -271,11 +321,31 @@ export class DiscordRest {
   /**
    * Sends a message. A string is the `content`. Unless `allowed_mentions` is given it is
    * `{ parse: [] }`, so the message pings nobody (not `@everyone`, not a role, not a user).
-   * Content over 2000 characters is Discord's 50035; see {@link splitMessage}.
+   * Content over 2000 code points (Discord counts code points: 2000 emoji fit) is refused
+   * with `REST_INVALID_ARGUMENT` before sending; see {@link splitMessage}. Embeds are sent as
+   * the version wants them: v10 takes `embeds` (an `embed` given is sent as `embeds: [embed]`),
+   * v6 takes one `embed` (`embeds` with one element is sent as `embed`).
    */
   async createMessage(channelId: string, body: string | CreateMessageBody): Promise<RestMessage> {
     checkId("channelId", channelId);
     const fields: CreateMessageBody = typeof body === "string" ? { content: body } : { ...body };
+    if (typeof fields.content === "string") {
+      const length = codePointLength(fields.content);
+      if (length > MAX_MESSAGE_LENGTH) {
+        throw new RestError("REST_INVALID_ARGUMENT", `content is ${length} code points; Discord allows ${MAX_MESSAGE_LENGTH} (see splitMessage)`);
+      }
+    }
+    if (fields.embed !== undefined && fields.embeds !== undefined) throw new RestError("REST_INVALID_ARGUMENT", "give embed or embeds, not both");
+    if (this.version === 10 && fields.embed !== undefined) {
+      const { embed, ...rest } = fields;
+      return this.createMessage(channelId, { ...rest, embeds: [embed] });
+    }
+    if (this.version === 6 && fields.embeds !== undefined) {
+      const { embeds, ...rest } = fields;
+      if (!Array.isArray(embeds) || embeds.length > 1) throw new RestError("REST_INVALID_ARGUMENT", "v6 sends at most one embed");
+      const [embed] = embeds;
+      return this.createMessage(channelId, embed === undefined ? rest : { ...rest, embed });
+    }
     if (!("allowed_mentions" in fields)) fields.allowed_mentions = { parse: [] };
     return this.request<RestMessage>({ method: "POST", path: `/channels/${channelId}/messages`, body: fields });
   }
@@ -319,7 +389,7 @@ export class DiscordRest {
       headers["Content-Type"] = "application/json";
       payload = JSON.stringify(request.body);
     }
-    const fail = (code: RestErrorCode, message: string, details: { status?: number; cause?: unknown; body?: unknown } = {}): RestError => {
+    const fail = (code: RestErrorCode, message: string, details: FailDetails = {}): RestError => {
       const body = isRecord(details.body) ? details.body : {};
       return new RestError(code, `${method} ${route.route}: ${message}`, {
         status: details.status,
@@ -329,6 +399,7 @@ export class DiscordRest {
         method,
         route: route.route,
         cause: details.cause,
+        retryAfter: details.retryAfter,
       });
     };
 
@@ -347,14 +418,25 @@ export class DiscordRest {
     method: RestMethod,
     headers: Record<string, string>,
     payload: string | undefined,
-    fail: (code: RestErrorCode, message: string, details?: { status?: number; cause?: unknown; body?: unknown }) => RestError,
+    fail: (code: RestErrorCode, message: string, details?: FailDetails) => RestError,
   ): Promise<T> {
+    const ordered = isMessageRoute(route);
     let failures = 0;
     let rateLimited = 0;
+    let waited = 0;
     let front = false;
+    // An ordered bucket's retry keeps its place: the slot is asked for before the old one is given back.
+    let reserved: Promise<Bucket> | undefined;
     for (;;) {
-      this.checkUsable(fail);
-      const bucket = await this.rateLimits.bucketFor(route).acquire(front);
+      let bucket: Bucket;
+      if (reserved === undefined) {
+        this.checkUsable(fail);
+        const own = this.rateLimits.bucketFor(route);
+        if (ordered) own.ordered = true;
+        bucket = await own.acquire(front);
+      } else {
+        bucket = await reserved; // every path back to the loop's top sets `reserved` anew
+      }
       try {
         await this.rateLimits.global.acquire();
         this.checkUsable(fail);
@@ -366,49 +448,96 @@ export class DiscordRest {
       try {
         answer = await this.send(url, method, headers, payload);
       } catch (error) {
-        bucket.release();
+        if (error instanceof ResponseTooLarge) {
+          bucket.release();
+          throw fail("REST_RESPONSE_TOO_LARGE", `the answer's body is larger than maxResponseBytes (${this.maxResponseBytes} bytes)`, { status: error.status });
+        }
         const timedOut = error instanceof TimeoutSignal;
         if (failures < this.retries) {
           failures++;
           front = true;
-          await this.sleep(this.retryDelay(failures));
+          reserved = (await this.retryLater(bucket, bucket, ordered, this.retryDelay(failures)))?.slot;
           continue;
         }
+        bucket.release();
         throw timedOut
           ? fail("REST_TIMEOUT", `no answer within ${this.timeout} ms (${failures + 1} attempts)`)
           : fail("REST_NETWORK_ERROR", `the request failed (${failures + 1} attempts)`, { cause: error });
       }
 
       const { status } = answer;
-      this.rateLimits.invalidRequests.record(status);
-      const target = this.settle(route, bucket, answer.headers);
+      const scope = answer.headers.get("x-ratelimit-scope");
+      // A 429 of a shared resource's limit is not the bot's fault: Discord does not count it as invalid.
+      if (!(status === 429 && scope?.toLowerCase() === "shared")) this.rateLimits.invalidRequests.record(status);
+      const target = this.learn(route, bucket, answer.headers);
+      if (ordered) target.ordered = true;
       const body = parseJson(answer.text);
 
       if (status === 429) {
         const info = this.rateLimitOf(route, answer.headers, body, method);
-        if (info.global) this.rateLimits.global.pause(info.retryAfter);
-        else target.block(info.retryAfter);
+        // Never remember a wait longer than the maximum: one hostile answer must not silence a route.
+        const wait = Math.min(info.retryAfter, this.maxRateLimitWait);
+        if (info.global) this.rateLimits.global.pause(wait);
+        else target.block(wait);
         this.onRateLimited?.(info);
-        if (rateLimited >= this.rateLimitRetries) throw fail("REST_RATE_LIMITED", `still rate limited after ${rateLimited} retries`, { status, body });
+        const limited = { status, body, retryAfter: info.retryAfter };
+        let refusal: RestError | undefined;
+        if (info.retryAfter > this.maxRateLimitWait) {
+          refusal = fail("REST_RATE_LIMITED", `asked to wait ${Math.ceil(info.retryAfter)} ms, more than maxRateLimitWait (${this.maxRateLimitWait} ms)`, limited);
+        } else if (rateLimited >= this.rateLimitRetries) {
+          refusal = fail("REST_RATE_LIMITED", `still rate limited after ${rateLimited} retries`, limited);
+        } else if (waited + info.retryAfter > this.maxRateLimitWait) {
+          refusal = fail("REST_RATE_LIMITED", `rate-limit waits of ${Math.ceil(waited + info.retryAfter)} ms in all, more than maxRateLimitWait (${this.maxRateLimitWait} ms)`, limited);
+        }
+        if (refusal !== undefined) {
+          this.giveBack(bucket, target);
+          throw refusal;
+        }
+        waited += info.retryAfter;
         rateLimited++;
         front = true;
+        reserved = (await this.retryLater(bucket, target, ordered, 0))?.slot;
         continue;
       }
-      if (status >= 500) {
-        if (failures < this.retries) {
-          failures++;
-          front = true;
-          await this.sleep(this.retryDelay(failures));
-          continue;
-        }
-        throw fail("REST_SERVER_ERROR", `HTTP ${status} (${failures + 1} attempts)`, { status, body });
+      if (status >= 500 && failures < this.retries) {
+        failures++;
+        front = true;
+        reserved = (await this.retryLater(bucket, target, ordered, this.retryDelay(failures)))?.slot;
+        continue;
       }
+      this.giveBack(bucket, target);
+      if (status >= 500) throw fail("REST_SERVER_ERROR", `HTTP ${status} (${failures + 1} attempts)`, { status, body });
       if (status === 401) throw fail("REST_UNAUTHORIZED", describeAnswer(status, body), { status, body });
       if (status < 200 || status >= 300) throw fail("REST_HTTP_ERROR", describeAnswer(status, body), { status, body });
       if (status === 204 || answer.text === "") return undefined as T;
       if (body === undefined) throw fail("REST_INVALID_RESPONSE", `HTTP ${status} with a body that is not JSON`, { status });
       return body as T;
     }
+  }
+
+  /**
+   * Gives the slot back for a retry after `delay` ms. An ordered bucket keeps the request's
+   * place: its next slot is reserved at the front, not before `delay`, so nothing queued
+   * behind it overtakes it; elsewhere the request sleeps and queues at the front again.
+   * @returns the reserved slot, or `undefined` when the caller should acquire one
+   */
+  private async retryLater(bucket: Bucket, target: Bucket, ordered: boolean, delay: number): Promise<{ slot: Promise<Bucket> } | undefined> {
+    const ms = Number.isFinite(delay) && delay > 0 ? Math.min(delay, MAX_TIMER_DELAY) : 0;
+    if (ordered) {
+      const slot = target.reserve(this.clock.now() + ms);
+      slot.catch(() => undefined); // destroy() rejects it; the caller awaits it next
+      this.giveBack(bucket, target);
+      return { slot };
+    }
+    this.giveBack(bucket, target);
+    await this.sleep(ms);
+    return undefined;
+  }
+
+  /** Gives the slot taken in `bucket` back; `target` is the route's bucket from now on. */
+  private giveBack(bucket: Bucket, target: Bucket): void {
+    bucket.release();
+    if (target !== bucket) target.pump();
   }
 
   /**
@@ -436,23 +565,15 @@ export class DiscordRest {
     }
   }
 
-  /** Updates the bucket from the answer's headers and gives the slot back; returns the route's bucket from now on. */
-  private settle(route: RouteKey, bucket: Bucket, headers: Headers): Bucket {
+  /** Learns from the answer's headers (the bucket hash and window); returns the route's bucket from now on. */
+  private learn(route: RouteKey, bucket: Bucket, headers: Headers): Bucket {
     const hash = headers.get("x-ratelimit-bucket");
     const target = hash === null || hash === "" ? bucket : this.rateLimits.learn(route, hash, bucket);
     const limit = number(headers, "x-ratelimit-limit");
     const remaining = number(headers, "x-ratelimit-remaining");
     const resetAfter = number(headers, "x-ratelimit-reset-after");
-    let update: BucketUpdate | undefined;
     if (limit !== undefined && remaining !== undefined && resetAfter !== undefined) {
-      update = { limit, remaining, resetAfter: resetAfter * 1000, reset: number(headers, "x-ratelimit-reset") };
-    }
-    if (target === bucket) {
-      bucket.release(update);
-    } else {
-      bucket.release();
-      if (update !== undefined) target.update(update);
-      target.pump();
+      target.update({ limit, remaining, resetAfter: Math.min(resetAfter * 1000, this.maxRateLimitWait), reset: number(headers, "x-ratelimit-reset") });
     }
     return target;
   }
@@ -460,7 +581,7 @@ export class DiscordRest {
   private rateLimitOf(route: RouteKey, headers: Headers, body: unknown, method: string): RateLimitedInfo {
     const fields = isRecord(body) ? body : {};
     let retryAfter: number | undefined;
-    if (typeof fields.retry_after === "number" && Number.isFinite(fields.retry_after)) {
+    if (typeof fields.retry_after === "number" && Number.isFinite(fields.retry_after) && fields.retry_after >= 0) {
       retryAfter = this.version === 6 ? fields.retry_after : fields.retry_after * 1000;
     } else {
       const header = number(headers, "retry-after");
@@ -474,7 +595,7 @@ export class DiscordRest {
       method,
       route: route.route,
       global: fields.global === true || headers.get("x-ratelimit-global") === "true",
-      retryAfter: Math.max(0, retryAfter),
+      retryAfter: Math.min(Math.max(0, retryAfter), Number.MAX_SAFE_INTEGER),
       bucket: headers.get("x-ratelimit-bucket") ?? undefined,
     };
   }
@@ -502,7 +623,7 @@ export class DiscordRest {
     try {
       const doFetch = this.fetchOption ?? globalThis.fetch;
       const response = await doFetch(url, { method, headers, ...(body === undefined ? {} : { body }), signal: controller.signal });
-      const text = await response.text();
+      const text = await this.readBody(response, controller);
       return { status: response.status, headers: response.headers, text };
     } catch (error) {
       if (timedOut) throw new TimeoutSignal();
@@ -512,8 +633,38 @@ export class DiscordRest {
     }
   }
 
-  private sleep(ms: number): Promise<void> {
-    if (!(ms > 0)) return Promise.resolve();
+  /** The body as text, refused past `maxResponseBytes` (declared or streamed) without reading the rest. */
+  private async readBody(response: Response, controller: AbortController): Promise<string> {
+    const declared = number(response.headers, "content-length");
+    const tooLarge = (): ResponseTooLarge => {
+      controller.abort();
+      return new ResponseTooLarge(response.status);
+    };
+    if (declared !== undefined && declared > this.maxResponseBytes) {
+      // Not awaited: cancelling one branch of a tee'd body waits for the other.
+      response.body?.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    if (response.body === null) return "";
+    const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > this.maxResponseBytes) {
+        reader.cancel().catch(() => undefined);
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+    return Buffer.concat(chunks, size).toString("utf8");
+  }
+
+  private sleep(requested: number): Promise<void> {
+    if (!(requested > 0)) return Promise.resolve();
+    const ms = Math.min(requested, MAX_TIMER_DELAY); // a retryDelay of days is cut, never wrapped to 1 ms
     return new Promise<void>((resolve, reject) => {
       const sleep: { handle: unknown; reject: (error: unknown) => void } = { handle: undefined, reject };
       sleep.handle = this.clock.setTimeout(() => {
@@ -527,6 +678,20 @@ export class DiscordRest {
 
 /** Thrown inside `send` when our own timer aborted the attempt. */
 class TimeoutSignal extends Error {}
+
+/** Thrown inside `send` when the answer's body passed `maxResponseBytes`. */
+class ResponseTooLarge extends Error {
+  constructor(readonly status: number) {
+    super("response too large");
+  }
+}
+
+const MESSAGE_ROUTE = /^\/channels\/[^/]+\/messages(?:\/:id)?$/;
+
+/** Create, edit and delete message: their bucket keeps order (one request at a time). */
+function isMessageRoute(route: RouteKey): boolean {
+  return MESSAGE_ROUTE.test(route.route);
+}
 
 function checkId(name: string, value: string): void {
   if (typeof value !== "string" || !SNOWFLAKE.test(value)) throw new RestError("REST_INVALID_ARGUMENT", `${name} must be a snowflake string`);

@@ -1,4 +1,4 @@
-import type { Clock } from "./Clock.js";
+import { type Clock, MAX_TIMER_DELAY } from "./Clock.js";
 import { RestError } from "./RestError.js";
 
 /** A limit of `limit` requests per `window` milliseconds. */
@@ -83,7 +83,7 @@ export class GlobalLimiter {
         this.timerAt = Number.NaN;
         this.pump();
       },
-      Math.max(0, at - this.clock.now()),
+      Math.min(Math.max(0, at - this.clock.now()), MAX_TIMER_DELAY), // a longer wait re-arms when this fires
     );
   }
 

@@ -11,6 +11,12 @@ export interface RateLimitManagerOptions {
   global: RateLimit | false;
   /** The invalid-request threshold and its window. */
   invalidRequests: RateLimit;
+  /**
+   * How long an idle bucket (and a learnt route → hash mapping) is kept after its last use,
+   * in ms; idle ones are swept while buckets are asked for, at most once per this period.
+   * @defaultValue 300000 (5 minutes)
+   */
+  idleTimeout?: number;
 }
 
 /**
@@ -27,10 +33,14 @@ export class RateLimitManager {
 
   private readonly clock: Clock;
   private readonly buckets = new Map<string, Bucket>();
-  private readonly hashes = new Map<string, string>();
+  private readonly hashes = new Map<string, { hash: string; major: string; used: number }>();
+  private readonly idleTimeout: number;
+  private lastSweep: number;
 
   constructor(options: RateLimitManagerOptions) {
     this.clock = options.clock;
+    this.idleTimeout = options.idleTimeout ?? 300_000;
+    this.lastSweep = options.clock.now();
     this.global = new GlobalLimiter(options.clock, options.global);
     this.invalidRequests = new InvalidRequestGuard(options.clock, options.invalidRequests);
   }
@@ -40,13 +50,19 @@ export class RateLimitManager {
     return this.buckets.size;
   }
 
-  /** The `X-RateLimit-Bucket` hash learnt for a route, if any. */
-  hashOf(route: RouteKey): string | undefined {
-    return this.hashes.get(route.key);
+  /** How many routes have a learnt `X-RateLimit-Bucket` hash. */
+  get learntRoutes(): number {
+    return this.hashes.size;
   }
 
-  /** The bucket of a route (created on first use). */
+  /** The `X-RateLimit-Bucket` hash learnt for a route, if any. */
+  hashOf(route: RouteKey): string | undefined {
+    return this.hashes.get(route.key)?.hash;
+  }
+
+  /** The bucket of a route (created on first use). Sweeps idle buckets first, now and then. */
   bucketFor(route: RouteKey): Bucket {
+    this.sweep();
     const id = this.idOf(route);
     let bucket = this.buckets.get(id);
     if (bucket === undefined) {
@@ -62,9 +78,9 @@ export class RateLimitManager {
    * @returns the bucket the route uses from now on
    */
   learn(route: RouteKey, hash: string, current: Bucket): Bucket {
-    if (this.hashes.get(route.key) === hash) return this.bucketFor(route);
+    if (this.hashes.get(route.key)?.hash === hash) return this.bucketFor(route);
     const previousId = this.idOf(route);
-    this.hashes.set(route.key, hash);
+    this.hashes.set(route.key, { hash, major: route.major, used: this.clock.now() });
     const id = this.idOf(route);
     const existing = this.buckets.get(id);
     if (this.buckets.get(previousId) === current) this.buckets.delete(previousId);
@@ -82,8 +98,30 @@ export class RateLimitManager {
     this.global.destroy();
   }
 
+  /**
+   * Forgets buckets idle for `idleTimeout` and route → hash mappings unused as long, so that
+   * memory follows the routes in use, not every route ever used (20,000 channels, …). A
+   * forgotten route is learnt again from its next answer.
+   */
+  sweep(): void {
+    const now = this.clock.now();
+    if (now - this.lastSweep < this.idleTimeout) return;
+    this.lastSweep = now;
+    for (const [id, bucket] of this.buckets) {
+      if (bucket.idle && now - bucket.lastUsed >= this.idleTimeout) {
+        bucket.destroy(); // nothing waits; stops a timer, if any
+        this.buckets.delete(id);
+      }
+    }
+    for (const [key, entry] of this.hashes) {
+      if (now - entry.used >= this.idleTimeout && !this.buckets.has(`${entry.hash}:${entry.major}`)) this.hashes.delete(key);
+    }
+  }
+
   private idOf(route: RouteKey): string {
-    const hash = this.hashes.get(route.key);
-    return hash === undefined ? `route ${route.key}` : `${hash}:${route.major}`;
+    const entry = this.hashes.get(route.key);
+    if (entry === undefined) return `route ${route.key}`;
+    entry.used = this.clock.now();
+    return `${entry.hash}:${route.major}`;
   }
 }

@@ -6,12 +6,13 @@
  * | `REST_INVALID_ARGUMENT` | an option or argument is unusable (no token, a bad `version`, an empty channel id, …) |
  * | `REST_HTTP_ERROR` | Discord answered a 4xx other than 401 and 429 (`status`, `discordCode`) |
  * | `REST_UNAUTHORIZED` | Discord answered 401: the token is wrong |
- * | `REST_RATE_LIMITED` | still 429 after `rateLimitRetries` waits |
+ * | `REST_RATE_LIMITED` | rate limited beyond what the client may wait: still 429 after `rateLimitRetries` waits, a wait longer than `maxRateLimitWait` asked for (a 429's `retry_after`/`Retry-After`/`X-RateLimit-Reset-After`), or this request's waits together longer than that; `retryAfter` tells how long Discord asked to wait |
  * | `REST_SERVER_ERROR` | still 5xx after `retries` retries |
  * | `REST_NETWORK_ERROR` | the connection failed (refused, reset, …) on every attempt |
  * | `REST_TIMEOUT` | no answer within `timeout` on every attempt |
  * | `REST_INVALID_REQUEST_LIMIT` | refused before sending: too many 401/403/429 answers in the window, a Cloudflare ban was near |
  * | `REST_INVALID_RESPONSE` | a 2xx answer whose body is not JSON |
+ * | `REST_RESPONSE_TOO_LARGE` | the answer's body is larger than `maxResponseBytes` (it is not read, nor retried) |
  * | `REST_DESTROYED` | the client was destroyed while the request waited |
  */
 export type RestErrorCode =
@@ -24,6 +25,7 @@ export type RestErrorCode =
   | "REST_TIMEOUT"
   | "REST_INVALID_REQUEST_LIMIT"
   | "REST_INVALID_RESPONSE"
+  | "REST_RESPONSE_TOO_LARGE"
   | "REST_DESTROYED";
 
 /** What a {@link RestError} knows about the request that failed. */
@@ -42,6 +44,8 @@ export interface RestErrorDetails {
   route?: string | undefined;
   /** The original error (a network error, an abort). */
   cause?: unknown;
+  /** `REST_RATE_LIMITED`: how long Discord asked to wait before trying again, in milliseconds. */
+  retryAfter?: number | undefined;
 }
 
 /**
@@ -65,6 +69,8 @@ export class RestError extends Error {
   readonly method: string | undefined;
   /** The route of the request (see {@link RestErrorDetails.route}). */
   readonly route: string | undefined;
+  /** `REST_RATE_LIMITED`: how long Discord asked to wait before trying again, in milliseconds. */
+  readonly retryAfter: number | undefined;
 
   constructor(code: RestErrorCode, message: string, details: RestErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -75,5 +81,6 @@ export class RestError extends Error {
     this.errors = details.errors;
     this.method = details.method;
     this.route = details.route;
+    this.retryAfter = details.retryAfter;
   }
 }

@@ -20,4 +20,4 @@ export { InvalidRequestGuard } from "./InvalidRequestGuard.js";
 export { RateLimitManager, type RateLimitManagerOptions } from "./RateLimitManager.js";
 export { RestError, type RestErrorCode, type RestErrorDetails } from "./RestError.js";
 export { type RouteKey, routeKey } from "./routeKey.js";
-export { splitMessage, type SplitMessageOptions } from "./splitMessage.js";
+export { codePointLength, splitMessage, type SplitMessageOptions } from "./splitMessage.js";

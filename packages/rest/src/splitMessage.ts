@@ -3,7 +3,8 @@ import { RestError } from "./RestError.js";
 /** Options of {@link splitMessage}. */
 export interface SplitMessageOptions {
   /**
-   * The longest piece, in JavaScript `.length` (UTF-16 code units), as Discord counts.
+   * The longest piece, in Unicode code points, as Discord counts (`"👍"` is one, though its
+   * JavaScript `.length` is 2).
    * @defaultValue 2000
    */
   maxLength?: number;
@@ -23,9 +24,28 @@ function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }
 
+/** The index `count` code points after `from` (at most `text.length`). */
+function advance(text: string, from: number, count: number): number {
+  let index = from;
+  for (let n = 0; n < count && index < text.length; n++) {
+    index += isHighSurrogate(text.charCodeAt(index)) && isLowSurrogate(text.charCodeAt(index + 1)) ? 2 : 1;
+  }
+  return index;
+}
+
+/** How many code points `text` has, as Discord counts a message's length. */
+export function codePointLength(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (isHighSurrogate(text.charCodeAt(i)) && isLowSurrogate(text.charCodeAt(i + 1))) i++;
+    count++;
+  }
+  return count;
+}
+
 /**
- * Splits a message into pieces of at most `maxLength` characters for Discord's 2000
- * character limit. It cuts at the last line break that fits, else at the last space, else
+ * Splits a message into pieces of at most `maxLength` code points for Discord's 2000
+ * character limit (Discord counts code points, so 2000 emoji fit in one message). It cuts at the last line break that fits, else at the last space, else
  * anywhere; the line break or space cut at is dropped, nothing else is. It never cuts
  * inside a surrogate pair, a mention (`<@123>`, `<@!123>`, `<@&123>`, `<#123>`), a custom
  * emoji (`<:name:id>`, `<a:name:id>`) or a markdown escape (`\*`), unless such a token is
@@ -39,7 +59,7 @@ export function splitMessage(text: string, options: SplitMessageOptions = {}): s
     throw new RestError("REST_INVALID_ARGUMENT", `maxLength must be an integer ≥ 2, got ${maxLength}`);
   }
   if (text === "") return [];
-  if (text.length <= maxLength) return [text];
+  if (text.length <= maxLength || codePointLength(text) <= maxLength) return [text];
 
   // blocked[i]: cutting between text[i - 1] and text[i] would break a token or a pair.
   const blocked = new Uint8Array(text.length + 1);
@@ -53,8 +73,9 @@ export function splitMessage(text: string, options: SplitMessageOptions = {}): s
 
   const pieces: string[] = [];
   let start = 0;
-  while (text.length - start > maxLength) {
-    const limit = start + maxLength; // the piece is text[start, cut) with cut ≤ limit
+  for (;;) {
+    const limit = advance(text, start, maxLength); // the piece is text[start, cut) with cut ≤ limit
+    if (limit >= text.length) break; // the rest fits
     let cut = -1;
     let skip = 0;
     for (const separator of ["\n", " "]) {

@@ -104,4 +104,17 @@ describe("Bucket", () => {
     bucket.destroy();
     await expect(waiting).rejects.toMatchObject({ code: "REST_DESTROYED" });
   });
+
+  it("regression: after a 429 on a bucket not yet known, its real limit was never used until the next reset", async () => {
+    const bucket = new Bucket(systemClock);
+    const first = await bucket.acquire();
+    first.release();
+    bucket.block(1000); // a 429 before any X-RateLimit-* was seen: one request per window assumed
+    const { granted } = acquireAll(bucket, 5);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(granted()).toBe(1);
+    bucket.release({ limit: 5, remaining: 4, resetAfter: 5000, reset: 10 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(granted()).toBe(5); // the 4 the answer allows, not one more window of waiting
+  });
 });

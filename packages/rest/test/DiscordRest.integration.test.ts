@@ -26,6 +26,25 @@ describe("DiscordRest against the fake Discord (loopback HTTP)", () => {
     });
   }
 
+  for (const version of [6, 10] as const) {
+    it(`regression v${version}: with a fetch adding 0–3 ms of jitter, 20 messages to one channel were posted out of order; now in submission order`, async () => {
+      const discord = await startFake({ rest: SMALL });
+      const random = seeded(20_241_129);
+      const jittering: typeof fetch = async (input, init) => {
+        await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 4)));
+        return fetch(input, init);
+      };
+      const rest = restFor(discord, { version, fetch: jittering });
+      const general = channelId(discord);
+      const answered: number[] = [];
+      await Promise.all(Array.from({ length: 20 }, (_, i) => rest.createMessage(general, `line ${i}`).then(() => answered.push(i))));
+      const order = Array.from({ length: 20 }, (_, i) => i);
+      expect(discord.postedMessages.map((message) => Number(message.content.slice(5)))).toEqual(order);
+      expect(answered).toEqual(order);
+      expect(discord.rest.rateLimitedCount).toBe(0);
+    });
+  }
+
   it("keeps independent buckets per channel: one channel's full bucket does not hold up another", async () => {
     const discord = await startFake({ rest: { bucket: { limit: 2, window: 60_000 }, global: false } });
     const rest = restFor(discord);
@@ -155,7 +174,7 @@ describe("DiscordRest against the fake Discord (loopback HTTP)", () => {
     const rest = restFor(discord);
     const unknown = (await rest.createMessage("1", "x").catch((caught: unknown) => caught)) as RestError;
     expect(unknown).toMatchObject({ code: "REST_HTTP_ERROR", status: 404, discordCode: 10003, discordMessage: "Unknown Channel", method: "POST", route: "/channels/1/messages" });
-    const long = (await rest.createMessage(channelId(discord), "x".repeat(2001)).catch((caught: unknown) => caught)) as RestError;
+    const long = (await rest.request({ method: "POST", path: `/channels/${channelId(discord)}/messages`, body: { content: "x".repeat(2001) } }).catch((caught: unknown) => caught)) as RestError;
     expect(long).toMatchObject({ status: 400, discordCode: 50035 });
     const empty = (await rest.createMessage(channelId(discord), "").catch((caught: unknown) => caught)) as RestError;
     expect(empty).toMatchObject({ status: 400, discordCode: 50006 });
@@ -182,6 +201,22 @@ describe("DiscordRest against the fake Discord (loopback HTTP)", () => {
     expect(discord.reactions.map((reaction) => reaction.emoji)).toEqual(["👍🏽", "lvp:123456789012345678", "dance:123456789012345679", "🇳🇱"]);
   });
 
+  it("embeds reach the fake as each version wants them (v10 embeds, v6 embed)", async () => {
+    const discord = await startFake();
+    const general = channelId(discord);
+    for (const version of [10, 6] as const) {
+      const rest = restFor(discord, { version });
+      await rest.createMessage(general, { embed: { title: `v${version}` } });
+      await rest.createMessage(general, { content: "x", embeds: [{ title: `v${version} list` }] });
+    }
+    expect(discord.postedMessages.map((message) => [message.version, message.body.embeds ?? message.body.embed])).toEqual([
+      [10, [{ title: "v10" }]],
+      [10, [{ title: "v10 list" }]],
+      [6, { title: "v6" }],
+      [6, { title: "v6 list" }],
+    ]);
+  });
+
   it("getGateway and getGatewayBot against the fake", async () => {
     const discord = await startFake();
     const rest = restFor(discord, { version: 10 });
@@ -189,3 +224,15 @@ describe("DiscordRest against the fake Discord (loopback HTTP)", () => {
     await expect(rest.getGatewayBot()).resolves.toMatchObject({ url: discord.gatewayUrl, session_start_limit: { total: 1000 } });
   });
 });
+
+/** A seeded pseudo-random generator (mulberry32): the same jitter on every run. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}

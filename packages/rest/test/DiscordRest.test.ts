@@ -10,7 +10,8 @@ const CHANNEL = "123456789012345678";
 
 function client(steps: Step[], options: Partial<DiscordRestOptions> = {}): { rest: DiscordRest; calls: ReturnType<typeof scriptedFetch>["calls"] } {
   const { fetch, calls } = scriptedFetch(steps);
-  const rest = new DiscordRest({ token: TOKEN, baseUrl: "http://discord.test/api", fetch, ...options });
+  // These tests were written for v6 (retry_after in ms); v10 ones say so. The default is tested on its own.
+  const rest = new DiscordRest({ token: TOKEN, baseUrl: "http://discord.test/api", fetch, version: 6, ...options });
   return { rest, calls };
 }
 
@@ -103,6 +104,65 @@ describe("DiscordRest: requests", () => {
     await expect(rest.createReaction(CHANNEL, "1", "")).rejects.toMatchObject({ code: "REST_INVALID_ARGUMENT" });
     await expect(rest.request({ method: "GET", path: "gateway" })).rejects.toMatchObject({ code: "REST_INVALID_ARGUMENT" });
     await expect(rest.request({ method: "HEAD" as "GET", path: "/gateway" })).rejects.toMatchObject({ code: "REST_INVALID_ARGUMENT" });
+  });
+});
+
+describe("DiscordRest: defaults and Discord's rules", () => {
+  it("speaks v10 by default; v6 when asked", async () => {
+    const { fetch, calls } = scriptedFetch([json(200, { url: "wss://x" })]);
+    const rest = new DiscordRest({ token: TOKEN, baseUrl: "http://discord.test/api", fetch });
+    expect(rest.version).toBe(10);
+    await rest.getGateway();
+    expect(calls[0]!.url).toBe("http://discord.test/api/v10/gateway");
+    expect(calls[0]!.headers).not.toHaveProperty("X-RateLimit-Precision");
+    const { rest: v6, calls: v6Calls } = client([json(200, { url: "wss://x" })], { version: 6 });
+    await v6.getGateway();
+    expect(v6Calls[0]!.url).toBe("http://discord.test/api/v6/gateway");
+  });
+
+  it("regression: a token given with its `Bot ` prefix was sent as `Bot Bot …`; now handled as the gateway does", async () => {
+    for (const token of [TOKEN, `Bot ${TOKEN}`, `bot  ${TOKEN}`]) {
+      const { rest, calls } = client([json(200, {})], { token });
+      await rest.getGateway();
+      expect(calls[0]!.headers.Authorization).toBe(`Bot ${TOKEN}`);
+    }
+    for (const token of ["Bot ", "Bot   "]) expect(() => new DiscordRest({ token })).toThrow(expect.objectContaining({ code: "REST_INVALID_ARGUMENT" }) as Error);
+  });
+
+  it("regression: 429s of a shared resource (X-RateLimit-Scope: shared) counted as invalid requests; now only user and global ones do", async () => {
+    const { rest } = client([
+      json(429, { retry_after: 10, global: false }, { "X-RateLimit-Scope": "shared" }),
+      json(429, { retry_after: 10, global: false }, { "X-RateLimit-Scope": "Shared" }),
+      json(429, { retry_after: 10, global: false }, { "X-RateLimit-Scope": "user" }),
+      json(200, {}),
+    ]);
+    const result = rest.getGateway();
+    await vi.advanceTimersByTimeAsync(30);
+    await result;
+    expect(rest.invalidRequestCount).toBe(1);
+  });
+
+  it("regression: message length was not checked, or in UTF-16 units; now 2000 code points as Discord counts", async () => {
+    const { rest, calls } = client([json(200, { id: "1" })]);
+    await rest.createMessage(CHANNEL, "👍".repeat(2000)); // 4000 UTF-16 units: one message for Discord
+    await expect(rest.createMessage(CHANNEL, "x".repeat(2001))).rejects.toMatchObject({ code: "REST_INVALID_ARGUMENT" });
+    await expect(rest.createMessage(CHANNEL, { content: "👍".repeat(2001) })).rejects.toMatchObject({ code: "REST_INVALID_ARGUMENT" });
+    expect(calls).toHaveLength(1);
+  });
+
+  it("sends embeds as the version wants them: v10 `embeds`, v6 one `embed`", async () => {
+    const { rest: v10, calls: v10Calls } = client([json(200, { id: "1" })], { version: 10 });
+    await v10.createMessage(CHANNEL, { embed: { title: "t" } });
+    await v10.createMessage(CHANNEL, { embeds: [{ title: "a" }, { title: "b" }] });
+    expect(v10Calls.map((call) => JSON.parse(call.body!) as unknown)).toEqual([
+      { embeds: [{ title: "t" }], allowed_mentions: { parse: [] } },
+      { embeds: [{ title: "a" }, { title: "b" }], allowed_mentions: { parse: [] } },
+    ]);
+    const { rest: v6, calls: v6Calls } = client([json(200, { id: "1" })], { version: 6 });
+    await v6.createMessage(CHANNEL, { content: "x", embeds: [{ title: "t" }] });
+    expect(JSON.parse(v6Calls[0]!.body!)).toEqual({ content: "x", embed: { title: "t" }, allowed_mentions: { parse: [] } });
+    await expect(v6.createMessage(CHANNEL, { embeds: [{}, {}] })).rejects.toMatchObject({ code: "REST_INVALID_ARGUMENT" });
+    await expect(v10.createMessage(CHANNEL, { embed: {}, embeds: [] })).rejects.toMatchObject({ code: "REST_INVALID_ARGUMENT" });
   });
 });
 
@@ -298,7 +358,8 @@ describe("DiscordRest: buckets and the global limit", () => {
   it("sends one request at a time while the bucket is unknown, then as many as it allows", async () => {
     const resolvers: Array<(response: Response) => void> = [];
     const { rest, calls } = client([() => new Promise<Response>((resolve) => resolvers.push(resolve))]);
-    const results = Array.from({ length: 5 }, (_, i) => rest.createMessage(CHANNEL, `m${i}`));
+    // Not a message route: its bucket sends requests side by side.
+    const results = Array.from({ length: 5 }, (_, i) => rest.request({ method: "PATCH", path: `/guilds/${CHANNEL}/members/@me`, body: { nick: `m${i}` } }));
     await vi.advanceTimersByTimeAsync(0);
     expect(calls).toHaveLength(1);
     resolvers[0]!(json(200, { id: "0" }, bucketHeaders(3, 2, 1)));
@@ -310,10 +371,74 @@ describe("DiscordRest: buckets and the global limit", () => {
     expect(calls).toHaveLength(3);
     await vi.advanceTimersByTimeAsync(1);
     expect(calls).toHaveLength(5); // the window reset: the last two go together
-    expect(calls.map((call) => (JSON.parse(call.body!) as { content: string }).content)).toEqual(["m0", "m1", "m2", "m3", "m4"]);
+    expect(calls.map((call) => (JSON.parse(call.body!) as { nick: string }).nick)).toEqual(["m0", "m1", "m2", "m3", "m4"]);
     resolvers[3]!(json(200, { id: "3" }, bucketHeaders(3, 2, 1, "hash", 1002)));
     resolvers[4]!(json(200, { id: "4" }, bucketHeaders(3, 1, 1, "hash", 1002)));
     await expect(Promise.all(results)).resolves.toHaveLength(5);
+  });
+
+  it("regression: message routes sent a bucket's remaining slots at once, so messages could arrive out of order; now one at a time, in order, also across a 5xx retry and a 429", async () => {
+    const resolvers: Array<(response: Response) => void> = [];
+    const { rest, calls } = client([() => new Promise<Response>((resolve) => resolvers.push(resolve))], { retryDelay: () => 500 });
+    const answered: string[] = [];
+    const results = Array.from({ length: 5 }, (_, i) => rest.createMessage(CHANNEL, `m${i}`).then(() => answered.push(`m${i}`)));
+    const contents = (): string[] => calls.map((call) => (JSON.parse(call.body!) as { content: string }).content);
+    await vi.advanceTimersByTimeAsync(0);
+    resolvers[0]!(json(200, { id: "0" }, bucketHeaders(5, 4, 5)));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(contents()).toEqual(["m0", "m1"]); // the bucket allows 4 more, but m1 must be answered before m2 leaves
+    resolvers[1]!(json(502, {}, bucketHeaders(5, 3, 4.9)));
+    await vi.advanceTimersByTimeAsync(499);
+    expect(contents()).toEqual(["m0", "m1"]); // m2 does not overtake m1 during its backoff
+    await vi.advanceTimersByTimeAsync(1);
+    expect(contents()).toEqual(["m0", "m1", "m1"]);
+    resolvers[2]!(json(429, { retry_after: 300, global: false }, bucketHeaders(5, 0, 0.3)));
+    await vi.advanceTimersByTimeAsync(299);
+    expect(contents()).toEqual(["m0", "m1", "m1"]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(contents()).toEqual(["m0", "m1", "m1", "m1"]);
+    for (let i = 3; i < 7; i++) {
+      resolvers[i]!(json(200, { id: String(i) }, bucketHeaders(5, 7 - i, 5, "hash", 1010)));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(calls).toHaveLength(Math.min(i + 2, 7));
+    }
+    await Promise.all(results);
+    expect(contents()).toEqual(["m0", "m1", "m1", "m1", "m2", "m3", "m4"]);
+    expect(answered).toEqual(["m0", "m1", "m2", "m3", "m4"]);
+  });
+
+  it("regression: a bucket per channel was kept for ever; idle buckets and hash mappings are swept after bucketIdleTimeout", async () => {
+    const { rest, calls } = client([(call) => json(200, {}, bucketHeaders(5, 4, 1, `hash-${call.url.length % 3}`))], { globalLimit: false, bucketIdleTimeout: 60_000 });
+    let peak = 0;
+    for (let round = 0; round < 3; round++) {
+      const ids = Array.from({ length: 500 }, (_, i) => String(100_000_000_000_000_000n + BigInt(round * 500 + i)));
+      await Promise.all(ids.map((id) => rest.request({ method: "GET", path: `/channels/${id}/pins` })));
+      peak = Math.max(peak, rest.rateLimits.size, rest.rateLimits.learntRoutes);
+      await vi.advanceTimersByTimeAsync(60_000);
+    }
+    expect(calls).toHaveLength(1500);
+    expect(peak).toBe(500); // one round's routes, never all of them
+    await rest.request({ method: "GET", path: `/channels/${CHANNEL}/pins` });
+    expect(rest.rateLimits.size).toBe(1);
+    expect(rest.rateLimits.learntRoutes).toBe(1);
+  });
+
+  it("a bucket whose window is still running, or with requests queued, is not swept", async () => {
+    const resolvers: Array<(response: Response) => void> = [];
+    const { rest, calls } = client([json(200, {}, bucketHeaders(1, 0, 50)), () => new Promise<Response>((resolve) => resolvers.push(resolve))], { bucketIdleTimeout: 30_000 });
+    await rest.createMessage(CHANNEL, "a"); // the bucket is empty for 50 s
+    const other = routeKey("POST", "/channels/1/messages");
+    rest.rateLimits.bucketFor(other).block(40_000); // a window running, nothing queued
+    const waiting = rest.createMessage(CHANNEL, "b");
+    await vi.advanceTimersByTimeAsync(31_000);
+    const bucket = rest.rateLimits.bucketFor(routeKey("POST", `/channels/${CHANNEL}/messages`)); // sweeps
+    expect(bucket.queued).toBe(1);
+    expect(rest.rateLimits.bucketFor(other).remaining).toBe(0);
+    expect(rest.rateLimits.size).toBe(2);
+    await vi.advanceTimersByTimeAsync(19_000);
+    expect(calls).toHaveLength(2);
+    resolvers[0]!(json(200, { id: "2" }));
+    await expect(waiting).resolves.toEqual({ id: "2" });
   });
 
   it("keeps under the client-side global limit", async () => {

@@ -36,4 +36,26 @@ describe("RateLimitManager", () => {
     expect(limits.learn(other, "r", limits.bucketFor(other))).not.toBe(putBucket);
     limits.destroy();
   });
+
+  it("regression: memory grew with every route ever used; with 24,000 routes it stays bounded by the routes of the last idleTimeout", async () => {
+    let now = 0;
+    const clock = { now: () => now, setTimeout: () => 0, clearTimeout: () => undefined };
+    const limits = new RateLimitManager({ clock, global: false, invalidRequests: { limit: 9000, window: 600_000 }, idleTimeout: 60_000 });
+    let peak = 0;
+    for (let round = 0; round < 4; round++) {
+      for (let i = 0; i < 6000; i++) {
+        const route = routeKey("POST", `/channels/${100_000_000_000_000_000n + BigInt(round * 6000 + i)}/messages`);
+        const bucket = await limits.bucketFor(route).acquire();
+        const target = limits.learn(route, "create-message", bucket);
+        target.update({ limit: 5, remaining: 4, resetAfter: 5000, reset: undefined });
+        target.release();
+        peak = Math.max(peak, limits.size, limits.learntRoutes);
+        now += 1;
+      }
+      now += 60_000;
+    }
+    expect(peak).toBeLessThanOrEqual(6001);
+    limits.bucketFor(routeKey("GET", "/gateway"));
+    expect([limits.size, limits.learntRoutes]).toEqual([1, 0]);
+  });
 });

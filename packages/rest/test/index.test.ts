@@ -11,6 +11,7 @@ describe("@nuwani/rest", () => {
       "RateLimitManager",
       "RestError",
       "VERSION",
+      "codePointLength",
       "encodeEmoji",
       "routeKey",
       "splitMessage",

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { splitMessage } from "../src/splitMessage.js";
+import { codePointLength, splitMessage } from "../src/splitMessage.js";
 
 const TOKENS = /<@!?\d+>|<@&\d+>|<#\d+>|<a?:\w+:\d+>|\\[\s\S]/gu;
 
@@ -73,7 +73,8 @@ describe("splitMessage", () => {
   });
 
   it("never cuts a surrogate pair, a mention, a custom emoji or a markdown escape", () => {
-    expect(splitMessage("aaa😀b", { maxLength: 4 })).toEqual(["aaa", "😀b"]);
+    expect(splitMessage("aaa😀b", { maxLength: 4 })).toEqual(["aaa😀", "b"]); // 4 code points, 5 UTF-16 units
+    expect(splitMessage("aaaa😀", { maxLength: 4 })).toEqual(["aaaa", "😀"]);
     expect(splitMessage("ab<@123456>", { maxLength: 9 })).toEqual(["ab", "<@123456>"]);
     expect(splitMessage("a<a:x:1>", { maxLength: 7 })).toEqual(["a", "<a:x:1>"]);
     expect(splitMessage("abc\\*d", { maxLength: 4 })).toEqual(["abc", "\\*d"]);
@@ -89,8 +90,8 @@ describe("splitMessage", () => {
   it("cuts a token longer than maxLength rather than exceed it (but not inside a pair)", () => {
     const pieces = splitMessage("<@123456789>", { maxLength: 5 });
     expect(pieces.join("")).toBe("<@123456789>");
-    expect(pieces.every((part) => part.length <= 5)).toBe(true);
-    expect(splitMessage("😀😀😀", { maxLength: 3 })).toEqual(["😀", "😀", "😀"]);
+    expect(pieces.every((part) => [...part].length <= 5)).toBe(true);
+    expect(splitMessage("😀😀😀", { maxLength: 2 })).toEqual(["😀😀", "😀"]);
   });
 
   it("rejects a maxLength below 2 with REST_INVALID_ARGUMENT", () => {
@@ -101,7 +102,7 @@ describe("splitMessage", () => {
     fc.assert(
       fc.property(message, fc.integer({ min: 40, max: 200 }), (text, maxLength) => {
         const pieces = splitMessage(text, { maxLength });
-        expect(pieces.every((part) => part.length >= 1 && part.length <= maxLength)).toBe(true);
+        expect(pieces.every((part) => part.length >= 1 && [...part].length <= maxLength)).toBe(true);
         expect(reassembles(text, pieces)).toBe(true);
         for (const at of cuts(text, pieces)) {
           const before = text.charCodeAt(at - 1);
@@ -120,7 +121,7 @@ describe("splitMessage", () => {
     fc.assert(
       fc.property(message, fc.integer({ min: 2, max: 30 }), (text, maxLength) => {
         const pieces = splitMessage(text, { maxLength });
-        expect(pieces.every((part) => part.length >= 1 && part.length <= maxLength)).toBe(true);
+        expect(pieces.every((part) => part.length >= 1 && [...part].length <= maxLength)).toBe(true);
         expect(reassembles(text, pieces)).toBe(true);
         for (const part of pieces) {
           expect(/^[\udc00-\udfff]|[\ud800-\udbff]$/.test(part)).toBe(false);
@@ -135,11 +136,22 @@ describe("splitMessage", () => {
       fc.property(fc.array(message, { minLength: 1, maxLength: 40 }), (parts) => {
         const text = parts.join("\n");
         const pieces = splitMessage(text);
-        expect(pieces.every((part) => part.length <= 2000)).toBe(true);
+        expect(pieces.every((part) => [...part].length <= 2000)).toBe(true);
         expect(reassembles(text, pieces)).toBe(true);
-        if (text.length <= 2000) expect(pieces).toEqual(text === "" ? [] : [text]);
+        if ([...text].length <= 2000) expect(pieces).toEqual(text === "" ? [] : [text]);
       }),
       { numRuns: 100 },
     );
+  });
+
+  it("regression: length was counted in UTF-16 units, so 2000 emoji (one Discord message) were split in two; now in code points", () => {
+    const emoji = "👍".repeat(2000);
+    expect(splitMessage(emoji)).toEqual([emoji]);
+    expect(codePointLength(emoji)).toBe(2000);
+    const pieces = splitMessage(`${emoji}👍`);
+    expect(pieces.map((piece) => codePointLength(piece))).toEqual([2000, 1]);
+    expect(pieces.join("")).toBe(`${emoji}👍`);
+    expect(splitMessage("a😀b😀c😀d", { maxLength: 3 })).toEqual(["a😀b", "😀c😀", "d"]);
+    expect(codePointLength("\ud800x")).toBe(2); // a lone surrogate counts as one
   });
 });
