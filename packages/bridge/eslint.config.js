@@ -1,3 +1,3 @@
 import { createConfig } from "@nuwani/eslint-config";
 
-export default createConfig({ dirname: import.meta.dirname, name: "@nuwani/bridge" });
+export default createConfig({ dirname: import.meta.dirname, name: "@nuwani/bridge", ignores: ["examples/**"] });

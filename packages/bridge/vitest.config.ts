@@ -1,3 +1,5 @@
+import { fileURLToPath } from "node:url";
 import { createVitestConfig } from "@nuwani/vitest-config";
 
-export default createVitestConfig();
+// The examples import the package by name, as a gamemode would; tests run them against the source.
+export default createVitestConfig({ resolve: { alias: { "@nuwani/bridge": fileURLToPath(new URL("./src/index.ts", import.meta.url)) } } });

@@ -6,12 +6,13 @@ import type { TrackerDispatch, TrackerGateway, TrackerGuild, TrackerMember } fro
 import { BridgeError } from "./BridgeError.js";
 import { systemClock, type Clock } from "./Clock.js";
 import { CommandRegistry, type CommandOutcome, type CommandRegistryOptions } from "./commands.js";
-import type { DiscordReference, EnabledBridgeConfig } from "./config.js";
+import type { DiscordChannelReference, EnabledBridgeConfig } from "./config.js";
 import { defaultFormats } from "./defaultFormats.js";
+import { FloodControl, type FloodControlOptions, type FloodCounts } from "./FloodControl.js";
 import { ECHO_PRIORITIES, formatEcho, type EchoFormats, type EchoPriority, type FormattedEcho } from "./formats.js";
-import { PLAYER_LEVELS, type DeliveryTarget, type EchoParam, type GameServer, type PlayerLevel } from "./GameServer.js";
+import { describeTarget, type DeliveryTarget, type EchoParam, type GameServer, type PlayerLevel } from "./GameServer.js";
 import { Outbox, type OutboxCounts, type OutboxOptions } from "./Outbox.js";
-import { formatDiscordChat } from "./sanitize.js";
+import { escapeForDiscord, formatDiscordChat, stripControlCharacters } from "./sanitize.js";
 import { isRecord } from "./isRecord.js";
 
 /**
@@ -84,6 +85,15 @@ export interface BridgeOptions {
   readonly outbox?: Omit<OutboxOptions, "send" | "clock" | "isRetryable">;
   /** Command rate limit. @defaultValue the registry's (5 per 10 s per user) */
   readonly commandRateLimit?: CommandRegistryOptions["rateLimit"];
+  /** Discord → game flood control (game lines per user and overall). @defaultValue {@link FloodControl}'s */
+  readonly flood?: Omit<FloodControlOptions, "clock">;
+  /**
+   * Who may still talk into the game from a channel muted by LVP's `<command:MODE>+m` echo
+   * (`mute-echo`): this level and up. @defaultValue the ladder's VIP level (IRC's voice)
+   */
+  readonly muteExempt?: PlayerLevel;
+  /** How long `start()` waits for the guilds to arrive when it must name them (no `discord.guild`, several guilds). @defaultValue 3000 ms */
+  readonly guildWait?: number;
   /** The reaction to messages that mention the bot. @defaultValue `"👋"` */
   readonly reaction?: string;
   /** Lines kept while the guild's channels are not known yet (first connect). @defaultValue 10000 */
@@ -92,8 +102,8 @@ export interface BridgeOptions {
 
 /** A Discord message relayed into the game. */
 export interface DiscordToGameEvent {
-  /** `"echo"` (to every player) or `"admin"` (to administrators). */
-  readonly channel: "echo" | "admin";
+  /** The channel role it was written in: `echo` (to every player), `admin`, `management` or `vip`. */
+  readonly channel: RelayRole;
   readonly author: string;
   /** The game lines delivered. */
   readonly lines: readonly string[];
@@ -150,6 +160,8 @@ export interface BridgeEvents {
   sync: [event: SyncEvent];
   /** The configured guild is available and its channels are resolved (after each GUILD_CREATE). */
   guildReady: [event: GuildReadyEvent];
+  /** LVP's `<command:MODE>` echo muted (`+m`) or unmuted (`-m`) a channel role's relay into the game. */
+  channelMode: [event: { readonly channel: string; readonly muted: boolean }];
   /** The gateway's state changed (`ready`, `reconnecting`, …). */
   state: [state: string, previous: string];
   /** A session came back after an outage: resumed, or identified afresh. */
@@ -166,7 +178,14 @@ export type BridgeLineCounts = OutboxCounts;
 /** {@link Bridge.summary}. */
 export interface BridgeSummary {
   /** Discord → game: messages relayed and the game lines they became. */
-  readonly discordToGame: { readonly messages: number; readonly lines: number };
+  readonly discordToGame: {
+    readonly messages: number;
+    readonly lines: number;
+    /** Messages the flood control refused. */
+    readonly flooded: FloodCounts;
+    /** Messages not relayed because their channel was muted (LVP's `+m`). */
+    readonly muted: number;
+  };
   /** Game → Discord: the line accounting and the Discord messages sent. */
   readonly gameToDiscord: BridgeLineCounts & { readonly messages: number; readonly adminLines: OutboxCounts };
   /** Commands handled by outcome; `total` is all but ignored messages. */
@@ -177,15 +196,19 @@ export interface BridgeSummary {
   readonly reactions: number;
 }
 
-const LEVEL_VALUE: Record<PlayerLevel, number> = { player: 0, vip: 1, administrator: 2, management: 3 };
 const GUILD_MEMBERS_INTENT = 1 << 1;
 const MENTION = /<(@[!&]?|#)(\d{1,20})>/g;
 
-/** Anything with `on`/`off` (emitters of every kind), for listeners that `stop()` removes. */
-interface Listenable {
-  on(event: string, listener: (...args: never[]) => void): unknown;
-  off(event: string, listener: (...args: never[]) => void): unknown;
-}
+/** The channel roles whose plain messages reach the game, and whom they reach there. */
+export type RelayRole = "echo" | "admin" | "management" | "vip";
+const RELAY: ReadonlyArray<[RelayRole, DeliveryTarget, string]> = [
+  ["echo", "all", "[Discord]"],
+  ["admin", "administrators", "[Discord admin]"],
+  ["management", "management", "[Discord management]"],
+  ["vip", "vips", "[Discord VIP]"],
+];
+/** Channel roles whose missing channel is reported even when not configured (LVP's audiences). */
+const AUDIENCES = new Set(["echo", "admin", "management", "vip"]);
 
 interface PendingLine {
   readonly role: string;
@@ -295,6 +318,16 @@ export class Bridge extends EventEmitter<BridgeEvents> {
   readonly #toGame = { messages: 0, lines: 0 };
   readonly #commandCounts = { total: 0, ran: 0, denied: 0, unknown: 0, limited: 0, failed: 0 };
   readonly #warnedRoles = new Set<string>();
+  /** Role mappings already warned about (ambiguous or missing role names). */
+  readonly #warnedLevels = new Set<string>();
+  readonly #flood: FloodControl;
+  #mutedMessages = 0;
+  readonly #guildWait: number;
+  /** Channel roles muted by LVP's `<command:MODE>+m` echo. */
+  readonly #mutedRoles = new Set<string>();
+  readonly #muteExempt: PlayerLevel;
+  /** The guild served: `discord.guild`, or the bot's only guild once READY told. */
+  #guildId: string | undefined;
   readonly #listeners: Array<() => void> = [];
   readonly #outstanding = new Set<Promise<void>>();
   /** Ends the `drain()` calls still waiting, for `stop()`. */
@@ -306,8 +339,14 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     if (!isRecord(config) || config.enabled !== true) {
       throw new BridgeError("BRIDGE_INVALID_ARGUMENT", "config must be an enabled discord configuration (see loadConfig)", { field: "config" });
     }
-    if (!isRecord(game) || typeof game.deliver !== "function") {
-      throw new BridgeError("BRIDGE_INVALID_ARGUMENT", "game must implement GameServer", { field: "game" });
+    if (!isRecord(game)) throw new BridgeError("BRIDGE_INVALID_ARGUMENT", "game must implement GameServer", { field: "game" });
+    const missing = ["players", "deliver", "announce", "on", "off"].filter((name) => typeof game[name] !== "function");
+    const mutes: unknown = game.mutes;
+    if (mutes !== undefined && !(isRecord(mutes) && ["mute", "unmute", "list"].every((name) => typeof mutes[name] === "function"))) {
+      missing.push("mutes (mute, unmute, list)");
+    }
+    if (missing.length > 0) {
+      throw new BridgeError("BRIDGE_INVALID_ARGUMENT", `game must implement GameServer: ${missing.join(", ")} missing`, { field: "game" });
     }
     this.config = config;
     this.game = game;
@@ -316,6 +355,16 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     this.#formats = options.formats ?? defaultFormats;
     this.#reaction = options.reaction ?? "👋";
     this.#maxPending = options.maxPending ?? 10_000;
+    this.#guildId = config.guild;
+    this.#guildWait = options.guildWait ?? 3000;
+    if (!Number.isInteger(this.#guildWait) || this.#guildWait < 0 || this.#guildWait >= 2 ** 31) {
+      throw new BridgeError("BRIDGE_INVALID_ARGUMENT", "guildWait must be a whole number of ms below 2^31", { field: "guildWait" });
+    }
+    this.#flood = new FloodControl({ ...options.flood, clock });
+    this.#muteExempt = options.muteExempt ?? config.ladder.roles.vip;
+    if (!config.ladder.has(this.#muteExempt)) {
+      throw new BridgeError("BRIDGE_INVALID_ARGUMENT", `muteExempt must be a level of the ladder (${config.ladder.levels.join(", ")})`, { field: "muteExempt" });
+    }
 
     this.#ownsGateway = options.gateway === undefined;
     this.#gatewayOptions = options.gatewayOptions;
@@ -329,7 +378,7 @@ export class Bridge extends EventEmitter<BridgeEvents> {
       options.rest ??
       new DiscordRest({
         ...options.restOptions,
-        token: config.token,
+        token: config.token.reveal(),
         version: config.version,
         ...(config.api === undefined ? {} : { baseUrl: config.api }),
       });
@@ -345,6 +394,7 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     this.outbox.pause();
     this.commands = new CommandRegistry({
       prefix: config.commandPrefix,
+      ladder: config.ladder,
       clock,
       ...(options.commandRateLimit === undefined ? {} : { rateLimit: options.commandRateLimit }),
     });
@@ -379,6 +429,69 @@ export class Bridge extends EventEmitter<BridgeEvents> {
       await this.stop();
       throw new BridgeError("BRIDGE_CONNECT_FAILED", `could not connect to Discord (${describe(cause)})`, { cause });
     }
+    if (this.#guildId === undefined) {
+      if (this.tracker.busy) await this.tracker.settled();
+      if (this.#guildId === undefined) {
+        const error = await this.#guildProblem();
+        await this.stop();
+        throw error;
+      }
+    }
+  }
+
+  /** The guild served: `discord.guild`, or the bot's only guild once connected; `undefined` before. */
+  get guild(): string | undefined {
+    return this.#guildId;
+  }
+
+  /** Picks the bot's only guild when `discord.guild` is not set (on READY). */
+  #chooseGuild(): void {
+    if (this.#guildId !== undefined) return;
+    const guilds = this.tracker.guilds();
+    if (guilds.length !== 1) return;
+    this.#guildId = guilds[0]!.id;
+    this.emit("debug", `discord.guild is not set: serving the bot's only guild, ${this.#guildId}`);
+    const guild = this.tracker.getGuild(this.#guildId);
+    if (guild !== undefined && !guild.unavailable) this.#resolveChannels(guild);
+  }
+
+  /** A configured guild the bot is not in is reported, naming the guilds it is in. */
+  #checkGuild(guildId: string): void {
+    const guilds = this.tracker.guilds();
+    if (guilds.some((guild) => guild.id === guildId)) return;
+    const list = guilds.map((guild) => (guild.unavailable ? guild.id : `${stripControlCharacters(guild.name)} (${guild.id})`)).join(", ");
+    this.#report(
+      new BridgeError("BRIDGE_GUILD_UNRESOLVED", `discord.guild ${guildId} is not a guild the bot is in (it is in: ${list === "" ? "none" : list}); nothing is relayed`, {
+        field: "discord.guild",
+      }),
+    );
+  }
+
+  /** The error for no guild or several, naming them (after waiting a little for their names). */
+  async #guildProblem(): Promise<BridgeError> {
+    const named = (): boolean => this.tracker.guilds().every((guild) => !guild.unavailable);
+    if (this.tracker.guilds().length > 1 && !named() && this.#guildWait > 0) {
+      await new Promise<void>((resolve) => {
+        const check = (): void => {
+          if (named()) finish();
+        };
+        const finish = (): void => {
+          this.#clock.clearTimeout(timer);
+          this.tracker.off("guildAvailable", check);
+          resolve();
+        };
+        const timer = this.#clock.setTimeout(finish, this.#guildWait);
+        this.tracker.on("guildAvailable", check);
+      });
+    }
+    const guilds = this.tracker.guilds();
+    if (guilds.length === 0) {
+      return new BridgeError("BRIDGE_GUILD_UNRESOLVED", "the bot is in no guild: invite it to the game's Discord server (or set discord.guild)", { field: "discord.guild" });
+    }
+    const list = guilds.map((guild) => (guild.unavailable ? guild.id : `${stripControlCharacters(guild.name)} (${guild.id})`)).join(", ");
+    return new BridgeError("BRIDGE_GUILD_UNRESOLVED", `the bot is in ${guilds.length} guilds: ${list}; set discord.guild to the id of the one to serve`, {
+      field: "discord.guild",
+    });
   }
 
   /**
@@ -437,7 +550,7 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     const pendingAdmin = this.#pending.filter((line) => line.priority === "admin").length;
     const admin = stats.byPriority.admin;
     return {
-      discordToGame: { ...this.#toGame },
+      discordToGame: { ...this.#toGame, flooded: this.#flood.refused, muted: this.#mutedMessages },
       gameToDiscord: {
         emitted: stats.emitted + pending + this.#unroutable,
         delivered: stats.delivered,
@@ -456,7 +569,7 @@ export class Bridge extends EventEmitter<BridgeEvents> {
   #createGateway(url: string | undefined): BridgeGateway {
     const { config } = this;
     const gateway = new GatewayConnection<GatewayVersion>({
-      token: config.token,
+      token: config.token.reveal(),
       version: config.version,
       ...(url === undefined ? {} : { url }),
       ...(config.intents === undefined ? {} : { intents: config.intents }),
@@ -497,66 +610,112 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     }
   }
 
-  #on(target: Listenable, event: string, listener: (...args: never[]) => void): void {
-    target.on(event, listener);
-    this.#listeners.push(() => target.off(event, listener));
+  /** Adds a listener and keeps its removal for `stop()`. */
+  #keep(remove: () => void): void {
+    this.#listeners.push(remove);
   }
 
+  /** The game half of the listeners, at once in `start()` (lines emitted meanwhile are held). */
   #listen(): void {
-    const game = this.game as unknown as Listenable;
-    this.#on(game, "echo", (tag: string, params: readonly EchoParam[]) => this.#onEcho(tag, params));
+    const { game, outbox } = this;
+    const onEcho = (tag: string, params: readonly EchoParam[]): void => this.#onEcho(tag, params);
+    game.on("echo", onEcho);
+    this.#keep(() => game.off("echo", onEcho));
+    const onHealth = (state: "down" | "up", detail: string): void => this.#onHealth(state, detail);
+    game.on("health", onHealth);
+    this.#keep(() => game.off("health", onHealth));
+
     const sent = (channelId: string, content: string, lines: number): void => {
       this.#messagesSent++;
       const roles = this.#rolesOf.get(channelId) ?? [];
       this.emit("gameToDiscord", { channelId, roles, content, lines });
     };
-    this.#on(this.outbox, "sent", sent);
-    this.#on(this.outbox, "failure", (error: BridgeError) => this.#report(error));
+    outbox.on("sent", sent);
+    this.#keep(() => outbox.off("sent", sent));
+    const failure = (error: BridgeError): void => this.#report(error);
+    outbox.on("failure", failure);
+    this.#keep(() => outbox.off("failure", failure));
   }
 
   /** The Discord half of the listeners: once the gateway is final (after `GET /gateway/bot`). */
   #listenDiscord(): void {
-    const tracker = this.tracker as unknown as Listenable;
-    this.tracker.attach(this.gateway);
-    this.#on(tracker, "guildAvailable", (guild: TrackerGuild) => {
-      if (guild.id === this.config.guild) this.#resolveChannels(guild);
-    });
-    this.#on(tracker, "syncProgress", (guildId: string, received: number, expected: number) => {
-      if (guildId === this.config.guild) this.emit("sync", { guild: this.tracker.getGuild(guildId)?.name ?? guildId, received, expected, done: false });
-    });
-    this.#on(tracker, "synced", (guild: TrackerGuild) => {
-      if (guild.id === this.config.guild) this.emit("sync", { guild: guild.name, received: guild.trackedMembers, expected: guild.memberCount, done: true });
-    });
-    this.#on(tracker, "error", (error: Error) => this.emit("debug", `tracker: ${describe(error)}`));
+    const { tracker, gateway } = this;
+    tracker.attach(gateway);
+    const onReady = (): void => {
+      if (this.#guildId === undefined) this.#chooseGuild();
+      else this.#checkGuild(this.#guildId);
+    };
+    tracker.on("ready", onReady);
+    this.#keep(() => tracker.off("ready", onReady));
+    const onAvailable = (guild: TrackerGuild): void => {
+      if (this.#guildId === undefined) this.#chooseGuild();
+      else if (guild.id === this.#guildId) this.#resolveChannels(guild);
+    };
+    tracker.on("guildAvailable", onAvailable);
+    this.#keep(() => tracker.off("guildAvailable", onAvailable));
+    const onProgress = (guildId: string, received: number, expected: number): void => {
+      if (guildId === this.#guildId) this.emit("sync", { guild: tracker.getGuild(guildId)?.name ?? guildId, received, expected, done: false });
+    };
+    tracker.on("syncProgress", onProgress);
+    this.#keep(() => tracker.off("syncProgress", onProgress));
+    const onSynced = (guild: TrackerGuild): void => {
+      if (guild.id === this.#guildId) this.emit("sync", { guild: guild.name, received: guild.trackedMembers, expected: guild.memberCount, done: true });
+    };
+    tracker.on("synced", onSynced);
+    this.#keep(() => tracker.off("synced", onSynced));
+    const onTrackerError = (error: Error): void => {
+      this.emit("debug", `tracker: ${describe(error)}`);
+    };
+    tracker.on("error", onTrackerError);
+    this.#keep(() => tracker.off("error", onTrackerError));
 
-    const gateway = this.gateway as unknown as Listenable;
-    this.#on(gateway, "dispatch", (payload: TrackerDispatch) => {
+    const onDispatch = (payload: TrackerDispatch): void => {
       if (payload.t !== "MESSAGE_CREATE") return;
       this.#inbound = this.#inbound.then(
         () => this.#onMessage(payload.d),
         () => undefined,
       ).catch((cause: unknown) => this.#report(new BridgeError("BRIDGE_RELAY_FAILED", `a Discord message could not be relayed (${describe(cause)})`, { cause })));
-    });
-    this.#on(gateway, "state", (state: string, previous: string) => {
+    };
+    gateway.on("dispatch", onDispatch);
+    this.#keep(() => gateway.off("dispatch", onDispatch));
+    const onState = (state: string, previous: string): void => {
       if (state === "ready") this.#resumeIfReady();
       else this.outbox.pause();
       this.emit("state", state, previous);
-    });
-    this.#on(gateway, "ready", () => {
+    };
+    gateway.on("state", onState);
+    this.#keep(() => gateway.off("state", onState));
+    const onSession = (): void => {
       this.#sessions++;
       if (this.#sessions > 1) this.#reconnected("identified");
-    });
-    this.#on(gateway, "resumed", () => this.#reconnected("resumed"));
-    this.#on(gateway, "debug", (message: string) => this.emit("debug", `gateway: ${message}`));
-    this.#on(gateway, "error", (error: Error) => {
+    };
+    gateway.on("ready", onSession);
+    this.#keep(() => gateway.off("ready", onSession));
+    const onResumed = (): void => this.#reconnected("resumed");
+    gateway.on("resumed", onResumed);
+    this.#keep(() => gateway.off("resumed", onResumed));
+    const onDebug = (message: string): void => {
+      this.emit("debug", `gateway: ${message}`);
+    };
+    gateway.on("debug", onDebug);
+    this.#keep(() => gateway.off("debug", onDebug));
+    const onError = (error: Error): void => {
       // The gateway also reports errors it recovers from (a refused reconnect, a HELLO
       // deadline); only a stop is a failed connection.
-      if (this.gateway.state !== "stopped") {
+      if (gateway.state !== "stopped") {
         this.emit("debug", `gateway: ${describe(error)}`);
         return;
       }
       this.#report(new BridgeError("BRIDGE_CONNECT_FAILED", `the Discord connection stopped (${describe(error)})`, { cause: error }));
-    });
+    };
+    gateway.on("error", onError);
+    this.#keep(() => gateway.off("error", onError));
+  }
+
+  /** The game's watchdog: an alert in the admin channel when it goes down, a line when it is back. */
+  #onHealth(state: "down" | "up", detail: string): void {
+    const text = state === "down" ? `⚠️ The game server is unreachable: ${escapeForDiscord(detail)}` : `✅ The game server is reachable again: ${escapeForDiscord(detail)}`;
+    this.#queue({ role: "admin", text, priority: "admin", coalesceKey: null });
   }
 
   #reconnected(kind: "resumed" | "identified"): void {
@@ -582,14 +741,15 @@ export class Bridge extends EventEmitter<BridgeEvents> {
   #resolveChannels(guild: TrackerGuild): void {
     const resolved = new Map<string, string>();
     const shown: Record<string, { id: string; name: string }> = {};
+    const missing = new Set<DiscordChannelReference>();
     for (const [role, reference] of Object.entries(this.config.channels)) {
-      const channel = this.#findChannel(reference);
+      const channel = this.#findChannel(reference, guild.id);
       if (channel === undefined) {
-        this.#report(
-          new BridgeError("BRIDGE_CHANNEL_UNRESOLVED", `discord.channels.${role} is not a text channel of guild ${guild.name}; its lines are dropped`, {
-            field: `discord.channels.${role}`,
-          }),
-        );
+        // An alias (reports → admin) of a channel already reported is not reported again.
+        if ((reference.kind !== "default" || AUDIENCES.has(role)) && !missing.has(reference)) {
+          missing.add(reference);
+          this.#report(this.#missingChannel(role, reference, guild));
+        }
         continue;
       }
       resolved.set(role, channel.id);
@@ -608,11 +768,34 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     this.#resumeIfReady();
   }
 
-  #findChannel(reference: DiscordReference): { id: string; name: string | null } | undefined {
-    const channel =
-      reference.kind === "id" ? this.tracker.getChannel(reference.id) : this.tracker.resolveChannel(reference.name, this.config.guild);
-    if (channel === undefined || channel.guildId !== this.config.guild) return undefined;
-    return channel.type === 0 || channel.type === 5 ? channel : undefined;
+  /** "discord.channels.vip: no text channel #vip in guild X; its lines are dropped. Text channels: #a, #b". */
+  #missingChannel(role: string, reference: DiscordChannelReference, guild: TrackerGuild): BridgeError {
+    const wanted =
+      reference.kind === "id" ? `channel ${reference.id}` : reference.kind === "name" ? `#${reference.name}` : reference.names.map((name) => `#${name}`).join(" or ");
+    const texts = this.tracker
+      .channels(guild.id)
+      .filter((channel) => channel.type === 0 || channel.type === 5)
+      .map((channel) => `#${stripControlCharacters(channel.name ?? channel.id)}`);
+    const how = reference.kind === "default" ? ` (the default name; set discord.channels.${role} to a channel name or id)` : "";
+    return new BridgeError(
+      "BRIDGE_CHANNEL_UNRESOLVED",
+      `discord.channels.${role}: guild ${stripControlCharacters(guild.name)} has no text channel ${wanted}${how}; its lines are dropped. Text channels: ${texts.length === 0 ? "none" : texts.join(", ")}`,
+      { field: `discord.channels.${role}` },
+    );
+  }
+
+  #findChannel(reference: DiscordChannelReference, guildId: string): { id: string; name: string | null } | undefined {
+    const text = (channel: { guildId: string | null; type: number } | undefined): boolean =>
+      channel !== undefined && channel.guildId === guildId && (channel.type === 0 || channel.type === 5);
+    if (reference.kind === "id") {
+      const channel = this.tracker.getChannel(reference.id);
+      return text(channel) ? channel : undefined;
+    }
+    for (const name of reference.kind === "name" ? [reference.name] : reference.names) {
+      const channel = this.tracker.resolveChannel(name, guildId);
+      if (text(channel)) return channel;
+    }
+    return undefined;
   }
 
   #onEcho(tag: string, params: readonly EchoParam[]): void {
@@ -626,13 +809,26 @@ export class Bridge extends EventEmitter<BridgeEvents> {
       return;
     }
     if (line === null) return;
+    if (line.kind === "mode") {
+      // LVP's +m/-m on the echo channel: on Discord, the relay into the game pauses for
+      // people below the exempt level (IRC's voice: VIPs and up) until -m.
+      if (line.mute) this.#mutedRoles.add(line.channel);
+      else this.#mutedRoles.delete(line.channel);
+      this.emit("debug", `channel role ${line.channel} ${line.mute ? "muted (+m)" : "unmuted (-m)"} by echo "${tag}"`);
+      this.emit("channelMode", { channel: line.channel, muted: line.mute });
+      return;
+    }
     if (line.kind !== "message") {
-      // Direct messages (NOTICE) and echo-channel mute (MODE) are not wired into the bridge yet.
+      // Direct messages (NOTICE) are not wired into the bridge yet (no DM route in the REST client).
       this.#unroutable++;
       this.emit("debug", `echo "${tag}" is a ${line.kind}, which the bridge does not carry out yet: dropped`);
       return;
     }
-    const pending: PendingLine = { role: line.channel, text: line.text, priority: line.priority, coalesceKey: line.coalesceKey };
+    this.#queue({ role: line.channel, text: line.text, priority: line.priority, coalesceKey: line.coalesceKey });
+  }
+
+  /** Routes a line for Discord, or keeps it while the guild's channels are not known yet. */
+  #queue(pending: PendingLine): void {
     if (this.#channels === null) {
       // Full: a line makes room by evicting one of a lower priority, so admin lines are kept.
       if (this.#pending.length >= this.#maxPending && !this.#evictPendingBelow(pending.priority)) {
@@ -681,7 +877,7 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     const bot = this.tracker.botUser;
     if (bot !== null && message.author.id === bot.id) return;
     const guildId = message.guild?.id ?? (isRecord(d) && typeof d.guild_id === "string" ? d.guild_id : undefined);
-    if (guildId !== this.config.guild) return;
+    if (guildId === undefined || guildId !== this.#guildId) return;
     const author = message.member?.displayName ?? message.author.globalName ?? message.author.username;
 
     if (message.mentionsBot) this.#track(this.#react(message.channelId, message.id, author));
@@ -689,17 +885,48 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     if (this.#channels === null) return;
     const roleEntries = this.#rolesOf.get(message.channelId) ?? [];
     const content = message.content;
-    if (content.trimStart().startsWith(this.commands.prefix) && (await this.#command(message.channelId, author, message.author.id, content, d))) return;
-    const target: "echo" | "admin" | undefined = roleEntries.includes("echo") ? "echo" : roleEntries.includes("admin") ? "admin" : undefined;
-    if (target === undefined) return;
+    if (content.trimStart().startsWith(this.commands.prefix) && (await this.#command(message.channelId, roleEntries, author, message.author.id, content, d))) return;
+    const relay = RELAY.find(([role]) => roleEntries.includes(role));
+    if (relay === undefined) return;
+    const [channel, to, prefix] = relay;
+    if (this.#mutedRoles.has(channel) && !this.config.ladder.atLeast(this.#levelOf(message.author.id, d), this.#muteExempt)) {
+      this.#mutedMessages++;
+      this.emit("debug", `the ${channel} channel is muted (+m): a message of ${stripControlCharacters(author)} was not relayed`);
+      return;
+    }
     const text = this.#renderMentions(content, guildId, d);
-    const to: DeliveryTarget = target === "echo" ? "all" : "administrators";
-    const lines = formatDiscordChat(author, text, target === "echo" ? {} : { prefix: "[Discord admin]" });
+    const lines = formatDiscordChat(author, text, { prefix });
     if (lines.length === 0) return;
-    for (const line of lines) this.game.deliver(line, { to });
+    const verdict = this.#deliver(message.author.id, to, lines);
+    if (verdict !== "ok") {
+      this.emit("debug", `flood control (${verdict}): a message of ${stripControlCharacters(author)} to ${describeTarget(to)} was not relayed`);
+      return;
+    }
     this.#toGame.messages++;
+    this.emit("discordToGame", { channel, author, lines, to });
+  }
+
+  /**
+   * Delivers game lines from a Discord user through the flood control (all or none), counting
+   * them; a game that throws or rejects is reported, never thrown past the bridge.
+   */
+  #deliver(userId: string, target: DeliveryTarget, lines: readonly string[]): "ok" | "user" | "overall" {
+    const verdict = this.#flood.admit(userId, lines.length);
+    if (verdict !== "ok") return verdict;
     this.#toGame.lines += lines.length;
-    this.emit("discordToGame", { channel: target, author, lines, to });
+    for (const line of lines) this.#callGame(`deliver to ${describeTarget(target)}`, () => this.game.deliver(target, line));
+    return "ok";
+  }
+
+  /** Calls into the game; a throw or a rejection becomes a `BRIDGE_GAME_FAILED` report. */
+  #callGame(what: string, call: () => void | Promise<void>): void {
+    const failed = (cause: unknown): void => this.#report(new BridgeError("BRIDGE_GAME_FAILED", `the game failed to ${what} (${describe(cause)})`, { cause }));
+    try {
+      const result = call();
+      if (result instanceof Promise) this.#track(result.then(() => undefined, failed));
+    } catch (cause) {
+      failed(cause);
+    }
   }
 
   async #react(channelId: string, messageId: string, author: string): Promise<void> {
@@ -713,23 +940,25 @@ export class Bridge extends EventEmitter<BridgeEvents> {
   }
 
   /** Runs a command; `false` when the message was not one after all (e.g. a bare prefix). */
-  async #command(channelId: string, author: string, authorId: string, content: string, d: unknown): Promise<boolean> {
+  async #command(channelId: string, channelRoles: readonly string[], author: string, authorId: string, content: string, d: unknown): Promise<boolean> {
     const level = this.#levelOf(authorId, d);
     const replies: string[] = [];
     let delivered = 0;
-    const game: GameServer = {
-      players: () => this.game.players(),
-      deliver: (message, options) => {
-        delivered++;
-        this.game.deliver(message, options);
-      },
-      on: (event, listener) => this.game.on(event, listener),
-      off: (event, listener) => this.game.off(event, listener),
-    };
     const outcome = await this.commands.handle(content, {
-      game,
+      game: this.game,
+      ladder: this.config.ladder,
       author: { id: authorId, name: author },
       level,
+      channelRoles,
+      deliver: (target, lines) => {
+        const verdict = this.#deliver(authorId, target, lines);
+        if (verdict !== "ok") {
+          this.emit("debug", `flood control (${verdict}): a command of ${stripControlCharacters(author)} to ${describeTarget(target)} was not delivered`);
+          return false;
+        }
+        delivered++;
+        return true;
+      },
       // Replies are not awaited: a busy REST bucket must not hold up the messages behind.
       reply: (text) => {
         replies.push(text);
@@ -744,10 +973,7 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     if (outcome.kind === "ignored") return false;
     this.#commandCounts.total++;
     this.#commandCounts[outcome.kind]++;
-    if (delivered > 0) {
-      this.#toGame.messages++;
-      this.#toGame.lines += delivered;
-    }
+    if (delivered > 0) this.#toGame.messages++;
     if (outcome.kind === "failed") {
       this.#report(new BridgeError("BRIDGE_RELAY_FAILED", `command ${outcome.name} failed (${describe(outcome.error)})`, { cause: outcome.error }));
     }
@@ -761,14 +987,38 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     void promise.finally(() => this.#outstanding.delete(promise));
   }
 
-  /** The author's level: the highest of their roles' in `discord.levels`. */
+  /**
+   * The author's level: the highest of their roles' in `discord.levels` (or the default role
+   * names). A role named by name must match exactly one role of the guild, case and all: two
+   * roles with the configured name refuse the mapping (with a warning), so a look-alike role
+   * never gains a level.
+   */
   #levelOf(userId: string, d: unknown): PlayerLevel {
-    const guildId = this.config.guild;
+    const guildId = this.#guildId!;
+    const ladder = this.config.ladder;
     const table = new Map<string, number>();
+    const roles = this.tracker.roles(guildId);
     for (const { role, level } of this.config.levels) {
-      const found = role.kind === "id" ? this.tracker.getRole(guildId, role.id) : this.tracker.resolveRole(guildId, role.name);
-      const id = found?.id ?? (role.kind === "id" ? role.id : undefined);
-      if (id !== undefined) table.set(id, Math.max(table.get(id) ?? 0, LEVEL_VALUE[level]));
+      let ids: string[];
+      if (role.kind === "id") ids = [role.id];
+      else {
+        ids = roles.filter((entry) => entry.name === role.name).map((entry) => entry.id);
+        if (ids.length !== 1) {
+          const key = `${role.name}\u0000${ids.length}`;
+          if (ids.length > 1 && !this.#warnedLevels.has(key)) {
+            this.#warnedLevels.add(key);
+            this.#report(
+              new BridgeError(
+                "BRIDGE_CONFIG_INVALID",
+                `${ids.length} roles of the guild are named "${stripControlCharacters(role.name)}": the mapping to level ${level} is refused; map the role by id in discord.levels`,
+                { field: `discord.levels.${role.name}` },
+              ),
+            );
+          }
+          continue;
+        }
+      }
+      for (const id of ids) table.set(id, Math.max(table.get(id) ?? 0, ladder.rank(level)));
     }
     let value: number;
     const member: TrackerMember | undefined = this.tracker.getMember(guildId, userId);
@@ -776,10 +1026,10 @@ export class Bridge extends EventEmitter<BridgeEvents> {
       value = this.tracker.levelOf(guildId, userId, table);
     } else {
       // Not synced yet: the message's own partial member carries the roles.
-      const roles = isRecord(d) && isRecord(d.member) && Array.isArray(d.member.roles) ? (d.member.roles as unknown[]) : [];
-      value = Math.max(0, table.get(guildId) ?? 0, ...roles.map((id) => (typeof id === "string" ? (table.get(id) ?? 0) : 0)));
+      const partial = isRecord(d) && isRecord(d.member) && Array.isArray(d.member.roles) ? (d.member.roles as unknown[]) : [];
+      value = Math.max(0, table.get(guildId) ?? 0, ...partial.map((id) => (typeof id === "string" ? (table.get(id) ?? 0) : 0)));
     }
-    return PLAYER_LEVELS[value] ?? "player";
+    return ladder.at(value);
   }
 
   /** `<@id>`, `<@!id>`, `<@&id>` and `<#id>` as `@name`, `@role` and `#channel`. */

@@ -13,6 +13,8 @@
  * | `BRIDGE_SEND_FAILED` | the outbox's send function failed; carried by the outbox's `failure` event | `channel`, `retryable`, `cause` |
  * | `BRIDGE_CONNECT_FAILED` | `Bridge.start()` could not connect to Discord (a fatal gateway error, e.g. a wrong token) | `cause` |
  * | `BRIDGE_CHANNEL_UNRESOLVED` | a channel of `discord.channels` is not in the guild (or the guild is missing); lines for it are dropped | `field` |
+ * | `BRIDGE_GUILD_UNRESOLVED` | `discord.guild` is not set and the bot is in no guild, or in several (the message lists them): `Bridge.start()` rejects with it; or `discord.guild` is not a guild the bot is in (reported on READY) | `field` (`discord.guild`) |
+ * | `BRIDGE_GAME_FAILED` | a call into the game (`deliver`, `announce`, a mute) threw or rejected; the bridge goes on | `cause` |
  * | `BRIDGE_RELAY_FAILED` | a reply, reaction or relayed message could not be handled; the bridge goes on | `cause` |
  */
 export type BridgeErrorCode =
@@ -26,6 +28,8 @@ export type BridgeErrorCode =
   | "BRIDGE_SEND_FAILED"
   | "BRIDGE_CONNECT_FAILED"
   | "BRIDGE_CHANNEL_UNRESOLVED"
+  | "BRIDGE_GUILD_UNRESOLVED"
+  | "BRIDGE_GAME_FAILED"
   | "BRIDGE_RELAY_FAILED";
 
 /** Extra, code-specific details of a {@link BridgeError}. */

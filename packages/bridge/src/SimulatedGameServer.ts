@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { BridgeError } from "./BridgeError.js";
 import { systemClock, type Clock } from "./Clock.js";
-import type { DeliverOptions, DeliveryTarget, EchoParam, GameServer, GameServerEvents, LeaveReason, Player, PlayerLevel } from "./GameServer.js";
+import type { DeliveryTarget, EchoParam, GameMutes, GameServer, GameServerEvents, MutedPlayer, Player, PlayerLevel } from "./GameServer.js";
 
 /** Options of {@link SimulatedGameServer}. */
 export interface SimulatedGameServerOptions {
@@ -17,11 +17,14 @@ export interface SimulatedGameServerOptions {
 
 /** A message the bridge delivered to the simulated game. */
 export interface DeliveredMessage {
-  readonly message: string;
   readonly to: DeliveryTarget;
+  readonly text: string;
   /** `clock.now()` when it was delivered. */
   readonly at: number;
 }
+
+/** Why a simulated player left (the third parameter of LVP's `quit` echo). */
+type LeaveReason = "leaving" | "timeout" | "kicked";
 
 const NAMES = ["Russell", "Luce", "Gunther", "Xanland", "Joe", "Kase", "Jay", "Holsje", "Fikie", "Bas", "Ricardo", "Thomas", "Sophie", "Ana", "Mei", "Omar", "Priya", "Lars", "Nina", "Yusuf"];
 const CHAT = [
@@ -56,16 +59,34 @@ function mulberry32(seed: number): () => number {
 }
 
 /**
- * A deterministic stand-in for the game: with a given seed, players join, chat, leave, fight
- * (kill echo lines), report each other, and administrators chat, always in the same order.
- * Each happening emits its typed event (`join`, `chat`, …) and the gamemode's echo line
- * (`echo` with tag `join`, `chat`, `adminChat`, `quit`, `kill`, `report`, `announcement`).
+ * A deterministic stand-in for the game, for tests and the demo only: with a given seed,
+ * players join, chat, leave, fight, report each other, and administrators chat, always in the
+ * same order. Each happening is the echo call LVP's gamemode makes, with LVP's tag and
+ * positional parameters in LVP's order (`data/irc_messages.json`):
+ *
+ * | tag | parameters |
+ * |---|---|
+ * | `join` | id, name |
+ * | `quit` | id, name, reason |
+ * | `chat` | id, name, text |
+ * | `chat-admin` | id, name, text |
+ * | `kill` | victim, victim id, killer, killer id, weapon |
+ * | `report` | reporter, reporter id, target, target id, reason |
+ * | `notice-announce` | text |
+ *
  * `start()` runs it at `rate` events per (simulated) second on the clock; `step()` and
- * `emitBurst(n)` drive it by hand. Messages the bridge delivers are recorded in `delivered`.
+ * `emitBurst(n)` drive it by hand; `addPlayer` puts a chosen player online. What the bridge
+ * delivers and announces is recorded in `delivered` and `announced`; `mutes` keeps mutes on
+ * the clock.
  */
 export class SimulatedGameServer extends EventEmitter<GameServerEvents> implements GameServer {
   /** What was delivered to the game, oldest first. */
   readonly delivered: DeliveredMessage[] = [];
+  /** What was announced (`announce`), oldest first. */
+  readonly announced: string[] = [];
+  /** Mutes, kept on the clock. */
+  readonly mutes: GameMutes;
+  readonly #muted = new Map<number, number | undefined>();
   readonly #random: () => number;
   readonly #clock: Clock;
   readonly #interval: number;
@@ -87,6 +108,30 @@ export class SimulatedGameServer extends EventEmitter<GameServerEvents> implemen
     this.#clock = clock;
     this.#interval = 1000 / rate;
     this.#maxPlayers = maxPlayers;
+    this.mutes = {
+      mute: (playerId, durationSeconds) => {
+        if (!this.#online.has(playerId)) throw new BridgeError("BRIDGE_INVALID_ARGUMENT", `no player ${playerId} is online`, { field: "playerId" });
+        this.#muted.set(playerId, durationSeconds === undefined ? undefined : this.#clock.now() + durationSeconds * 1000);
+      },
+      unmute: (playerId) => {
+        this.#muted.delete(playerId);
+      },
+      list: () => this.#mutedNow(),
+    };
+  }
+
+  #mutedNow(): MutedPlayer[] {
+    const now = this.#clock.now();
+    const muted: MutedPlayer[] = [];
+    for (const [id, until] of this.#muted) {
+      const player = this.#online.get(id);
+      if (player === undefined || (until !== undefined && until <= now)) {
+        this.#muted.delete(id);
+        continue;
+      }
+      muted.push(until === undefined ? { id, name: player.name } : { id, name: player.name, remainingSeconds: Math.ceil((until - now) / 1000) });
+    }
+    return muted;
   }
 
   /** Whether `start()` is in effect. */
@@ -105,8 +150,32 @@ export class SimulatedGameServer extends EventEmitter<GameServerEvents> implemen
   }
 
   /** Records a message the bridge delivers. */
-  deliver(message: string, options: DeliverOptions): void {
-    this.delivered.push({ message, to: options.to, at: this.#clock.now() });
+  deliver(to: DeliveryTarget, text: string): void {
+    this.delivered.push({ to, text, at: this.#clock.now() });
+  }
+
+  /** Records an announcement (and echoes it, as LVP's `!announce` does: `notice-announce`). */
+  announce(text: string): void {
+    this.announced.push(text);
+    this.#echo("notice-announce", [text]);
+  }
+
+  /**
+   * Puts a player online with the lowest free id (echo `join`).
+   * @param level - a level of the ladder. @defaultValue `"player"`
+   */
+  addPlayer(name: string, level: PlayerLevel = "player"): Player {
+    let id = 0;
+    while (this.#online.has(id)) id++;
+    const player: Player = { id, name, level };
+    this.#online.set(id, player);
+    this.#echo("join", [id, name]);
+    return player;
+  }
+
+  /** Reports the game's reachability, as an out-of-process adapter's watchdog would (`health`). */
+  setHealth(state: "down" | "up", detail: string): void {
+    this.emit("health", state, detail);
   }
 
   /** Starts producing events at `rate` per second on the clock. Idempotent. */
@@ -173,26 +242,23 @@ export class SimulatedGameServer extends EventEmitter<GameServerEvents> implemen
     for (let suffix = 2; taken.has(name); suffix++) name = `${base}${suffix}`;
     const player: Player = { id, name, level };
     this.#online.set(id, player);
-    this.emit("join", player);
     this.#echo("join", [id, name]);
   }
 
   #leave(player: Player): void {
-    const reason = this.#pick<LeaveReason>(["quit", "quit", "quit", "timeout", "kicked"]);
+    const reason = this.#pick<LeaveReason>(["leaving", "leaving", "leaving", "timeout", "kicked"]);
     this.#online.delete(player.id);
-    this.emit("leave", player, reason);
+    this.#muted.delete(player.id);
     this.#echo("quit", [player.id, player.name, reason]);
   }
 
   #chat(player: Player): void {
     const text = this.#pick(CHAT);
-    this.emit("chat", player, text);
     this.#echo("chat", [player.id, player.name, text]);
   }
 
   #adminChat(player: Player): void {
     const text = this.#pick(ADMIN_CHAT);
-    this.emit("adminChat", player, text);
     this.#echo("chat-admin", [player.id, player.name, text]);
   }
 

@@ -1,7 +1,8 @@
 import { BridgeError } from "./BridgeError.js";
 import { systemClock, type Clock } from "./Clock.js";
-import { hasLevel, type GameServer, type PlayerLevel } from "./GameServer.js";
-import { escapeForDiscord, formatDiscordChat } from "./sanitize.js";
+import type { DeliveryTarget, GameMutes, GameServer, Player, PlayerLevel } from "./GameServer.js";
+import { LevelLadder } from "./LevelLadder.js";
+import { GAME_LINE_LENGTH, escapeForDiscord, formatDiscordChat, sanitizeForGame } from "./sanitize.js";
 
 /** A command line split into name (lower case) and the rest. */
 export interface ParsedCommand {
@@ -25,10 +26,19 @@ export function parseCommand(content: string, prefix: string): ParsedCommand | n
 export interface CommandContext {
   /** The game. */
   readonly game: GameServer;
+  /** The level ladder. */
+  readonly ladder: LevelLadder;
   /** Who ran the command: their Discord id and display name. */
   readonly author: { readonly id: string; readonly name: string };
   /** The author's level, from their Discord roles (`discord.levels`). */
   readonly level: PlayerLevel;
+  /** The channel roles (`echo`, `admin`, `vip`, …) of the channel the command came from; none for other channels. */
+  readonly channelRoles: readonly string[];
+  /**
+   * Shows game lines (already sanitised and split) to `target`, through the bridge's flood
+   * control: all of them, or none when the flood control refuses (then `false`).
+   */
+  deliver(target: DeliveryTarget, lines: readonly string[]): boolean;
   /** Answers in the channel the command came from; the text is Discord markdown. */
   reply(text: string): void | Promise<void>;
 }
@@ -37,8 +47,10 @@ export interface CommandContext {
 export interface Command {
   /** Lower-case name, without the prefix. */
   readonly name: string;
-  /** Lowest level that may run it. */
+  /** Lowest level (of the ladder) that may run it. */
   readonly level: PlayerLevel;
+  /** The channel roles it runs in (LVP's `!msg` and `!vip`: the echo channel). @defaultValue any channel */
+  readonly channels?: readonly string[];
   /** Arguments, for help and usage replies, e.g. `<message>`. */
   readonly usage: string;
   /** One line for `help`. */
@@ -62,65 +74,239 @@ export interface CommandRegistryOptions {
   readonly prefix?: string;
   /** Commands per user per window. @defaultValue `{ limit: 5, window: 10000 }` */
   readonly rateLimit?: { readonly limit: number; readonly window: number };
-  /** The commands. @defaultValue {@link defaultCommands}() */
+  /** The level ladder. @defaultValue LVP's */
+  readonly ladder?: LevelLadder;
+  /** The commands. @defaultValue {@link defaultCommands}(ladder) */
   readonly commands?: readonly Command[];
   /** Time source. @defaultValue {@link systemClock} */
   readonly clock?: Clock;
 }
-
-const LEVEL_NAMES: Record<PlayerLevel, string> = {
-  player: "everyone",
-  vip: "VIPs",
-  administrator: "administrators",
-  management: "Management",
-};
 
 /** Cuts a reply to Discord's message length. */
 function fit(text: string, max = 2000): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
+/** How the level reads in a denial: `administrators`, `VIPs`, `Management`, or the level's name. */
+function audienceOf(level: PlayerLevel, ladder: LevelLadder): string {
+  if (level === ladder.lowest) return "everyone";
+  if (level === ladder.roles.management) return "Management";
+  if (level === ladder.roles.administrator) return "administrators";
+  if (level === ladder.roles.vip) return "VIPs";
+  return `level ${level} and up`;
+}
+
+/** The player a `<player>` argument names: an id, an exact name, or a unique part of one (any case). */
+export function findPlayer(players: readonly Player[], query: string): Player | "ambiguous" | undefined {
+  const text = query.trim();
+  if (/^\d{1,4}$/.test(text)) return players.find((player) => player.id === Number(text));
+  const lower = text.toLowerCase();
+  const exact = players.filter((player) => player.name.toLowerCase() === lower);
+  if (exact.length === 1) return exact[0];
+  const partial = players.filter((player) => player.name.toLowerCase().includes(lower));
+  if (partial.length === 1) return partial[0];
+  return partial.length > 1 ? "ambiguous" : undefined;
+}
+
+/** Splits `<player> rest` into its first word and the rest. */
+function splitFirst(args: string): [string, string] {
+  const match = /^(\S+)\s*([\s\S]*)$/u.exec(args.trim());
+  return match === null ? ["", ""] : [match[1]!, match[2]!.trim()];
+}
+
+const FLOODED = "Too many messages to the game right now; try again in a moment.";
+
+function minutes(count: number): string {
+  return `${count} minute${count === 1 ? "" : "s"}`;
+}
+
 /**
- * The commands every bridge has: `players` (who is online; everyone), `admin <message>` (to
- * the in-game administrators; everyone, so players on Discord can reach them), `say
- * <message>` (to every player; administrators) and `help` (the commands the caller may use).
+ * LVP's IRC commands (`nuwani_commands.js`), with LVP's level rules:
+ *
+ * | command | who | what |
+ * |---|---|---|
+ * | `msg <message>` | everyone, in the echo channel | to the players in game |
+ * | `pm <player> <message>` | everyone | a private message to one player (administrators in game see it too) |
+ * | `vip <message>` | VIPs, in the echo or VIP channel | to the VIPs in game |
+ * | `admin <message>` | administrators | to the in-game administrator chat |
+ * | `say <message>` | administrators | a highlighted message to every player |
+ * | `announce <message>` | administrators | a game-wide announcement (`GameServer.announce`) |
+ * | `mute <player> [minutes=2]` | administrators | mutes a player (where the game offers `mutes`) |
+ * | `unmute <player>` | administrators | lifts a mute |
+ * | `muted` | administrators | who is muted, soonest to expire first |
+ * | `players` | everyone | who is online |
+ *
+ * `help` (built into the registry) lists what the caller may run.
  */
-export function defaultCommands(): Command[] {
+export function defaultCommands(ladder: LevelLadder = new LevelLadder()): Command[] {
+  const { vip, administrator } = ladder.roles;
+  const everyone = ladder.lowest;
+  const message = (name: string, prefix: (context: CommandContext) => string, target: DeliveryTarget, done: string | undefined) =>
+    (args: string, context: CommandContext, commandPrefix: string): void | Promise<void> => {
+      const lines = formatDiscordChat(context.author.name, args, { prefix: prefix(context) });
+      if (lines.length === 0) return context.reply(`Usage: \`${commandPrefix}${name} <message>\``);
+      if (!context.deliver(target, lines)) return context.reply(FLOODED);
+      return done === undefined ? undefined : context.reply(done);
+    };
+  const player = async (args: string, context: CommandContext, usage: string): Promise<[Player, string] | undefined> => {
+    const [query, rest] = splitFirst(args);
+    if (query === "") {
+      await context.reply(`Usage: \`${usage}\``);
+      return undefined;
+    }
+    const found = findPlayer(context.game.players(), query);
+    if (found === undefined || found === "ambiguous") {
+      await context.reply(`${found === undefined ? "No player in game matches" : "Several players in game match"} ${escapeForDiscord(query.slice(0, 32))}.`);
+      return undefined;
+    }
+    return [found, rest];
+  };
+  const mutes = async (context: CommandContext): Promise<GameMutes | undefined> => {
+    if (context.game.mutes === undefined) await context.reply("This game cannot mute players.");
+    return context.game.mutes;
+  };
   return [
     {
       name: "players",
-      level: "player",
+      level: everyone,
       usage: "",
       description: "who is online",
       run(_args, context) {
         const players = context.game.players();
         if (players.length === 0) return context.reply("Nobody is online.");
-        const names = players.map((player) => escapeForDiscord(player.name)).join(", ");
+        const names = players.map((one) => escapeForDiscord(one.name)).join(", ");
         return context.reply(fit(`${players.length} online: ${names}`));
       },
     },
     {
-      name: "admin",
-      level: "player",
+      name: "msg",
+      level: everyone,
+      channels: ["echo"],
       usage: "<message>",
-      description: "message the administrators in game",
-      run(args, context, prefix) {
-        const lines = formatDiscordChat(context.author.name, args, { prefix: "[Discord → admins]" });
-        if (lines.length === 0) return context.reply(`Usage: \`${prefix}admin <message>\``);
-        for (const line of lines) context.game.deliver(line, { to: "administrators" });
-        return context.reply("Sent to the administrators in game.");
+      description: "send a message to the players in game",
+      run: message("msg", () => "[Discord]", "all", undefined),
+    },
+    {
+      name: "pm",
+      level: everyone,
+      usage: "<player> <message>",
+      description: "send a private message to a player in game",
+      async run(args, context, prefix) {
+        const usage = `${prefix}pm <player> <message>`;
+        const found = await player(args, context, usage);
+        if (found === undefined) return;
+        const [target, text] = found;
+        const lines = formatDiscordChat(context.author.name, text, { prefix: "[Discord] PM from" });
+        if (lines.length === 0) return context.reply(`Usage: \`${usage}\``);
+        const name = sanitizeForGame(target.name, { maxLength: 32 });
+        const copy = formatDiscordChat(context.author.name, `(to ${name}, id ${target.id}) ${sanitizeForGame(text)}`, { prefix: "[Discord] PM from" });
+        if (!context.deliver({ player: target.id }, lines)) return context.reply(FLOODED);
+        // LVP shows Discord's (IRC's) private messages to the in-game crew as well.
+        context.deliver("administrators", copy);
+        return context.reply(`Your message has been sent to ${escapeForDiscord(target.name)}.`);
       },
     },
     {
-      name: "say",
-      level: "administrator",
+      name: "vip",
+      level: vip,
+      channels: ["echo", "vip"],
       usage: "<message>",
-      description: "announce to every player in game",
-      run(args, context, prefix) {
-        const lines = formatDiscordChat(context.author.name, args, { prefix: "[Discord announcement]" });
-        if (lines.length === 0) return context.reply(`Usage: \`${prefix}say <message>\``);
-        for (const line of lines) context.game.deliver(line, { to: "all" });
-        return context.reply("Announced in game.");
+      description: "send a message to the VIPs in game",
+      run: message("vip", () => "[Discord] VIP", "vips", undefined),
+    },
+    {
+      name: "admin",
+      level: administrator,
+      usage: "<message>",
+      description: "send a message to the in-game administrator chat",
+      run: message(
+        "admin",
+        (context) => (ladder.atLeast(context.level, ladder.roles.management) ? "[Discord] Manager" : "[Discord] Admin"),
+        "administrators",
+        undefined,
+      ),
+    },
+    {
+      name: "say",
+      level: administrator,
+      usage: "<message>",
+      description: "send a highlighted message to every player in game",
+      run: message("say", () => "* [Discord] Message from", "all", "The message has been published."),
+    },
+    {
+      name: "announce",
+      level: administrator,
+      usage: "<message>",
+      description: "send an announcement to every player in game",
+      async run(args, context, prefix) {
+        const text = sanitizeForGame(args, { maxLength: GAME_LINE_LENGTH });
+        if (text === "") return context.reply(`Usage: \`${prefix}announce <message>\``);
+        if (!context.deliver("administrators", formatDiscordChat(context.author.name, "published an announcement", { prefix: "[Discord]" }))) {
+          return context.reply(FLOODED);
+        }
+        await context.game.announce(text);
+        return context.reply("The announcement has been published.");
+      },
+    },
+    {
+      name: "mute",
+      level: administrator,
+      usage: "<player> [minutes=2]",
+      description: "mute a player in game",
+      async run(args, context, prefix) {
+        const usage = `${prefix}mute <player> [minutes=2]`;
+        const mutable = await mutes(context);
+        if (mutable === undefined) return;
+        const found = await player(args, context, usage);
+        if (found === undefined) return;
+        const [target, rest] = found;
+        const duration = rest === "" ? 2 : Number(rest);
+        if (!Number.isInteger(duration) || duration < 1 || duration > 10_080) {
+          return context.reply(`Usage: \`${usage}\` (minutes: a whole number from 1 to 10080)`);
+        }
+        await mutable.mute(target.id, duration * 60);
+        const name = sanitizeForGame(target.name, { maxLength: 32 });
+        context.deliver(
+          "administrators",
+          formatDiscordChat(context.author.name, `muted ${name} (Id:${target.id}) for ${minutes(duration)}`, { prefix: "[Discord]" }),
+        );
+        return context.reply(`${escapeForDiscord(target.name)} has been muted for ${minutes(duration)}.`);
+      },
+    },
+    {
+      name: "unmute",
+      level: administrator,
+      usage: "<player>",
+      description: "lift a player's mute",
+      async run(args, context, prefix) {
+        const mutable = await mutes(context);
+        if (mutable === undefined) return;
+        const found = await player(args, context, `${prefix}unmute <player>`);
+        if (found === undefined) return;
+        const [target] = found;
+        const muted = await mutable.list();
+        if (!muted.some((entry) => entry.id === target.id)) return context.reply(`${escapeForDiscord(target.name)} is not muted right now.`);
+        await mutable.unmute(target.id);
+        const name = sanitizeForGame(target.name, { maxLength: 32 });
+        context.deliver("administrators", formatDiscordChat(context.author.name, `unmuted ${name} (Id:${target.id})`, { prefix: "[Discord]" }));
+        return context.reply(`${escapeForDiscord(target.name)} has been unmuted.`);
+      },
+    },
+    {
+      name: "muted",
+      level: administrator,
+      usage: "",
+      description: "the players muted in game",
+      async run(_args, context) {
+        const mutable = await mutes(context);
+        if (mutable === undefined) return;
+        const muted = [...(await mutable.list())].sort((a, b) => (a.remainingSeconds ?? Infinity) - (b.remainingSeconds ?? Infinity));
+        if (muted.length === 0) return context.reply("Nobody is muted right now.");
+        const shown = muted.map((entry) => {
+          const left = entry.remainingSeconds === undefined ? "until unmuted" : `expires in ${minutes(Math.max(1, Math.ceil(entry.remainingSeconds / 60)))}`;
+          return `${escapeForDiscord(entry.name)} (${left})`;
+        });
+        return context.reply(fit(`Muted players: ${shown.join(", ")}`));
       },
     },
   ];
@@ -135,6 +321,8 @@ export function defaultCommands(): Command[] {
 export class CommandRegistry {
   /** The prefix. */
   readonly prefix: string;
+  /** The level ladder. */
+  readonly ladder: LevelLadder;
   readonly #commands = new Map<string, Command>();
   readonly #clock: Clock;
   readonly #limit: number;
@@ -142,7 +330,8 @@ export class CommandRegistry {
   readonly #recent = new Map<string, { times: number[]; warned: boolean }>();
 
   constructor(options: CommandRegistryOptions = {}) {
-    const { prefix = "!", rateLimit = { limit: 5, window: 10_000 }, commands = defaultCommands(), clock = systemClock } = options;
+    const { prefix = "!", rateLimit = { limit: 5, window: 10_000 }, ladder = new LevelLadder(), clock = systemClock } = options;
+    const commands = options.commands ?? defaultCommands(ladder);
     if (prefix === "" || /\s/.test(prefix)) {
       throw new BridgeError("BRIDGE_INVALID_ARGUMENT", "prefix must be non-empty and without spaces", { field: "prefix" });
     }
@@ -150,12 +339,13 @@ export class CommandRegistry {
       throw new BridgeError("BRIDGE_INVALID_ARGUMENT", "rateLimit needs a positive integer limit and window", { field: "rateLimit" });
     }
     this.prefix = prefix;
+    this.ladder = ladder;
     this.#clock = clock;
     this.#limit = rateLimit.limit;
     this.#window = rateLimit.window;
     this.register({
       name: "help",
-      level: "player",
+      level: ladder.lowest,
       usage: "",
       description: "the commands you may use",
       run: (_args, context) => context.reply(this.help(context.level)),
@@ -176,14 +366,15 @@ export class CommandRegistry {
 
   /** The commands a caller of `level` may use, by name. */
   available(level: PlayerLevel): Command[] {
-    return [...this.#commands.values()].filter((command) => hasLevel(level, command.level)).sort((a, b) => a.name.localeCompare(b.name));
+    return [...this.#commands.values()].filter((command) => this.ladder.atLeast(level, command.level)).sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** The `help` text for a caller of `level`. */
   help(level: PlayerLevel): string {
     const lines = this.available(level).map((command) => {
       const usage = command.usage === "" ? "" : ` ${command.usage}`;
-      return `\`${this.prefix}${command.name}${usage}\` — ${command.description}`;
+      const where = command.channels === undefined ? "" : ` (in the ${command.channels.join(" or ")} channel)`;
+      return `\`${this.prefix}${command.name}${usage}\` — ${command.description}${where}`;
     });
     return fit(`Commands you can use:\n${lines.join("\n")}`);
   }
@@ -210,8 +401,12 @@ export class CommandRegistry {
       await context.reply(`Unknown command ${escapeForDiscord(this.prefix)}${shown}. Try \`${this.prefix}help\`.`);
       return { kind: "unknown", name: parsed.name };
     }
-    if (!hasLevel(context.level, command.level)) {
-      await context.reply(`\`${this.prefix}${command.name}\` is for ${LEVEL_NAMES[command.level]} only.`);
+    if (!this.ladder.atLeast(context.level, command.level)) {
+      await context.reply(`\`${this.prefix}${command.name}\` is for ${audienceOf(command.level, this.ladder)} only.`);
+      return { kind: "denied", name: command.name };
+    }
+    if (command.channels !== undefined && !command.channels.some((role) => context.channelRoles.includes(role))) {
+      await context.reply(`\`${this.prefix}${command.name}\` works in the ${command.channels.join(" or ")} channel only.`);
       return { kind: "denied", name: command.name };
     }
     try {

@@ -1,67 +1,101 @@
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { BridgeError } from "./BridgeError.js";
-import { parseJson } from "./parseJson.js";
+import type { PlayerLevel } from "./GameServer.js";
 import { isRecord } from "./isRecord.js";
-
-/** The level a Discord role grants; a member's level is the highest of their roles'. */
-export type DiscordLevel = "management" | "administrator" | "vip";
+import { LevelLadder, type LevelRoles } from "./LevelLadder.js";
+import { parseJson } from "./parseJson.js";
+import { Secret } from "./Secret.js";
 
 /** A channel or role named in `nuwani.json`: by snowflake id, or by name. */
 export type DiscordReference = { readonly kind: "id"; readonly id: string } | { readonly kind: "name"; readonly name: string };
 
 /**
- * The roles channels play. `echo` and `admin` are required; `reports` defaults to the admin
- * channel and `announcements` to the echo channel. Other keys are kept, so a formats file can
- * send a tag to a channel of its own (`"channel": "kills"`).
+ * How a channel role is found: as configured (an id or a name), or, when `nuwani.json` does
+ * not name it, by its documented default names ({@link DEFAULT_CHANNEL_NAMES}), first found wins.
+ */
+export type DiscordChannelReference = DiscordReference | { readonly kind: "default"; readonly names: readonly string[] };
+
+/**
+ * The default channel names of the channel roles LVP's audiences use, looked up in the guild
+ * when `discord.channels` does not name the role: `#echo` (what happens in game; its messages
+ * reach every player), `#admin` or `#crew` (the administrators), `#management` and `#vip`.
+ */
+export const DEFAULT_CHANNEL_NAMES: Readonly<Record<"echo" | "admin" | "management" | "vip", readonly string[]>> = {
+  echo: ["echo"],
+  admin: ["admin", "crew"],
+  management: ["management"],
+  vip: ["vip"],
+};
+
+/**
+ * The roles channels play. `echo`, `admin`, `management` and `vip` are LVP's audiences (found
+ * by their default names unless configured); `reports` defaults to the admin channel and
+ * `announcements` to the echo channel. Other keys are kept, so a formats file can send a tag
+ * to a channel of its own (`"channel": "kills"`).
  */
 export interface DiscordChannels {
   /** Public echo of the game; its messages reach every player in game. */
-  readonly echo: DiscordReference;
-  /** The administrators' channel; its messages reach in-game administrators. */
-  readonly admin: DiscordReference;
+  readonly echo: DiscordChannelReference;
+  /** The administrators' channel (LVP's crew); its messages reach in-game administrators. */
+  readonly admin: DiscordChannelReference;
+  /** Management's channel; its messages reach in-game Management. */
+  readonly management: DiscordChannelReference;
+  /** The VIPs' channel; its messages reach in-game VIPs. */
+  readonly vip: DiscordChannelReference;
   /** Player reports. @defaultValue the admin channel */
-  readonly reports: DiscordReference;
+  readonly reports: DiscordChannelReference;
   /** Announcements. @defaultValue the echo channel */
-  readonly announcements: DiscordReference;
+  readonly announcements: DiscordChannelReference;
   /** Further channel roles for formats files. */
-  readonly [role: string]: DiscordReference;
+  readonly [role: string]: DiscordChannelReference;
 }
 
-/** A role → level mapping from `discord.levels`. */
+/** A role → level mapping from `discord.levels` (or the defaults). */
 export interface DiscordLevelMapping {
+  /** The Discord role: by id, or by its exact name. */
   readonly role: DiscordReference;
-  readonly level: DiscordLevel;
+  /** A level of the ladder. */
+  readonly level: PlayerLevel;
 }
+
+/**
+ * The Discord role → level mappings used when `discord.levels` is absent, by exact role name:
+ * `Management`, `Administrator` and `VIP` grant the ladder's Management, administrator and VIP
+ * levels.
+ */
+export const DEFAULT_ROLE_NAMES: Readonly<Record<keyof LevelRoles, string>> = { vip: "VIP", administrator: "Administrator", management: "Management" };
 
 /** The `discord` section of `nuwani.json`, validated: Discord is on. */
 export interface EnabledBridgeConfig {
   readonly enabled: true;
-  /** The bot token (from `NUWANI_DISCORD_TOKEN` when set). A secret: never log it. */
-  readonly token: string;
+  /** The bot token (from `NUWANI_DISCORD_TOKEN` when set). A {@link Secret}: shown as `[redacted]`. */
+  readonly token: Secret;
   /** The application's client id (a snowflake). */
   readonly clientId: string;
-  /** The OAuth2 client secret, if configured. The bot does not need it. A secret. */
-  readonly clientSecret: string | undefined;
-  /** Gateway URL override (`ws://` or `wss://`); otherwise asked from Discord. */
+  /** The OAuth2 client secret, if configured. The bot does not need it. A {@link Secret}. */
+  readonly clientSecret: Secret | undefined;
+  /** Gateway URL override (`ws://` or `wss://`; a `?v=6` or `?v=10` in it chooses the version); otherwise asked from Discord. */
   readonly endpoint: string | undefined;
   /** REST base URL override (`http://` or `https://`). */
   readonly api: string | undefined;
-  /** Gateway and REST version. @defaultValue 6 */
+  /** Gateway and REST version. @defaultValue 10, or the `v` of `endpoint` */
   readonly version: 6 | 10;
   /** Gateway intents. @defaultValue {@link DEFAULT_INTENTS} on version 10, none on 6 */
   readonly intents: number | undefined;
-  /** The guild (server) id the bridge serves. */
-  readonly guild: string;
+  /** The guild (server) id the bridge serves. @defaultValue the bot's only guild (found on connect) */
+  readonly guild: string | undefined;
   /** Channels by role. */
   readonly channels: DiscordChannels;
-  /** Role → level mappings, in file order. */
+  /** The level ladder (`discord.ladder`, `discord.ladderRoles`). @defaultValue LVP's */
+  readonly ladder: LevelLadder;
+  /** Role → level mappings, in file order. @defaultValue {@link DEFAULT_ROLE_NAMES} */
   readonly levels: readonly DiscordLevelMapping[];
   /** Prefix of commands from Discord. @defaultValue `"!"` */
   readonly commandPrefix: string;
   /** Absolute path of a formats file (resolved against the config file's directory). */
   readonly formats: string | undefined;
-  /** Things that were ignored, e.g. unknown fields. */
+  /** Things that were ignored or look wrong, e.g. unknown fields, v6 on Discord's own hosts. */
   readonly warnings: readonly string[];
 }
 
@@ -98,11 +132,12 @@ const KNOWN_FIELDS = new Set([
   "intents",
   "guild",
   "channels",
+  "ladder",
+  "ladderRoles",
   "levels",
   "commandPrefix",
   "formats",
 ]);
-const LEVELS: readonly DiscordLevel[] = ["management", "administrator", "vip"];
 type Environment = Readonly<Record<string, string | undefined>>;
 
 /**
@@ -125,7 +160,7 @@ export async function loadConfig(path: string | undefined, env: Environment = pr
   }
   const config = parseConfig(parseJson(text, path), env);
   if (config.enabled && config.formats !== undefined) {
-    return hideSecrets({ ...config, formats: resolve(dirname(path), config.formats) });
+    return { ...config, formats: resolve(dirname(path), config.formats) };
   }
   return config;
 }
@@ -160,12 +195,18 @@ export function parseConfig(json: unknown, env: Environment = process.env): Brid
   const clientSecret = optionalSecret(section.clientSecret);
   const endpoint = optionalUrl(section.endpoint, "discord.endpoint", ["ws:", "wss:"]);
   const api = optionalUrl(section.api, "discord.api", ["http:", "https:"]);
-  const version = section.version ?? 6;
-  if (version !== 6 && version !== 10) throw invalid("discord.version", "discord.version must be 6 or 10");
+  const version = readVersion(section.version, endpoint);
+  if (version === 6) {
+    const host = [endpoint, api].flatMap((url) => (url === undefined ? [] : [new URL(url).hostname]));
+    if (endpoint === undefined || host.some(isDiscordHost)) {
+      warnings.push("version 6 of the gateway and REST API is retired on Discord's own hosts; connect with version 10 (drop ?v=6 from discord.endpoint) unless a proxy speaks version 6");
+    }
+  }
   const intents = readIntents(section.intents, version);
-  const guild = snowflake(section.guild, "discord.guild");
+  const guild = section.guild === undefined ? undefined : snowflake(section.guild, "discord.guild");
   const channels = readChannels(section.channels);
-  const levels = readLevels(section.levels);
+  const ladder = readLadder(section.ladder, section.ladderRoles);
+  const levels = readLevels(section.levels, ladder);
   const commandPrefix = section.commandPrefix ?? "!";
   if (typeof commandPrefix !== "string" || !/^[^\s\p{C}]{1,8}$/u.test(commandPrefix)) {
     throw invalid("discord.commandPrefix", "discord.commandPrefix must be 1 to 8 characters without spaces");
@@ -174,7 +215,7 @@ export function parseConfig(json: unknown, env: Environment = process.env): Brid
   if (formats !== undefined && (typeof formats !== "string" || formats.trim() === "")) {
     throw invalid("discord.formats", "discord.formats must be the path of a formats file");
   }
-  return hideSecrets({
+  return {
     enabled: true,
     token,
     clientId,
@@ -185,30 +226,33 @@ export function parseConfig(json: unknown, env: Environment = process.env): Brid
     intents,
     guild,
     channels,
+    ladder,
     levels,
     commandPrefix,
     formats,
     warnings,
-  });
+  };
 }
 
-const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+const DISCORD_HOSTS = ["discord.gg", "discord.com", "discordapp.com", "discordapp.net"];
 
-/**
- * Keeps the token and the client secret out of `inspect()` (so `console.log` of the config or
- * of a `Bridge` holding it) and `JSON.stringify`; the fields themselves stay as they are.
- */
-function hideSecrets(config: EnabledBridgeConfig): EnabledBridgeConfig {
-  const shown = (): Record<string, unknown> => ({
-    ...config,
-    token: "[redacted]",
-    ...(config.clientSecret === undefined ? {} : { clientSecret: "[redacted]" }),
-  });
-  Object.defineProperties(config, {
-    [INSPECT]: { value: (_depth: number, options: object, inspect: (value: unknown, options: object) => string) => inspect(shown(), options) },
-    toJSON: { value: shown },
-  });
-  return config;
+function isDiscordHost(hostname: string): boolean {
+  return DISCORD_HOSTS.some((host) => hostname === host || hostname.endsWith(`.${host}`));
+}
+
+function readVersion(value: unknown, endpoint: string | undefined): 6 | 10 {
+  const query = endpoint === undefined ? null : new URL(endpoint).searchParams.get("v");
+  let fromEndpoint: 6 | 10 | undefined;
+  if (query !== null) {
+    if (query !== "6" && query !== "10") throw invalid("discord.endpoint", "discord.endpoint may ask for ?v=6 or ?v=10 only");
+    fromEndpoint = query === "6" ? 6 : 10;
+  }
+  if (value === undefined) return fromEndpoint ?? 10;
+  if (value !== 6 && value !== 10) throw invalid("discord.version", "discord.version must be 6 or 10");
+  if (fromEndpoint !== undefined && fromEndpoint !== value) {
+    throw invalid("discord.version", `discord.version is ${value} but discord.endpoint asks for ?v=${fromEndpoint}`);
+  }
+  return value;
 }
 
 function invalid(field: string, message: string): BridgeError {
@@ -216,7 +260,7 @@ function invalid(field: string, message: string): BridgeError {
 }
 
 // Never quote the value of a secret field in an error.
-function readToken(section: Record<string, unknown>, env: Environment): string {
+function readToken(section: Record<string, unknown>, env: Environment): Secret {
   const fromEnv = env[TOKEN_ENVIRONMENT_VARIABLE];
   const fromEnvironment = fromEnv !== undefined && fromEnv !== "";
   const field = fromEnvironment ? TOKEN_ENVIRONMENT_VARIABLE : "discord.token";
@@ -226,15 +270,15 @@ function readToken(section: Record<string, unknown>, env: Environment): string {
   }
   if (/^Bot\s/i.test(token)) throw invalid(field, `${field} must be the bare token, without the "Bot " prefix`);
   if (/[\s\p{C}]/u.test(token)) throw invalid(field, `${field} must not contain spaces or control characters`);
-  return token;
+  return new Secret(token);
 }
 
-function optionalSecret(value: unknown): string | undefined {
+function optionalSecret(value: unknown): Secret | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== "string" || value.trim() === "") {
     throw invalid("discord.clientSecret", "discord.clientSecret must be a non-empty string when present");
   }
-  return value;
+  return new Secret(value);
 }
 
 function snowflake(value: unknown, field: string): string {
@@ -288,32 +332,62 @@ function reference(value: unknown, field: string, mention: RegExp, sigil: string
 }
 
 function readChannels(value: unknown): DiscordChannels {
-  if (!isRecord(value)) {
+  if (value !== undefined && !isRecord(value)) {
     throw invalid("discord.channels", "discord.channels must be an object of channel roles (echo, admin, …) to channel names or ids");
   }
-  for (const role of ["echo", "admin"]) {
-    if (value[role] === undefined) throw invalid(`discord.channels.${role}`, `discord.channels.${role} is required: a channel name or id`);
-  }
-  const channels: Record<string, DiscordReference> = {};
-  for (const [role, channel] of Object.entries(value)) {
+  const channels: Record<string, DiscordChannelReference> = {};
+  for (const [role, channel] of Object.entries(value ?? {})) {
     if (!/^[A-Za-z][\w-]*$/.test(role)) {
       throw invalid("discord.channels", "discord.channels keys must be role names of letters, digits, - and _");
     }
     channels[role] = reference(channel, `discord.channels.${role}`, /^<#(\d+)>$/, "#");
   }
+  for (const [role, names] of Object.entries(DEFAULT_CHANNEL_NAMES)) channels[role] ??= { kind: "default", names };
   channels.reports ??= channels.admin!;
   channels.announcements ??= channels.echo!;
-  return channels as unknown as DiscordChannels;
+  return channels as DiscordChannels;
 }
 
-function readLevels(value: unknown): DiscordLevelMapping[] {
-  if (value === undefined) return [];
+function readLadder(levels: unknown, roles: unknown): LevelLadder {
+  const names: string[] = [];
+  if (levels !== undefined) {
+    if (!Array.isArray(levels)) throw invalid("discord.ladder", "discord.ladder must be an array of level names, lowest first");
+    for (const level of levels as readonly unknown[]) {
+      if (typeof level !== "string") throw invalid("discord.ladder", "discord.ladder must be an array of level names, lowest first");
+      names.push(level);
+    }
+  }
+  const chosen: Partial<Record<keyof LevelRoles, string>> = {};
+  if (roles !== undefined) {
+    const wrong = (): BridgeError => invalid("discord.ladderRoles", "discord.ladderRoles must map vip, administrator and management to levels of discord.ladder");
+    if (!isRecord(roles)) throw wrong();
+    for (const [key, level] of Object.entries(roles)) {
+      if ((key !== "vip" && key !== "administrator" && key !== "management") || typeof level !== "string") throw wrong();
+      chosen[key] = level;
+    }
+  }
+  try {
+    return new LevelLadder({ ...(levels === undefined ? {} : { levels: names }), roles: chosen });
+  } catch (error) {
+    const field =
+      roles !== undefined && error instanceof BridgeError && error.field?.startsWith("roles") === true ? `discord.ladderRoles${error.field.slice(5)}` : "discord.ladder";
+    throw invalid(field, `${field}: ${(error as Error).message}`);
+  }
+}
+
+function readLevels(value: unknown, ladder: LevelLadder): DiscordLevelMapping[] {
+  if (value === undefined) {
+    return (Object.keys(DEFAULT_ROLE_NAMES) as (keyof LevelRoles)[]).map((key) => ({
+      role: { kind: "name", name: DEFAULT_ROLE_NAMES[key] },
+      level: ladder.roles[key],
+    }));
+  }
   if (!isRecord(value)) throw invalid("discord.levels", "discord.levels must be an object of Discord role names or ids to levels");
   return Object.entries(value).map(([role, level]) => {
     const field = `discord.levels.${role}`;
-    if (typeof level !== "string" || !LEVELS.includes(level as DiscordLevel)) {
-      throw invalid(field, `${field} must be one of ${LEVELS.join(", ")}`);
+    if (typeof level !== "string" || !ladder.has(level)) {
+      throw invalid(field, `${field} must be one of ${ladder.levels.join(", ")}`);
     }
-    return { role: reference(role, field, /^<@&(\d+)>$/, "@"), level: level as DiscordLevel };
+    return { role: reference(role, field, /^<@&(\d+)>$/, "@"), level };
   });
 }

@@ -1,32 +1,35 @@
 export { BridgeError, type BridgeErrorCode, type BridgeErrorDetails } from "./BridgeError.js";
 export { systemClock, type Clock } from "./Clock.js";
 export {
+  DEFAULT_CHANNEL_NAMES,
   DEFAULT_INTENTS,
+  DEFAULT_ROLE_NAMES,
   TOKEN_ENVIRONMENT_VARIABLE,
   loadConfig,
   parseConfig,
   type BridgeConfig,
   type DisabledBridgeConfig,
   type DisabledReason,
+  type DiscordChannelReference,
   type DiscordChannels,
-  type DiscordLevel,
   type DiscordLevelMapping,
   type DiscordReference,
   type EnabledBridgeConfig,
 } from "./config.js";
 export {
-  PLAYER_LEVELS,
-  hasLevel,
-  type DeliverOptions,
+  describeTarget,
   type DeliveryTarget,
-  type EchoFields,
   type EchoParam,
+  type GameMutes,
   type GameServer,
   type GameServerEvents,
-  type LeaveReason,
+  type MutedPlayer,
   type Player,
   type PlayerLevel,
 } from "./GameServer.js";
+export { DEFAULT_LEVELS, LevelLadder, type LevelLadderOptions, type LevelRoles } from "./LevelLadder.js";
+export { Secret } from "./Secret.js";
+export { FloodControl, type FloodControlOptions, type FloodCounts, type FloodLimit, type FloodVerdict } from "./FloodControl.js";
 export { SimulatedGameServer, type DeliveredMessage, type SimulatedGameServerOptions } from "./SimulatedGameServer.js";
 export {
   GAME_LINE_LENGTH,
@@ -36,6 +39,7 @@ export {
   splitGameLines,
   stripColourCodes,
   stripControlCharacters,
+  stripInvisibleCharacters,
   type FormatDiscordChatOptions,
   type SanitizeForGameOptions,
 } from "./sanitize.js";
@@ -65,6 +69,7 @@ export {
 export {
   CommandRegistry,
   defaultCommands,
+  findPlayer,
   parseCommand,
   type Command,
   type CommandContext,
@@ -85,5 +90,6 @@ export {
   type DiscordToGameEvent,
   type GameToDiscordEvent,
   type GuildReadyEvent,
+  type RelayRole,
   type SyncEvent,
 } from "./Bridge.js";

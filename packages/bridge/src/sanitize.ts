@@ -13,10 +13,20 @@ const ZERO_WIDTH_SPACE = "\u200B";
 const LINE_BREAKS = /[\t\n\v\f\r\u0085\u2028\u2029]/g;
 const CONTROLS = /[\p{Cc}\p{Cs}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
 const COLOUR_CODE = /\{[0-9A-Fa-f]{6}\}/g;
+// Invisible characters that can hide or disguise text in game: zero-width space, non-joiner
+// and joiner, word joiner and the invisible operators, the byte-order mark, the Mongolian
+// vowel separator, the soft hyphen, the combining grapheme joiner, Hangul fillers, and the
+// interlinear annotation and tag characters.
+const INVISIBLE = /[\u00AD\u180E\u200B-\u200D\u2060-\u2064\u3164\uFEFF\uFFA0\uFFF9-\uFFFB]|\u034F|\u115F|\u1160|\uDB40[\uDC00-\uDC7F]/g;
 
-/** Removes control characters (line breaks and tabs become spaces). */
+/** Removes control characters (line breaks and tabs become spaces), bidi controls included. */
 export function stripControlCharacters(text: string): string {
   return text.replace(LINE_BREAKS, " ").replace(CONTROLS, "");
+}
+
+/** Removes zero-width and other invisible characters (see the source for the list). */
+export function stripInvisibleCharacters(text: string): string {
+  return text.replace(INVISIBLE, "");
 }
 
 /**
@@ -47,13 +57,13 @@ export interface SanitizeForGameOptions {
 }
 
 /**
- * Makes Discord text safe for the game: custom emoji become `:name:`, control characters and
- * colour codes are removed, whitespace runs collapse to one space, and the result is trimmed
+ * Makes Discord text safe for the game: custom emoji become `:name:`, control characters (bidi
+ * controls included), zero-width and other invisible characters, and colour codes are removed, whitespace runs collapse to one space, and the result is trimmed
  * and capped at `maxLength` (ending in `…` when cut).
  */
 export function sanitizeForGame(text: string, options: SanitizeForGameOptions = {}): string {
   const { maxLength = 3 * GAME_LINE_LENGTH } = options;
-  const plain = stripColourCodes(stripControlCharacters(text.replace(/<a?(:\w+:)\d+>/g, "$1")));
+  const plain = stripColourCodes(stripInvisibleCharacters(stripControlCharacters(text.replace(/<a?(:\w+:)\d+>/g, "$1"))));
   const collapsed = plain.replace(/\s+/gu, " ").trim();
   if (collapsed.length <= maxLength) return collapsed;
   return `${cut(collapsed, Math.max(0, maxLength - 1)).trimEnd()}…`;

@@ -37,7 +37,9 @@ describe("Bridge with LVP's irc_messages.json", () => {
     expect(echo).not.toContain("Admin chat");
     expect(echo).not.toContain("IP address");
     expect(h.log.join("\n")).toContain('echo "chat-irc-notice" is a notice');
-    expect(h.log.join("\n")).toContain('echo "mute-echo" is a mode');
+    // MODE is carried out: the echo channel's relay into the game is muted, then unmuted.
+    expect(h.log.join("\n")).toContain('channel role echo muted (+m) by echo "mute-echo"');
+    expect(h.log.join("\n")).toContain('channel role echo unmuted (-m) by echo "unmute-echo"');
   });
 
   it("reports a call with too few parameters as BRIDGE_ECHO_INVALID and goes on", async () => {

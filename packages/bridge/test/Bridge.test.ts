@@ -4,6 +4,7 @@ import { Bridge, isRetryableSendError } from "../src/Bridge.js";
 import { BridgeError } from "../src/BridgeError.js";
 import { parseConfig } from "../src/config.js";
 import { parseFormats } from "../src/formats.js";
+import { Secret } from "../src/Secret.js";
 import { SimulatedGameServer } from "../src/SimulatedGameServer.js";
 import { startHarness, TOKEN, type Harness } from "./support/harness.js";
 
@@ -109,11 +110,11 @@ describe("Bridge: Discord → game", () => {
     const name = (member: typeof h.player): string => member.nick ?? member.user.username;
     expect(h.game.delivered[0]).toMatchObject({
       to: "all",
-      message: `[Discord] ${name(h.player)}: hi @${name(h.management)} in #general and @${h.guild.roles[2]!.name}`,
+      text: `[Discord] ${name(h.player)}: hi @${name(h.management)} in #general and @${h.guild.roles[2]!.name}`,
     });
-    expect(h.game.delivered[1]).toMatchObject({ to: "administrators", message: `[Discord admin] ${name(h.administrator)}: spectating id 3` });
+    expect(h.game.delivered[1]).toMatchObject({ to: "administrators", text: `[Discord admin] ${name(h.administrator)}: spectating id 3` });
     expect(relayed).toHaveBeenCalledTimes(2);
-    expect(h.bridge.summary().discordToGame).toEqual({ messages: 2, lines: 2 });
+    expect(h.bridge.summary().discordToGame).toEqual({ messages: 2, lines: 2, flooded: { user: 0, overall: 0 }, muted: 0 });
   });
 
   it("ignores its own messages, other bots and webhooks", async () => {
@@ -124,7 +125,7 @@ describe("Bridge: Discord → game", () => {
     h.discord.messageCreate({ channelId: h.echo, author: h.player, content: "a webhook", webhookId: "888888888888888888" });
     h.discord.messageCreate({ channelId: h.echo, author: h.player, content: "a person" });
     await vi.waitFor(() => expect(h.game.delivered).toHaveLength(1), wait);
-    expect(h.game.delivered[0]!.message).toContain("a person");
+    expect(h.game.delivered[0]!.text).toContain("a person");
   });
 
   it("neutralises injection attempts from Discord: colour codes, controls, 5,000 characters", async () => {
@@ -133,13 +134,13 @@ describe("Bridge: Discord → game", () => {
     await vi.waitFor(() => expect(h.game.delivered.length).toBeGreaterThan(0), wait);
     await h.bridge.stop();
     expect(h.game.delivered.length).toBeLessThanOrEqual(4);
-    for (const { message } of h.game.delivered) {
+    for (const { text: message } of h.game.delivered) {
       expect(message.length).toBeLessThanOrEqual(144);
       expect(message).not.toMatch(/\{[0-9A-Fa-f]{6}\}/);
       // eslint-disable-next-line no-control-regex -- looking for control characters is the point
       expect(message).not.toMatch(/[\u0000-\u001f\u007f]/);
     }
-    expect(h.game.delivered[0]!.message).toMatch(/^\[Discord\] [^:]+: red x\[2J \/kick 1 @everyone z z/);
+    expect(h.game.delivered[0]!.text).toMatch(/^\[Discord\] [^:]+: red x\[2J \/kick 1 @everyone z z/);
   });
 
   it("reacts to messages that mention the bot", async () => {
@@ -169,21 +170,58 @@ describe("Bridge: commands", () => {
     expect(await run(h, h.player, "!players")).toBe(`${players.length} online: ${players.map((p) => p.name).join(", ")}`);
     expect(await run(h, h.player, "!say hello")).toBe("`!say` is for administrators only.");
     expect(await run(h, h.vip, "!say hello")).toBe("`!say` is for administrators only.");
-    expect(await run(h, h.administrator, "!say Event at the ship")).toBe("Announced in game.");
-    expect(await run(h, h.management, "!say Welcome")).toBe("Announced in game.");
-    expect(await run(h, h.player, "!admin someone is cheating")).toBe("Sent to the administrators in game.");
+    expect(await run(h, h.administrator, "!say Event at the ship")).toBe("The message has been published.");
+    expect(await run(h, h.management, "!say Welcome")).toBe("The message has been published.");
+    expect(await run(h, h.player, "!admin someone is cheating")).toBe("`!admin` is for administrators only.");
     expect(await run(h, h.player, "!frobnicate")).toBe("Unknown command !frobnicate. Try `!help`.");
     const playerHelp = await run(h, h.player, "!help");
     expect(playerHelp).toContain("`!players`");
     expect(playerHelp).not.toContain("`!say");
     expect(await run(h, h.administrator, "!help")).toContain("`!say <message>`");
-    const announced = h.game.delivered.filter((message) => message.to === "all").map((message) => message.message);
-    expect(announced).toEqual([
-      `[Discord announcement] ${h.administrator.nick ?? h.administrator.user.username}: Event at the ship`,
-      `[Discord announcement] ${h.management.nick ?? h.management.user.username}: Welcome`,
+    const said = h.game.delivered.filter((message) => message.to === "all").map((message) => message.text);
+    expect(said).toEqual([
+      `* [Discord] Message from ${h.administrator.nick ?? h.administrator.user.username}: Event at the ship`,
+      `* [Discord] Message from ${h.management.nick ?? h.management.user.username}: Welcome`,
     ]);
-    expect(h.game.delivered.filter((message) => message.to === "administrators")).toHaveLength(1);
-    expect(h.bridge.summary().commands).toEqual({ total: 9, ran: 6, denied: 2, unknown: 1, limited: 0, failed: 0 });
+    expect(h.bridge.summary().commands).toEqual({ total: 9, ran: 5, denied: 3, unknown: 1, limited: 0, failed: 0 });
+  });
+
+  it("runs each of LVP's commands at each level end to end, with LVP's level rules and a reply on every denial", async () => {
+    const h = (harness = await startHarness());
+    const gunther = h.game.addPlayer("Gunther");
+    const commands: [content: string, required: number][] = [
+      ["!msg hello", 0],
+      [`!pm ${gunther.id} hello`, 0],
+      ["!vip hello", 1],
+      ["!admin hello", 2],
+      ["!say hello", 2],
+      ["!announce hello", 2],
+      [`!mute ${gunther.id}`, 2],
+      ["!muted", 2],
+      [`!unmute ${gunther.id}`, 2],
+    ];
+    const events: { author: string; level: string; content: string; outcome: string; replies: readonly string[] }[] = [];
+    h.bridge.on("command", (event) => events.push(event));
+    const members = [h.player, h.vip, h.administrator, h.management];
+    for (const [rank, member] of members.entries()) {
+      for (const [content] of commands) {
+        const before = events.length;
+        h.discord.messageCreate({ channelId: h.echo, author: member, content });
+        await vi.waitFor(() => expect(events.length).toBe(before + 1), wait);
+      }
+      expect(events.slice(-commands.length).map((event) => event.level)).toEqual(commands.map(() => ["player", "vip", "administrator", "management"][rank]));
+    }
+    for (const [index, event] of events.entries()) {
+      const rank = Math.floor(index / commands.length);
+      const [content, required] = commands[index % commands.length]!;
+      expect([content, rank, event.outcome]).toEqual([content, rank, rank >= required ? "ran" : "denied"]);
+      if (rank < required) expect(event.replies).toEqual([expect.stringMatching(/^`!\w+` is for (VIPs|administrators) only\.$/)]);
+    }
+    expect(h.game.announced).toEqual(["hello", "hello"]);
+    const to = (target: string): number => h.game.delivered.filter((message) => JSON.stringify(message.to) === JSON.stringify(target)).length;
+    expect([to("all"), to("vips"), to({ player: gunther.id } as never)]).toEqual([4 + 2, 3, 4]);
+    expect(await h.game.mutes.list()).toEqual([]);
+    expect(h.bridge.summary().commands).toMatchObject({ total: 36, ran: 4 + 4 + 3 + 6 * 2, denied: 36 - 23, failed: 0 });
   });
 
   it("runs commands in the echo channel without relaying them as chat", async () => {
@@ -199,7 +237,7 @@ describe("Bridge: commands", () => {
     const h = (harness = await startHarness());
     h.discord.messageCreate({ channelId: h.echo, author: h.player, content: "! !" });
     await vi.waitFor(() => expect(h.game.delivered).toHaveLength(1), wait);
-    expect(h.game.delivered[0]!.message).toMatch(/: ! !$/);
+    expect(h.game.delivered[0]!.text).toMatch(/: ! !$/);
     expect(h.bridge.summary().commands.total).toBe(0);
   });
 
@@ -232,7 +270,7 @@ describe("Bridge: outages", () => {
     for (let i = 0; i < 60; i++) expect(posted).toContain(`admin line ${i}\n`.trimEnd());
     expect(reconnect).toHaveBeenCalledWith({ kind: "resumed", count: 1 });
     expect(h.bridge.summary().reconnects).toBe(1);
-    await vi.waitFor(() => expect(h.game.delivered.map((m) => m.message).join()).toContain("sent while the bot was away"), wait);
+    await vi.waitFor(() => expect(h.game.delivered.map((m) => m.text).join()).toContain("sent while the bot was away"), wait);
     balanced(h);
   });
 
@@ -310,7 +348,7 @@ describe("Bridge: lifecycle and secrets", () => {
 
   it("fails to start with BRIDGE_CONNECT_FAILED on a wrong token, without printing it", async () => {
     const h = (harness = await startHarness());
-    const config = { ...h.config, token: "wrong.Token-0000-NEVER-PRINT" };
+    const config = { ...h.config, token: new Secret("wrong.Token-0000-NEVER-PRINT") };
     const bridge = new Bridge({ config, game: new SimulatedGameServer() });
     const error = await bridge.start().then(
       () => undefined,

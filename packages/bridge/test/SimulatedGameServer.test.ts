@@ -1,14 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { EchoParam, Player } from "../src/GameServer.js";
+import type { EchoParam } from "../src/GameServer.js";
 import { SimulatedGameServer } from "../src/SimulatedGameServer.js";
 
 function record(game: SimulatedGameServer): string[] {
   const events: string[] = [];
   game.on("echo", (tag: string, params: readonly EchoParam[]) => events.push(`${tag} ${JSON.stringify(params)}`));
-  game.on("join", (player: Player) => events.push(`+join ${player.id} ${player.name} ${player.level}`));
-  game.on("leave", (player: Player, reason) => events.push(`+leave ${player.id} ${reason}`));
-  game.on("chat", (player: Player, text) => events.push(`+chat ${player.id} ${text}`));
-  game.on("adminChat", (player: Player, text) => events.push(`+adminChat ${player.id} ${text}`));
   return events;
 }
 
@@ -41,21 +37,26 @@ describe("SimulatedGameServer", () => {
     expect(eventsA).not.toEqual(eventsB);
   });
 
-  it("produces every kind of happening, with typed events matching the echo lines", () => {
+  it("produces every kind of happening as LVP's echo calls, positional in LVP's order", () => {
     const game = new SimulatedGameServer({ seed: 7 });
     const tags = new Set<string>();
     let joins = 0;
     let leaves = 0;
     game.on("echo", (tag: string, params: readonly EchoParam[]) => {
       tags.add(tag);
+      if (tag === "join") joins++;
+      if (tag === "quit") leaves++;
+      // join is [id, name], quit [id, name, reason], chat and chat-admin [id, name, text].
+      if (tag === "join" || tag === "quit" || tag === "chat" || tag === "chat-admin") {
+        expect(typeof params[0]).toBe("number");
+        expect(game.players().some((player) => player.name === params[1]) || tag === "quit").toBe(true);
+      }
       // LVP's order: kill is [victim, victimId, killer, killerId, weapon], report [name, id, target, targetId, reason].
       if (tag === "kill" || tag === "report") {
         expect(params).toHaveLength(5);
         expect(params[1]).not.toBe(params[3]);
       }
     });
-    game.on("join", () => joins++);
-    game.on("leave", () => leaves++);
     game.emitBurst(2000);
     expect([...tags].sort()).toEqual(["chat", "chat-admin", "join", "kill", "notice-announce", "quit", "report"]);
     expect(game.players()).toHaveLength(joins - leaves);
@@ -105,20 +106,55 @@ describe("SimulatedGameServer", () => {
     expect(timers).toHaveLength(2);
     game.stop();
     expect(clock.clearTimeout).toHaveBeenCalledWith(2);
-    game.deliver("hi", { to: "all" });
-    expect(game.delivered).toEqual([{ message: "hi", to: "all", at: 1234 }]);
+    game.deliver("all", "hi");
+    expect(game.delivered).toEqual([{ to: "all", text: "hi", at: 1234 }]);
   });
 
-  it("records what is delivered to it", () => {
+  it("records what is delivered to it, for every kind of target, and what is announced", () => {
     const game = new SimulatedGameServer();
+    const echoes = record(game);
     vi.setSystemTime(5000);
-    game.deliver("[Discord] Russell: hi", { to: "all" });
+    game.deliver("all", "[Discord] Russell: hi");
     vi.setSystemTime(6000);
-    game.deliver("[Discord → admins] Luce: help", { to: "administrators" });
+    game.deliver("administrators", "[Discord admin] Luce: help");
+    game.deliver("vips", "v");
+    game.deliver("management", "m");
+    game.deliver({ player: 3 }, "p");
+    game.announce("Event at the ship");
     expect(game.delivered).toEqual([
-      { message: "[Discord] Russell: hi", to: "all", at: 5000 },
-      { message: "[Discord → admins] Luce: help", to: "administrators", at: 6000 },
+      { to: "all", text: "[Discord] Russell: hi", at: 5000 },
+      { to: "administrators", text: "[Discord admin] Luce: help", at: 6000 },
+      { to: "vips", text: "v", at: 6000 },
+      { to: "management", text: "m", at: 6000 },
+      { to: { player: 3 }, text: "p", at: 6000 },
     ]);
+    expect(game.announced).toEqual(["Event at the ship"]);
+    expect(echoes).toEqual(['notice-announce ["Event at the ship"]']);
+  });
+
+  it("adds chosen players (echo join) and keeps mutes on the clock", async () => {
+    vi.setSystemTime(0);
+    const game = new SimulatedGameServer();
+    const echoes = record(game);
+    const gunther = game.addPlayer("Gunther", "administrator");
+    const luce = game.addPlayer("Luce");
+    expect([gunther, luce]).toEqual([
+      { id: 0, name: "Gunther", level: "administrator" },
+      { id: 1, name: "Luce", level: "player" },
+    ]);
+    expect(echoes).toEqual(['join [0,"Gunther"]', 'join [1,"Luce"]']);
+    await game.mutes.mute(1, 120);
+    await game.mutes.mute(0, undefined);
+    vi.advanceTimersByTime(30_000);
+    expect(await game.mutes.list()).toEqual([
+      { id: 1, name: "Luce", remainingSeconds: 90 },
+      { id: 0, name: "Gunther" },
+    ]);
+    vi.advanceTimersByTime(90_000);
+    expect(await game.mutes.list()).toEqual([{ id: 0, name: "Gunther" }]);
+    await game.mutes.unmute(0);
+    expect(await game.mutes.list()).toEqual([]);
+    expect(() => game.mutes.mute(9, 60)).toThrow(expect.objectContaining({ code: "BRIDGE_INVALID_ARGUMENT" }));
   });
 
   it("rejects bad options and burst sizes", () => {

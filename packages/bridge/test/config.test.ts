@@ -6,6 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Bridge } from "../src/Bridge.js";
 import { BridgeError } from "../src/BridgeError.js";
 import { DEFAULT_INTENTS, loadConfig, parseConfig, type EnabledBridgeConfig } from "../src/config.js";
+import { LevelLadder } from "../src/LevelLadder.js";
+import { Secret } from "../src/Secret.js";
 import { SimulatedGameServer } from "../src/SimulatedGameServer.js";
 
 const TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.super-secret-token-value";
@@ -62,24 +64,31 @@ describe("parseConfig: Discord off", () => {
 
 describe("parseConfig: a valid section", () => {
   it("applies the defaults", () => {
-    const config = enabled(valid());
+    const { token, clientSecret, ladder, ...config } = enabled(valid());
+    expect([token.reveal(), clientSecret?.reveal()]).toEqual([TOKEN, SECRET]);
+    expect(ladder.levels).toEqual(["player", "vip", "administrator", "management"]);
+    expect(ladder.roles).toEqual({ vip: "vip", administrator: "administrator", management: "management" });
     expect(config).toEqual({
       enabled: true,
-      token: TOKEN,
       clientId: "123456789012345678",
-      clientSecret: SECRET,
       endpoint: undefined,
       api: undefined,
-      version: 6,
-      intents: undefined,
+      version: 10,
+      intents: DEFAULT_INTENTS,
       guild: "223456789012345678",
       channels: {
         echo: { kind: "name", name: "echo" },
         admin: { kind: "id", id: "323456789012345678" },
+        management: { kind: "default", names: ["management"] },
+        vip: { kind: "default", names: ["vip"] },
         reports: { kind: "id", id: "323456789012345678" },
         announcements: { kind: "name", name: "echo" },
       },
-      levels: [],
+      levels: [
+        { role: { kind: "name", name: "VIP" }, level: "vip" },
+        { role: { kind: "name", name: "Administrator" }, level: "administrator" },
+        { role: { kind: "name", name: "Management" }, level: "management" },
+      ],
       commandPrefix: "!",
       formats: undefined,
       warnings: [],
@@ -107,6 +116,8 @@ describe("parseConfig: a valid section", () => {
     expect(config.channels).toEqual({
       echo: { kind: "name", name: "lvp-echo" },
       admin: { kind: "id", id: "323456789012345678" },
+      management: { kind: "default", names: ["management"] },
+      vip: { kind: "default", names: ["vip"] },
       reports: { kind: "name", name: "reports" },
       announcements: { kind: "name", name: "news" },
       kills: { kind: "name", name: "kills" },
@@ -120,21 +131,41 @@ describe("parseConfig: a valid section", () => {
     expect(config.formats).toBe("formats.json");
   });
 
-  it("defaults the intents on version 10", () => {
+  it("defaults the intents on version 10, none on 6", () => {
     expect(enabled(valid({ version: 10 })).intents).toBe(DEFAULT_INTENTS);
+    expect(enabled(valid({ version: 6, api: "http://127.0.0.1:1/api", endpoint: "ws://127.0.0.1:1" })).intents).toBeUndefined();
   });
 
   it("lets NUWANI_DISCORD_TOKEN win over the file", () => {
-    expect(enabled(valid(), { NUWANI_DISCORD_TOKEN: "from-the-environment" }).token).toBe("from-the-environment");
+    expect(enabled(valid(), { NUWANI_DISCORD_TOKEN: "from-the-environment" }).token.reveal()).toBe("from-the-environment");
   });
 
   it("takes the token from the environment when the file has none", () => {
     const { token: _, ...rest } = valid();
-    expect(enabled(rest, { NUWANI_DISCORD_TOKEN: "env-token" }).token).toBe("env-token");
+    expect(enabled(rest, { NUWANI_DISCORD_TOKEN: "env-token" }).token.reveal()).toBe("env-token");
   });
 
   it("ignores an empty NUWANI_DISCORD_TOKEN", () => {
-    expect(enabled(valid(), { NUWANI_DISCORD_TOKEN: "" }).token).toBe(TOKEN);
+    expect(enabled(valid(), { NUWANI_DISCORD_TOKEN: "" }).token.reveal()).toBe(TOKEN);
+  });
+
+  it("takes a level ladder and which of its levels are VIP, administrator and Management", () => {
+    const config = enabled(
+      valid({
+        ladder: ["guest", "member", "donor", "moderator", "admin", "owner"],
+        ladderRoles: { vip: "donor", administrator: "moderator", management: "owner" },
+        levels: { Donors: "donor", Mods: "moderator" },
+      }),
+    );
+    expect(config.ladder.levels).toEqual(["guest", "member", "donor", "moderator", "admin", "owner"]);
+    expect(config.ladder.roles).toEqual({ vip: "donor", administrator: "moderator", management: "owner" });
+    expect(config.levels.map((mapping) => mapping.level)).toEqual(["donor", "moderator"]);
+    // Without discord.levels, the default role names map to the ladder's roles.
+    expect(enabled(valid({ ladder: ["user", "vip", "administrator", "management", "owner"] })).levels.map((mapping) => mapping.level)).toEqual([
+      "vip",
+      "administrator",
+      "management",
+    ]);
   });
 
   it("warns about unknown fields instead of failing", () => {
@@ -171,22 +202,30 @@ describe("parseConfig: each invalid field is named", () => {
     ["discord.api", valid({ api: 1 }), /http:\/\/ or https:\/\/ URL/],
     ["discord.version", valid({ version: 9 }), /must be 6 or 10/],
     ["discord.version", valid({ version: "10" }), /must be 6 or 10/],
+    ["discord.version", valid({ version: 10, endpoint: "wss://gateway.discord.gg/?v=6&encoding=json" }), /asks for \?v=6/],
+    ["discord.endpoint", valid({ endpoint: "wss://gateway.discord.gg/?v=9" }), /\?v=6 or \?v=10 only/],
     ["discord.intents", valid({ intents: -1 }), /integer bit set/],
     ["discord.intents", valid({ intents: 1.5 }), /integer bit set/],
     ["discord.intents", valid({ intents: "513" }), /integer bit set/],
-    ["discord.guild", valid({ guild: undefined }), /snowflake id/],
     ["discord.guild", valid({ guild: "lvp" }), /snowflake id/],
-    ["discord.channels", valid({ channels: undefined }), /object of channel roles/],
+    ["discord.guild", valid({ guild: Number("223456789012345678") }), /as a string, in quotes/],
     ["discord.channels", valid({ channels: ["echo"] }), /object of channel roles/],
+    ["discord.channels", valid({ channels: "echo" }), /object of channel roles/],
     ["discord.channels", valid({ channels: { echo: "a", admin: "b", "bad key": "c" } }), /keys must be role names/],
-    ["discord.channels.echo", valid({ channels: { admin: "admin" } }), /echo is required/],
-    ["discord.channels.admin", valid({ channels: { echo: "echo" } }), /admin is required/],
     ["discord.channels.echo", valid({ channels: { echo: "", admin: "admin" } }), /name or a snowflake id/],
     ["discord.channels.admin", valid({ channels: { echo: "echo", admin: Number("323456789012345678") } }), /as a string, in quotes/],
     ["discord.channels.reports", valid({ channels: { echo: "echo", admin: "admin", reports: "#" } }), /name or a snowflake id/],
     ["discord.levels", valid({ levels: ["Management"] }), /object of Discord role names or ids to levels/],
-    ["discord.levels.Staff", valid({ levels: { Staff: "moderator" } }), /one of management, administrator, vip/],
-    ["discord.levels.Staff", valid({ levels: { Staff: 1 } }), /one of management, administrator, vip/],
+    ["discord.levels.Staff", valid({ levels: { Staff: "moderator" } }), /one of player, vip, administrator, management/],
+    ["discord.levels.Staff", valid({ levels: { Staff: 1 } }), /one of player, vip, administrator, management/],
+    ["discord.ladder", valid({ ladder: "player,vip" }), /array of level names/],
+    ["discord.ladder", valid({ ladder: [] }), /1 to 16 level names/],
+    ["discord.ladder", valid({ ladder: ["player", "player", "vip", "administrator", "management"] }), /must not repeat/],
+    ["discord.ladder", valid({ ladder: ["Player Level"] }), /lower-case letters/],
+    ["discord.ladder", valid({ ladder: ["player", "admin"] }), /roles\.vip must name a level/],
+    ["discord.ladderRoles", valid({ ladderRoles: { boss: "management" } }), /must map vip, administrator and management/],
+    ["discord.ladderRoles.vip", valid({ ladderRoles: { vip: "king" } }), /roles\.vip must name a level/],
+    ["discord.ladderRoles", valid({ ladderRoles: { vip: "management", management: "vip" } }), /rise in that order/],
     ["discord.commandPrefix", valid({ commandPrefix: "" }), /1 to 8 characters/],
     ["discord.commandPrefix", valid({ commandPrefix: "! " }), /without spaces/],
     ["discord.commandPrefix", valid({ commandPrefix: 1 }), /1 to 8 characters/],
@@ -194,7 +233,8 @@ describe("parseConfig: each invalid field is named", () => {
     ["discord.formats", valid({ formats: {} }), /path of a formats file/],
   ];
 
-  it.each(cases)("%s: %j", (field, discord, expected) => {
+  // Titled by field and case number: the cases hold the token, which test output must never show.
+  it.each(cases)("%s (case %#)", (field, discord, expected) => {
     const error = failure(discord);
     expect(error.code).toBe("BRIDGE_CONFIG_INVALID");
     expect(error.field).toBe(field);
@@ -217,7 +257,7 @@ describe("parseConfig: the token is never printed", () => {
     ["a token with spaces", valid({ token: `${TOKEN} ${TOKEN}` })],
     ["a token with a Bot prefix", valid({ token: `Bot ${TOKEN}` })],
     ["another field invalid", valid({ version: TOKEN })],
-    ["a channel missing", valid({ channels: { echo: "echo" } })],
+    ["a channel invalid", valid({ channels: { echo: "" } })],
     ["a secret that is not a string", valid({ clientSecret: ["x"] })],
   ])("%s", (_, discord) => {
     failure(discord); // asserts the token and the secret are absent from message, inspect and JSON
@@ -244,8 +284,8 @@ describe("parseConfig: the token is never printed", () => {
 describe("regression: the config showed the token and the client secret in inspect() and JSON", () => {
   it("hides them from inspect() and JSON.stringify of the config, and of a Bridge holding it, but keeps the fields", async () => {
     const config = enabled(valid());
-    expect(config.token).toBe(TOKEN);
-    expect(config.clientSecret).toBe(SECRET);
+    expect(config.token.reveal()).toBe(TOKEN);
+    expect(config.clientSecret?.reveal()).toBe(SECRET);
     const bridge = new Bridge({ config, game: new SimulatedGameServer() });
     try {
       for (const text of [inspect(config, { depth: 10 }), JSON.stringify(config), inspect(bridge, { depth: 10 }), inspect({ config })]) {
@@ -264,7 +304,7 @@ describe("regression: the config showed the token and the client secret in inspe
       const path = join(dir, "nuwani.json");
       await writeFile(path, JSON.stringify({ discord: valid({ formats: "echo-formats.json" }) }));
       const config = await loadConfig(path, {});
-      expect(config.enabled && config.token).toBe(TOKEN);
+      expect(config.enabled && config.token.reveal()).toBe(TOKEN);
       for (const text of [inspect(config), JSON.stringify(config)]) {
         expect(text).not.toContain(TOKEN);
         expect(text).not.toContain(SECRET);
@@ -273,6 +313,79 @@ describe("regression: the config showed the token and the client secret in inspe
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("regression: copies of the parsed config showed the secrets", () => {
+  it("hides them in a spread copy, Object.values, structuredClone, String() and template literals", () => {
+    const config = enabled(valid());
+    const copies: unknown[] = [{ ...config }, Object.values(config), Object.entries(config), structuredClone({ ...config, ladder: undefined })];
+    for (const copy of copies) {
+      for (const text of [inspect(copy, { depth: 10 }), JSON.stringify(copy), String(Object.values(config))]) {
+        expect(text).not.toContain(TOKEN);
+        expect(text).not.toContain(SECRET);
+      }
+    }
+    expect(`${String(config.token)} ${String(config.clientSecret)}`).toBe("[redacted] [redacted]");
+    // structuredClone drops the private field: the clone is an empty object that reveals nothing.
+    const cloned = structuredClone({ token: config.token }).token;
+    expect(Secret.isSecret(cloned)).toBe(false);
+    expect(Object.keys(cloned)).toEqual([]);
+    expect(Secret.isSecret(config.token)).toBe(true);
+  });
+
+  it("keeps the secret in a Secret whose every rendering is [redacted]", () => {
+    const secret = new Secret(TOKEN);
+    expect([String(secret), JSON.stringify({ secret }), inspect(secret), inspect({ secret }), secret.toJSON()]).toEqual([
+      "[redacted]",
+      '{"secret":"[redacted]"}',
+      "Secret [redacted]",
+      "{ secret: Secret [redacted] }",
+      "[redacted]",
+    ]);
+    expect(Object.values(secret)).toEqual([]);
+    expect({ ...secret }).toEqual({});
+    expect(secret.reveal()).toBe(TOKEN);
+  });
+});
+
+describe("parseConfig: LVP's discord section as written (clientId, clientSecret, endpoint, token)", () => {
+  const lvp = {
+    clientId: "123456789012345678",
+    clientSecret: SECRET,
+    endpoint: "wss://gateway.discord.gg/?v=6&encoding=json",
+    token: TOKEN,
+  };
+
+  it("is enabled: the guild is found on connect, channels and levels by their default names, version 6 from the endpoint", () => {
+    const config = enabled(lvp);
+    expect(config.guild).toBeUndefined();
+    expect(config.version).toBe(6);
+    expect(config.intents).toBeUndefined();
+    expect(config.endpoint).toBe(lvp.endpoint);
+    expect(config.channels).toMatchObject({
+      echo: { kind: "default", names: ["echo"] },
+      admin: { kind: "default", names: ["admin", "crew"] },
+      management: { kind: "default", names: ["management"] },
+      vip: { kind: "default", names: ["vip"] },
+    });
+    expect(config.channels.reports).toBe(config.channels.admin);
+    expect(config.ladder).toBeInstanceOf(LevelLadder);
+    expect(config.levels).toHaveLength(3);
+  });
+
+  it("warns that version 6 on Discord's own host is retired, but not through a proxy elsewhere", () => {
+    expect(enabled(lvp).warnings).toEqual([expect.stringMatching(/version 6 .* retired on Discord's own hosts/)]);
+    expect(enabled({ ...lvp, endpoint: "ws://127.0.0.1:9000/?v=6" }).warnings).toEqual([]);
+    expect(enabled({ ...lvp, endpoint: undefined, version: 6 }).warnings).toHaveLength(1);
+    expect(enabled({ ...lvp, endpoint: "wss://gateway.discord.gg/?v=10" }).version).toBe(10);
+    expect(enabled({ ...lvp, endpoint: "wss://gateway.discord.gg/" }).version).toBe(10);
+  });
+
+  it("keeps clientSecret a secret like the token", () => {
+    const config = enabled(lvp);
+    expect(config.clientSecret).toBeInstanceOf(Secret);
+    expect(JSON.stringify(config)).not.toContain(SECRET);
   });
 });
 

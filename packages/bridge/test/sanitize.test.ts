@@ -8,6 +8,7 @@ import {
   splitGameLines,
   stripColourCodes,
   stripControlCharacters,
+  stripInvisibleCharacters,
 } from "../src/sanitize.js";
 
 const COLOUR = /\{[0-9A-Fa-f]{6}\}/;
@@ -43,6 +44,18 @@ describe("stripColourCodes", () => {
 
   it("keeps braces that are not colour codes", () => {
     expect(stripColourCodes("{FF00} {GGGGGG} {name}")).toBe("{FF00} {GGGGGG} {name}");
+  });
+});
+
+describe("stripInvisibleCharacters", () => {
+  it("removes zero-width and other invisible characters, and keeps emoji sequences' visible parts", () => {
+    expect(stripInvisibleCharacters("a\u200Bb\u200Cc\u200Dd\u2060e\uFEFFf\u00ADg\u180Eh\u034Fi\u3164j\u{E0041}k")).toBe("abcdefghijk");
+  });
+});
+
+describe("regression: zero-width characters reached the game", () => {
+  it("sanitizeForGame drops them, and a colour code split by one cannot survive", () => {
+    expect(sanitizeForGame("{FF\u200B0000}ad\u200Dmin\u2066 \u202Etxt")).toBe("admin txt");
   });
 });
 

@@ -47,6 +47,13 @@ export function displayName(member: MemberFixture): string {
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const guild = createGuild({ seed: 2026, members: options.members ?? 2500, online: 0.2 });
   const role = (name: string): string => guild.roles.find((entry) => entry.name === name)?.id ?? guild.id;
+  // LVP's other audiences: #management and #vip (staff-only, like #admin), so every default channel resolves.
+  const admin = guild.channels.find((entry) => entry.name === "admin");
+  if (admin !== undefined) {
+    for (const [offset, name] of ["management", "vip"].entries()) {
+      guild.channels.push({ ...admin, id: String(BigInt(admin.id) + 100n + BigInt(offset)), name, position: guild.channels.length, overwrites: [...admin.overwrites] });
+    }
+  }
   const channel = (name: string): string => guild.channels.find((entry) => entry.name === name)?.id ?? "";
   const members = guild.members;
   const bot = members[0]!;

@@ -143,7 +143,7 @@ async function prepare(command: Extract<CliCommand, { kind: "demo" | "config" }>
   }
   for (const warning of loaded.warnings) print.line("bridge", `warning: ${warning}`);
   const formats = loaded.formats === undefined ? defaultFormats : mergeFormats(defaultFormats, await loadFormats(loaded.formats));
-  const rest = new DiscordRest({ token: loaded.token, version: loaded.version, ...(loaded.api === undefined ? {} : { baseUrl: loaded.api }) });
+  const rest = new DiscordRest({ token: loaded.token.reveal(), version: loaded.version, ...(loaded.api === undefined ? {} : { baseUrl: loaded.api }) });
   return { config: loaded, formats, rest: markPostedLines(rest), marked: true };
 }
 

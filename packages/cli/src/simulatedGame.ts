@@ -1,6 +1,6 @@
 // The CLI's one contact with the GameServer contract: the simulated game, and what the CLI
 // prints of it. When the contract changes, this file changes.
-import { SimulatedGameServer, type Clock, type DeliverOptions, type EchoParam, type GameServer } from "@nuwani/bridge";
+import { describeTarget, SimulatedGameServer, type Clock, type DeliveryTarget, type EchoParam, type GameServer } from "@nuwani/bridge";
 import type { Printer } from "./Printer.js";
 
 /** A game the CLI runs the bridge against. */
@@ -40,9 +40,9 @@ export function simulatedGame(options: { readonly seed: number; readonly clock: 
   const { print } = options;
   const game = new SimulatedGameServer({ seed: options.seed, rate: 3, maxPlayers: 30, clock: options.clock });
   const deliver = game.deliver.bind(game);
-  game.deliver = (message: string, target: DeliverOptions): void => {
-    print.line("toGame", message, target.to === "administrators" ? { note: "  (to administrators)" } : {});
-    deliver(message, target);
+  game.deliver = (to: DeliveryTarget, text: string): void => {
+    print.line("toGame", text, to === "all" ? {} : { note: `  (to ${describeTarget(to)})` });
+    deliver(to, text);
   };
   game.on("echo", (tag, params) => print.line("game", describeEcho(tag, params)));
   return {

@@ -73,7 +73,7 @@ describe("runCli: configuration errors", () => {
     ["discord.version", { ...valid, version: 7 }],
     ["discord.intents", { ...valid, intents: -1 }],
     ["discord.guild", { ...valid, guild: "lvp" }],
-    ["discord.channels.echo", { ...valid, channels: { admin: "admin" } }],
+    ["discord.channels.echo", { ...valid, channels: { echo: "#", admin: "admin" } }],
     ["discord.channels.admin", { ...valid, channels: { echo: "echo", admin: 5 } }],
     ["discord.levels.Management", { ...valid, levels: { Management: "owner" } }],
     ["discord.commandPrefix", { ...valid, commandPrefix: "a b" }],

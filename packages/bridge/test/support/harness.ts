@@ -78,6 +78,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     restOptions: { retryDelay: () => 20 },
     outbox: { rate: { limit: 50, window: 1000 }, retryDelay: () => 50 },
     commandRateLimit: { limit: 100, window: 1000 },
+    // Flood control has its own tests; wide limits keep the others quick.
+    flood: { perUser: { limit: 1000, window: 1000 }, overall: { limit: 1000, window: 1000 } },
     ...options.bridge,
   });
   const log: string[] = [];

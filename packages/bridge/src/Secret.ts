@@ -1,0 +1,42 @@
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+const REDACTED = "[redacted]";
+
+/**
+ * A secret (the bot token, the OAuth2 client secret) that shows as `[redacted]` wherever it
+ * ends up: `String()`, template literals, `JSON.stringify`, `util.inspect`/`console.log`.
+ * The value lives in a private field, so copies of the object holding it (spread,
+ * `Object.values`, `structuredClone` — which drops private fields) never carry it either;
+ * only {@link Secret.reveal} gives it.
+ */
+export class Secret {
+  readonly #value: string;
+
+  constructor(value: string) {
+    this.#value = value;
+  }
+
+  /** The value. Pass it only to what needs it (the gateway, the REST client). */
+  reveal(): string {
+    return this.#value;
+  }
+
+  /** `[redacted]`. */
+  toString(): string {
+    return REDACTED;
+  }
+
+  /** `[redacted]`. */
+  toJSON(): string {
+    return REDACTED;
+  }
+
+  /** `Secret [redacted]` in `util.inspect` and `console.log`. */
+  [INSPECT](): string {
+    return `Secret ${REDACTED}`;
+  }
+
+  /** Whether `value` is a {@link Secret} holding a value (a `structuredClone` of one holds none). */
+  static isSecret(value: unknown): value is Secret {
+    return typeof value === "object" && value !== null && #value in value;
+  }
+}
