@@ -93,7 +93,7 @@ export {
   requestGuildMembers,
   selectMembers,
 } from "./requestGuildMembers.js";
-export { CLI_USAGE, type RunningCli, runCli } from "./runCli.js";
+export { CLI_USAGE, type RunCliOptions, type RunningCli, runCli } from "./runCli.js";
 export {
   type GatewayVersion,
   serializeChannel,

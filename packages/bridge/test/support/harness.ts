@@ -1,4 +1,4 @@
-import { createGuild, FakeDiscord, type GuildFixture, type MemberFixture } from "@nuwani/fake-discord";
+import { createGuild, FakeDiscord, type FakeDiscordOptions, type GuildFixture, type MemberFixture } from "@nuwani/fake-discord";
 import { Bridge, type BridgeOptions } from "../../src/Bridge.js";
 import { parseConfig, type EnabledBridgeConfig } from "../../src/config.js";
 import { SimulatedGameServer } from "../../src/SimulatedGameServer.js";
@@ -36,6 +36,8 @@ export interface HarnessOptions {
   start?: boolean;
   /** Extra fields of the discord section. */
   discord?: Record<string, unknown>;
+  /** Extra options of the fake Discord. */
+  fake?: Partial<FakeDiscordOptions>;
 }
 
 /** A fake Discord with a small guild, a simulated game (not started) and a bridge between them, connected. */
@@ -49,7 +51,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   vip.roles = [role("VIP")];
   administrator.roles = [role("Administrator")];
   // The fake enforces Discord's REST buckets; wide ones keep tests quick.
-  const discord = new FakeDiscord({ token: TOKEN, guilds: [guild], identifyWindow: 50, rest: { bucket: { limit: 50, window: 1000 }, global: false } });
+  const discord = new FakeDiscord({ token: TOKEN, guilds: [guild], identifyWindow: 50, rest: { bucket: { limit: 50, window: 1000 }, global: false }, ...options.fake });
   await discord.start();
   const config = parseConfig(
     {
