@@ -15,6 +15,7 @@ export class CliError extends Error {
   /** What went wrong; stable across versions. */
   readonly code: CliErrorCode;
 
+  /** An error with its stable `code`, a message (never with a secret), and the original error as `cause`. */
   constructor(code: CliErrorCode, message: string, options?: { readonly cause?: unknown }) {
     super(message, options);
     this.code = code;

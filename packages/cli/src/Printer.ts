@@ -3,6 +3,7 @@ import { neutraliseTerminal } from "./neutraliseTerminal.js";
 
 /** Where the CLI writes. */
 export interface CliStream {
+  /** Writes `text` as it is (already neutralised, with its line breaks). */
   write(text: string): unknown;
   readonly isTTY?: boolean;
 }
