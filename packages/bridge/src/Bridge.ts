@@ -310,6 +310,12 @@ export class Bridge extends EventEmitter<BridgeEvents> {
    * there was none, so `-m` deletes it). No entry: `+m` changed nothing there.
    */
   readonly #muteUndo = new Map<string, { readonly allow: bigint; readonly deny: bigint } | null>();
+  /**
+   * @everyone's overwrite per channel id as our last `+m`/`-m` left it (`null`: none), until
+   * the tracker's next CHANNEL_UPDATE of that channel: a `+m` right after a `-m` must not read
+   * the tracker before it heard of the `-m`.
+   */
+  readonly #knownEveryone = new Map<string, { readonly allow: bigint; readonly deny: bigint } | null>();
   /** The channel permission changes, one at a time and in order. */
   #modeChain: Promise<void> = Promise.resolve();
   /** DM channel ids by user id (a promise while opening). */
@@ -608,6 +614,11 @@ export class Bridge extends EventEmitter<BridgeEvents> {
       if (guildId === this.#guildId) this.emit("sync", { guild: tracker.getGuild(guildId)?.name ?? guildId, received, expected, done: false });
     };
     tracker.on("syncProgress", onProgress);
+    const onChannelUpdate = (channel: { readonly id: string }): void => {
+      this.#knownEveryone.delete(channel.id);
+    };
+    tracker.on("channelUpdate", onChannelUpdate);
+    this.#keep(() => tracker.off("channelUpdate", onChannelUpdate));
     this.#keep(() => tracker.off("syncProgress", onProgress));
     const onSynced = (guild: TrackerGuild): void => {
       if (guild.id === this.#guildId) this.emit("sync", { guild: guild.name, received: guild.trackedMembers, expected: guild.memberCount, done: true });
@@ -898,6 +909,7 @@ export class Bridge extends EventEmitter<BridgeEvents> {
           if (previous === null) await this.rest.deleteChannelPermission(channelId, guildId, reason);
           else await this.rest.editChannelPermissions(channelId, guildId, { type: 0, allow: previous.allow.toString(), deny: previous.deny.toString() }, reason);
           this.#muteUndo.delete(channelId);
+          this.#knownEveryone.set(channelId, previous);
           this.emit("debug", `echo "${tag}": @everyone's overwrite in the ${role} channel restored`);
         } catch (cause) {
           // Kept: the next -m tries again.
@@ -917,7 +929,9 @@ export class Bridge extends EventEmitter<BridgeEvents> {
         );
         return;
       }
-      const current = this.tracker.getChannel(channelId)?.overwrites.find((overwrite) => overwrite.id === guildId && overwrite.type === "role");
+      const current = this.#knownEveryone.has(channelId)
+        ? (this.#knownEveryone.get(channelId) ?? undefined)
+        : this.tracker.getChannel(channelId)?.overwrites.find((overwrite) => overwrite.id === guildId && overwrite.type === "role");
       if (current !== undefined && (current.deny & Permissions.SEND_MESSAGES) !== 0n && (current.allow & Permissions.SEND_MESSAGES) === 0n) {
         this.emit("debug", `echo "${tag}": @everyone may already not write in the ${role} channel; nothing to change`);
         return;
@@ -927,6 +941,7 @@ export class Bridge extends EventEmitter<BridgeEvents> {
       try {
         await this.rest.editChannelPermissions(channelId, guildId, { type: 0, allow: allow.toString(), deny: deny.toString() }, reason);
         this.#muteUndo.set(channelId, current === undefined ? null : { allow: current.allow, deny: current.deny });
+        this.#knownEveryone.set(channelId, { allow, deny });
         this.emit("debug", `echo "${tag}": @everyone may no longer write in the ${role} channel`);
       } catch (cause) {
         this.#report(new BridgeError("BRIDGE_RELAY_FAILED", `echo "${tag}": could not deny @everyone SEND_MESSAGES in the ${role} channel (${describe(cause)})`, { cause }));

@@ -143,6 +143,23 @@ describe("Bridge: LVP's MODE +m/-m on Discord's permissions", () => {
     expect(errors).toEqual([]);
   });
 
+  it("regression: +m right after -m read the tracker before it heard of the -m; back to back, +m -m +m -m ends exactly where it began", async () => {
+    const previous = { allow: Permissions.SEND_MESSAGES, deny: Permissions.EMBED_LINKS };
+    const { h, errors } = await start({ prepare: setUp(previous) });
+    const before = echoOverwrites(h);
+    h.game.emit("echo", "mute-echo", []);
+    await vi.waitFor(() => expect(h.bridge.tracker.getChannel(h.echo)!.overwrites).toContainEqual(expect.objectContaining({ id: h.guild.id, allow: 0n })), wait);
+    // From here the gateway lags: each CHANNEL_UPDATE reaches the tracker after the next REST answer.
+    h.discord.gateway.faults.delay(300);
+    for (const tag of ["unmute-echo", "mute-echo", "unmute-echo"]) h.game.emit("echo", tag, []);
+    await vi.waitFor(() => expect(permissionRequests(h)).toHaveLength(4), wait);
+    const mute = { type: 0, allow: "0", deny: String(Permissions.EMBED_LINKS | Permissions.SEND_MESSAGES) };
+    const unmute = { type: 0, allow: String(previous.allow), deny: String(previous.deny) };
+    expect(permissionRequests(h).map((request) => request.body)).toEqual([mute, unmute, mute, unmute]);
+    expect(echoOverwrites(h)).toEqual(before);
+    expect(errors).toEqual([]);
+  });
+
   it("a +m that changed nothing (SEND_MESSAGES already denied) is not undone by -m; a repeated +m changes nothing either", async () => {
     const { h, errors } = await start({ prepare: setUp({ allow: 0n, deny: Permissions.SEND_MESSAGES | Permissions.ATTACH_FILES }) });
     const before = echoOverwrites(h);
