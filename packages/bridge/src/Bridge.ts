@@ -106,7 +106,7 @@ export interface DiscordToGameEvent {
 /** A message the outbox got Discord to accept. */
 export interface GameToDiscordEvent {
   readonly channelId: string;
-  /** The channel roles (`echo`, `admin`, …) that resolve to this channel. */
+  /** The channel roles (`echo`, `admin`, …) that resolve to this channel; none for a direct message (NOTICE). */
   readonly roles: readonly string[];
   readonly content: string;
   /** Lines it completed. */
