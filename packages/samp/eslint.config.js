@@ -1,3 +1,3 @@
 import { createConfig } from "@nuwani/eslint-config";
 
-export default createConfig({ dirname: import.meta.dirname, name: "@nuwani/samp", testOnly: [] });
+export default createConfig({ dirname: import.meta.dirname, name: "@nuwani/samp", testOnly: ["@nuwani/fake-samp"] });

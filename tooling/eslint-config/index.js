@@ -13,9 +13,11 @@ export const LAYERS = {
   "@nuwani/gateway": ["@nuwani/socket"],
   "@nuwani/tracker": ["@nuwani/gateway"],
   "@nuwani/rest": [],
-  // The bridge's demo mode (`nuwani-discord --demo`) embeds the fake Discord, so a newcomer
-  // sees the whole system work with no token and no internet.
-  "@nuwani/bridge": ["@nuwani/tracker", "@nuwani/rest", "@nuwani/fake-discord"],
+  "@nuwani/bridge": ["@nuwani/tracker", "@nuwani/gateway", "@nuwani/rest"],
+  // The `nuwani-discord` command. Its demo (`--demo`) embeds the fake Discord, so a newcomer
+  // sees the whole system work with no token and no internet; the bridge library stays free
+  // of the fakes.
+  "@nuwani/cli": ["@nuwani/bridge", "@nuwani/samp", "@nuwani/tracker", "@nuwani/gateway", "@nuwani/rest", "@nuwani/fake-discord"],
   "@nuwani/fake-discord": [],
   // The fake SA-MP / open.mp server: its own packet codec, no client package.
   "@nuwani/fake-samp": [],

@@ -1,7 +1,8 @@
 import { EventEmitter } from "node:events";
-import { DiscordRest, type DiscordRestOptions } from "@nuwani/rest";
-import { DiscordTracker, GatewayConnection, Permissions } from "@nuwani/tracker";
-import type { GatewayVersion, TrackerDispatch, TrackerGateway, TrackerGuild, TrackerMember } from "@nuwani/tracker";
+import { GatewayConnection, IdentifyThrottle, type GatewayVersion, type IdentifyThrottleOptions } from "@nuwani/gateway";
+import { DiscordRest, type DiscordRestOptions, type GatewayBotInfo } from "@nuwani/rest";
+import { DiscordTracker, Permissions } from "@nuwani/tracker";
+import type { TrackerDispatch, TrackerGateway, TrackerGuild, TrackerMember } from "@nuwani/tracker";
 import { BridgeError } from "./BridgeError.js";
 import { systemClock, type Clock } from "./Clock.js";
 import { CommandRegistry, type CommandOutcome, type CommandRegistryOptions } from "./commands.js";
@@ -15,8 +16,7 @@ import { escapeForDiscord, formatDiscordChat, stripControlCharacters } from "./s
 import { isRecord } from "./isRecord.js";
 
 /**
- * What the bridge needs of a gateway: `GatewayConnection` (re-exported by `@nuwani/tracker`)
- * or a stand-in. The tracker is attached to it, so it is also a `TrackerGateway`.
+ * What the bridge needs of a gateway: `GatewayConnection` of `@nuwani/gateway` or a stand-in. The tracker is attached to it, so it is also a `TrackerGateway`.
  */
 export interface BridgeGateway extends TrackerGateway {
   /** `"ready"` while a session is up. */
@@ -47,6 +47,12 @@ export interface BridgeRest {
   editChannelPermissions(channelId: string, overwriteId: string, overwrite: { type: 0 | 1; allow: string; deny: string }, reason?: string): Promise<void>;
   /** `DELETE /channels/{id}/permissions/{overwrite_id}`, for LVP's `-m` after a `+m` that created the overwrite. */
   deleteChannelPermission(channelId: string, overwriteId: string, reason?: string): Promise<void>;
+  /**
+   * `GET /gateway/bot`. When present, the bridge asks it before identifying a gateway it made:
+   * the URL (when the config names no `endpoint`) and `session_start_limit` for the identify
+   * throttle.
+   */
+  getGatewayBot?(): Promise<Pick<GatewayBotInfo, "url" | "session_start_limit">>;
   destroy?(): void;
 }
 
@@ -62,8 +68,15 @@ export interface BridgeOptions {
    * gateway it made on `stop()`, but never one it was given.
    */
   readonly gateway?: BridgeGateway;
-  /** Extra options of the gateway the bridge makes (e.g. `backoff`). @defaultValue none */
-  readonly gatewayOptions?: { readonly backoff?: { base?: number; cap?: number; stableAfter?: number } };
+  /**
+   * Extra options of the gateway the bridge makes: `backoff`, and `identify`, the pacing and
+   * op 9 storm guard of its identify throttle (`interval`, `storm`; see `IdentifyThrottle` of
+   * `@nuwani/gateway`). @defaultValue none (the gateway's and the throttle's defaults)
+   */
+  readonly gatewayOptions?: {
+    readonly backoff?: { base?: number; cap?: number; stableAfter?: number };
+    readonly identify?: Pick<IdentifyThrottleOptions, "interval" | "storm">;
+  };
   /** The tracker. @defaultValue a new `DiscordTracker`, member sync on when the intents allow it */
   readonly tracker?: DiscordTracker;
   /** The REST client. @defaultValue a `DiscordRest` with the token, `version` and `api` of the config (and {@link BridgeOptions.restOptions}) */
@@ -236,6 +249,26 @@ export function isRetryableSendError(error: unknown): boolean {
   return !(typeof fields.status === "number" && fields.status >= 400 && fields.status < 500 && fields.status !== 429);
 }
 
+/** The longest wait for `GET /gateway/bot` before identifying without it, in ms. */
+export const GATEWAY_BOT_TIMEOUT = 5_000;
+
+/** `promise`, or a rejection after `ms` on the clock. */
+function within<T>(promise: Promise<T>, ms: number, clock: Clock): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = clock.setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clock.clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clock.clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
 function describe(error: unknown): string {
   if (typeof error === "object" && error !== null) {
     const { code, message } = error as { code?: unknown; message?: unknown };
@@ -264,8 +297,10 @@ export class Bridge extends EventEmitter<BridgeEvents> {
   readonly config: EnabledBridgeConfig;
   /** The game. */
   readonly game: GameServer;
-  /** The gateway. */
-  readonly gateway: BridgeGateway;
+  /** The gateway (made anew in `start()` when `GET /gateway/bot` names its URL). */
+  get gateway(): BridgeGateway {
+    return this.#gateway;
+  }
   /** The tracker of the guild's state. */
   readonly tracker: DiscordTracker;
   /** The REST client. */
@@ -280,6 +315,10 @@ export class Bridge extends EventEmitter<BridgeEvents> {
   readonly #reaction: string;
   readonly #maxPending: number;
   readonly #ownsGateway: boolean;
+  #gateway: BridgeGateway;
+  readonly #gatewayOptions: BridgeOptions["gatewayOptions"];
+  /** The identify throttle of the gateway the bridge made, fed by `GET /gateway/bot`. */
+  readonly #throttle: IdentifyThrottle | undefined;
   readonly #ownsTracker: boolean;
   readonly #ownsRest: boolean;
   /** Channel role → channel id, once resolved. */
@@ -365,7 +404,9 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     }
 
     this.#ownsGateway = options.gateway === undefined;
-    this.gateway = options.gateway ?? this.#createGateway(options);
+    this.#gatewayOptions = options.gatewayOptions;
+    this.#throttle = this.#ownsGateway ? new IdentifyThrottle({ ...options.gatewayOptions?.identify, clock }) : undefined;
+    this.#gateway = options.gateway ?? this.#createGateway(config.endpoint);
     this.#ownsTracker = options.tracker === undefined;
     const syncMembers = config.intents === undefined || (config.intents & GUILD_MEMBERS_INTENT) !== 0;
     this.tracker = options.tracker ?? new DiscordTracker({ syncMembers });
@@ -417,6 +458,9 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     this.#started = true;
     this.#listen();
     try {
+      await this.#askGatewayBot();
+      if (this.#stopped) throw new BridgeError("BRIDGE_DISPOSED", "the bridge was stopped while starting");
+      this.#listenDiscord();
       await this.gateway.connect();
     } catch (cause) {
       await this.stop();
@@ -560,16 +604,48 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     };
   }
 
-  #createGateway(options: BridgeOptions): BridgeGateway {
-    const { config } = options;
+  #createGateway(url: string | undefined): BridgeGateway {
+    const { config } = this;
     const gateway = new GatewayConnection<GatewayVersion>({
       token: config.token.reveal(),
       version: config.version,
-      ...(config.endpoint === undefined ? {} : { url: config.endpoint }),
+      ...(url === undefined ? {} : { url }),
       ...(config.intents === undefined ? {} : { intents: config.intents }),
-      ...(options.gatewayOptions?.backoff === undefined ? {} : { backoff: options.gatewayOptions.backoff }),
+      ...(this.#gatewayOptions?.backoff === undefined ? {} : { backoff: this.#gatewayOptions.backoff }),
+      ...(this.#throttle === undefined ? {} : { identifyThrottle: this.#throttle }),
     });
     return gateway;
+  }
+
+  /**
+   * `GET /gateway/bot` before the first Identify of a gateway the bridge made: its
+   * `session_start_limit` feeds the identify throttle (which then refuses to identify past the
+   * daily limit), and its `url` is used when the config names no `endpoint`. A failure is a
+   * debug line, and the gateway identifies without knowing the limit (a wrong token then stops
+   * it with `GATEWAY_AUTHENTICATION_FAILED`). Bounded by {@link GATEWAY_BOT_TIMEOUT}.
+   */
+  async #askGatewayBot(): Promise<void> {
+    const throttle = this.#throttle;
+    if (throttle === undefined || this.rest.getGatewayBot === undefined) return;
+    let info: Pick<GatewayBotInfo, "url" | "session_start_limit">;
+    this.emit("debug", "GET /gateway/bot: asking for the session start limit before identifying");
+    try {
+      info = await within(this.rest.getGatewayBot(), GATEWAY_BOT_TIMEOUT, this.#clock);
+    } catch (cause) {
+      this.emit("debug", `GET /gateway/bot failed (${describe(cause)}); identifying without the session start limit`);
+      return;
+    }
+    try {
+      throttle.setSessionStartLimit(info.session_start_limit);
+    } catch (cause) {
+      this.emit("debug", `GET /gateway/bot: ignored an invalid session_start_limit (${describe(cause)})`);
+    }
+    const limit = throttle.sessionStartLimit;
+    if (limit !== undefined) this.emit("debug", `session starts: ${limit.remaining} of ${limit.total} left`);
+    if (this.config.endpoint === undefined && typeof info.url === "string" && /^wss?:\/\/[^/?#\s]+/.test(info.url) && !this.#stopped) {
+      this.#gateway.destroy();
+      this.#gateway = this.#createGateway(info.url);
+    }
   }
 
   /** Adds a listener and keeps its removal for `stop()`. */
@@ -577,8 +653,9 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     this.#listeners.push(remove);
   }
 
+  /** The game half of the listeners, at once in `start()` (lines emitted meanwhile are held). */
   #listen(): void {
-    const { game, outbox, tracker, gateway } = this;
+    const { game, outbox } = this;
     const onEcho = (tag: string, params: readonly EchoParam[]): void => this.#onEcho(tag, params);
     game.on("echo", onEcho);
     this.#keep(() => game.off("echo", onEcho));
@@ -596,7 +673,11 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     const failure = (error: BridgeError): void => this.#report(error);
     outbox.on("failure", failure);
     this.#keep(() => outbox.off("failure", failure));
+  }
 
+  /** The Discord half of the listeners: once the gateway is final (after `GET /gateway/bot`). */
+  #listenDiscord(): void {
+    const { tracker, gateway } = this;
     tracker.attach(gateway);
     const onReady = (): void => {
       if (this.#guildId === undefined) this.#chooseGuild();

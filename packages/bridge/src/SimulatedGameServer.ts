@@ -24,7 +24,7 @@ export interface DeliveredMessage {
 }
 
 /** Why a simulated player left (the third parameter of LVP's `quit` echo). */
-type LeaveReason = "quit" | "timeout" | "kicked";
+type LeaveReason = "leaving" | "timeout" | "kicked";
 
 const NAMES = ["Russell", "Luce", "Gunther", "Xanland", "Joe", "Kase", "Jay", "Holsje", "Fikie", "Bas", "Ricardo", "Thomas", "Sophie", "Ana", "Mei", "Omar", "Priya", "Lars", "Nina", "Yusuf"];
 const CHAT = [
@@ -246,7 +246,7 @@ export class SimulatedGameServer extends EventEmitter<GameServerEvents> implemen
   }
 
   #leave(player: Player): void {
-    const reason = this.#pick<LeaveReason>(["quit", "quit", "quit", "timeout", "kicked"]);
+    const reason = this.#pick<LeaveReason>(["leaving", "leaving", "leaving", "timeout", "kicked"]);
     this.#online.delete(player.id);
     this.#muted.delete(player.id);
     this.#echo("quit", [player.id, player.name, reason]);

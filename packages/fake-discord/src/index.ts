@@ -94,7 +94,7 @@ export {
   requestGuildMembers,
   selectMembers,
 } from "./requestGuildMembers.js";
-export { CLI_USAGE, type RunningCli, runCli } from "./runCli.js";
+export { CLI_USAGE, type RunCliOptions, type RunningCli, runCli } from "./runCli.js";
 export {
   type GatewayVersion,
   serializeChannel,

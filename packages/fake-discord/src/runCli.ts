@@ -22,8 +22,17 @@ Options:
   --members <n>     members of the demo guild, the bot included (default: 100)
   --online <f>      share of members online, 0–1 (default: 0.25)
   --token <t>       the bot token clients must use (default: fake-token)
+  -v, --version     print the version
   -h, --help        show this text
+
+Exit codes: 0 done, 1 failure, 2 bad arguments, 130 / 143 stopped by SIGINT / SIGTERM.
 `;
+
+/** Options of {@link runCli}. */
+export interface RunCliOptions {
+  /** What `--version` prints. @defaultValue the bin passes its package.json version */
+  readonly version?: string;
+}
 
 function integer(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
@@ -38,9 +47,10 @@ function integer(name: string, value: string | undefined, fallback: number, min:
  * The `fake-discord` command without the process around it: parses `argv`, starts a
  * {@link FakeDiscord} with a demo guild, and writes its gateway URL, REST URL and token
  * (a fake one) to `write`, one `name: value` line each. Resolves with the running fake, or
- * `undefined` after `--help`. Bad arguments reject with `FAKE_DISCORD_INVALID_ARGUMENT`.
+ * `undefined` after `--help` and `--version`. Bad arguments reject with
+ * `FAKE_DISCORD_INVALID_ARGUMENT`.
  */
-export async function runCli(argv: readonly string[], write: (text: string) => void): Promise<RunningCli | undefined> {
+export async function runCli(argv: readonly string[], write: (text: string) => void, options: RunCliOptions = {}): Promise<RunningCli | undefined> {
   let values;
   try {
     ({ values } = parseArgs({
@@ -51,6 +61,7 @@ export async function runCli(argv: readonly string[], write: (text: string) => v
         members: { type: "string" },
         online: { type: "string" },
         token: { type: "string" },
+        version: { type: "boolean", short: "v" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -61,6 +72,10 @@ export async function runCli(argv: readonly string[], write: (text: string) => v
   }
   if (values.help === true) {
     write(CLI_USAGE);
+    return undefined;
+  }
+  if (values.version === true) {
+    write(`fake-discord ${options.version ?? "(unknown version)"}\n`);
     return undefined;
   }
   const port = integer("port", values.port, 0, 0, 65535);

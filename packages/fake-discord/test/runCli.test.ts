@@ -58,6 +58,13 @@ describe("runCli", () => {
     expect(output).toEqual([CLI_USAGE]);
   });
 
+  it("prints the version for --version and starts nothing", async () => {
+    const output: string[] = [];
+    expect(await runCli(["--version"], (text) => output.push(text), { version: "4.5.6" })).toBeUndefined();
+    expect(await runCli(["-v", "--port", "1"], (text) => output.push(text), { version: "4.5.6" })).toBeUndefined();
+    expect(output).toEqual(["fake-discord 4.5.6\n", "fake-discord 4.5.6\n"]);
+  });
+
   it.each([
     [["--port", "abc"]],
     [["--port", "70000"]],

@@ -34,7 +34,8 @@ export interface FakeNuwaniIncludeOptions {
  * - `nuwani_mute <playerid> <seconds>` / `nuwani_unmute <playerid>`: echo `nuwani-mute`
  *   (id, name, seconds) / `nuwani-unmute` (id);
  * - {@link setLevel} echoes `nuwani-level` (id, level name);
- * - a muted player's chat is blocked (no `[chat]` line), as the include's `OnPlayerText` does.
+ * - a muted player's chat is blocked, as the include's `OnPlayerText` does: nobody sees it,
+ *   though the server has already logged its `[chat]` line.
  *
  * Like the include, none of the commands replies over RCON. Deliveries are recorded in
  * {@link delivered}; every call is also in the server's `customCommands`. The heartbeat beats
@@ -83,7 +84,7 @@ export class FakeNuwaniInclude {
       const playerId = readId(args.split(" ")[0]);
       if (playerId !== undefined) this.unmute(playerId);
     });
-    // OnPlayerText: a muted player's chat is blocked (not shown, not logged).
+    // OnPlayerText: a muted player's chat is blocked (not shown; the server logged it already).
     this.#removeTextFilter = server.addTextFilter((player) => !this.isMuted(player.id));
     server.on("part", this.#onPart);
     server.on("listening", this.#onListening);

@@ -163,6 +163,8 @@ export interface FakeSampServerEvents {
   join: [player: FakeSampPlayer];
   /** A player left (after the roster changed). */
   part: [player: FakeSampPlayer, reason: PartReason];
+  /** A player chatted: `shown` is false when a text filter blocked it (it is logged either way). */
+  chat: [player: FakeSampPlayer, text: string, shown: boolean];
 }
 
 /** The record lists {@link FakeSampServer.waitFor} can wait on. */
@@ -433,18 +435,24 @@ export class FakeSampServer extends EventEmitter<FakeSampServerEvents> {
   }
 
   /**
-   * A player chats: `[chat] [Name]: text` logged (with chat logging on), unless a text filter
-   * (see {@link addTextFilter}) blocks it, as a script's `OnPlayerText` returning 0 does.
+   * A player chats: `[chat] [Name]: text` logged (with chat logging on), then the text filters
+   * (see {@link addTextFilter}) decide whether players see it, as `OnPlayerText` does. The
+   * server logs the line before it asks the script (open.mp `PlayerTextRPCHandler`), so a
+   * blocked line (a muted player's) is in the log all the same. Returns the log line.
    */
   chat(id: number, text: string): string | undefined {
     const player = this.#need(id);
-    for (const filter of this.#textFilters) if (!filter(player, text)) return undefined;
-    return this.log?.chat(player.name, text);
+    const line = this.log?.chat(player.name, text);
+    let shown = true;
+    for (const filter of this.#textFilters) if (!filter(player, text)) shown = false;
+    this.emit("chat", player, text, shown);
+    return line;
   }
 
   /**
    * Adds an `OnPlayerText`-like filter: returning `false` blocks the chat line (nobody sees
-   * it and it is not logged). Returns a function that removes the filter.
+   * it; it is logged all the same, as the server logs before asking the script). Returns a
+   * function that removes the filter.
    */
   addTextFilter(filter: FakeTextFilter): () => void {
     this.#textFilters.add(filter);

@@ -64,11 +64,21 @@ describe("FakeNuwaniInclude", () => {
     await rcon("nuwani_mute 0 0");
     await rcon("nuwani_mute 42 10");
     expect(include.isMuted(1)).toBe(true);
-    expect(server.chat(1, "can anyone hear me?")).toBeUndefined();
+    const shown: boolean[] = [];
+    server.on("chat", (_player, _text, seen) => shown.push(seen));
+    // Logged (the server logs before OnPlayerText), but nobody sees it.
+    expect(server.chat(1, "can anyone hear me?")).toBe("[chat] [Vip]: can anyone hear me?");
     expect(server.chat(2, "I can talk")).toBe("[chat] [Admin]: I can talk");
+    expect(shown).toEqual([false, true]);
     await rcon("nuwani_unmute 0");
     expect(include.isMuted(0)).toBe(false);
-    expect(log()).toEqual(["[nuwani] nuwani-mute\t1\tVip\t60", "[nuwani] nuwani-mute\t0\tGunther\t0", "[chat] [Admin]: I can talk", "[nuwani] nuwani-unmute\t0"]);
+    expect(log()).toEqual([
+      "[nuwani] nuwani-mute\t1\tVip\t60",
+      "[nuwani] nuwani-mute\t0\tGunther\t0",
+      "[chat] [Vip]: can anyone hear me?",
+      "[chat] [Admin]: I can talk",
+      "[nuwani] nuwani-unmute\t0",
+    ]);
     include.setLevel(1, "vip");
     server.part(1);
     expect([include.isMuted(1), include.levelOf(1)]).toEqual([false, "player"]);

@@ -298,14 +298,19 @@ describe("RCON (x)", () => {
     expect(server.rconCommands[0]).toMatchObject({ name: "boom", error: "script error", reply: [] });
   });
 
-  it("text filters block chat lines like OnPlayerText returning 0, until removed", () => {
+  it("regression: text filters hide chat like OnPlayerText returning 0, but the line is logged first (as open.mp does)", () => {
+    // open.mp's PlayerTextRPCHandler logs `[chat]` before it dispatches onPlayerText; the fake
+    // used to leave a blocked line out of the log, so a log reader never met a muted player's chat.
     const path = tempLog();
     const server = new FakeSampServer({ log: { path, timestamps: false }, players: [{ name: "A" }, { name: "B" }] });
+    const shown: [string, boolean][] = [];
+    server.on("chat", (player, _text, seen) => shown.push([player.name, seen]));
     const remove = server.addTextFilter((player, said) => player.name !== "A" && !said.includes("spam"));
-    expect([server.chat(0, "hi"), server.chat(1, "spam"), server.chat(1, "ok")]).toEqual([undefined, undefined, "[chat] [B]: ok"]);
+    expect([server.chat(0, "hi"), server.chat(1, "spam"), server.chat(1, "ok")]).toEqual(["[chat] [A]: hi", "[chat] [B]: spam", "[chat] [B]: ok"]);
     remove();
     server.chat(0, "hi");
-    expect(readFileSync(path, "latin1")).toBe("[chat] [B]: ok\n[chat] [A]: hi\n");
+    expect(shown).toEqual([["A", false], ["B", false], ["B", true], ["A", true]]);
+    expect(readFileSync(path, "latin1")).toBe("[chat] [A]: hi\n[chat] [B]: spam\n[chat] [B]: ok\n[chat] [A]: hi\n");
   });
 
   it("kick parts the player with reason 2", async () => {

@@ -845,6 +845,8 @@ export class GatewayConnection<V extends GatewayVersion = 10> extends EventEmitt
     this.#sequence = seq ?? 0;
     this.#delivered = seq ?? 0;
     this.#debug(`ready: session ${d.session_id}`);
+    // The Identify reached READY: it no longer counts towards the op 9 storm guard.
+    this.#throttle.sessionReady(this.#options.shard?.[0] ?? 0);
     if (state.kind === "ready") this.#markHealthy(state);
     else this.#transition({ kind: "ready", heartbeat: state.heartbeat, healthy: false });
     this.emit("dispatch", payload);
@@ -938,7 +940,7 @@ export class GatewayConnection<V extends GatewayVersion = 10> extends EventEmitt
       await this.#throttle.acquire(shardId, state.abort.signal);
     } catch (error) {
       if (this.#state !== state) return;
-      if (error instanceof GatewayError && error.code === "GATEWAY_SESSION_LIMIT_EXHAUSTED") {
+      if (error instanceof GatewayError && (error.code === "GATEWAY_SESSION_LIMIT_EXHAUSTED" || error.code === "GATEWAY_IDENTIFY_STORM")) {
         this.#stop(error);
         return;
       }

@@ -9,6 +9,8 @@
  * - `GATEWAY_DISALLOWED_INTENTS`: a privileged intent is not enabled for the bot (close 4014). Fatal.
  * - `GATEWAY_SESSION_LIMIT_EXHAUSTED`: the daily session start limit is used up; identifying now
  *   would reset the bot's token, so the client refuses. The message says when it resets.
+ * - `GATEWAY_IDENTIFY_STORM`: too many Identifies in a row did not reach READY (an op 9 storm);
+ *   the client stops identifying long before the daily limit. Fatal.
  * - `GATEWAY_NOT_CONNECTED`: a command was sent while no session is open.
  * - `GATEWAY_PAYLOAD_TOO_LARGE`: an outbound payload exceeds 4096 bytes (Discord would close 4002).
  * - `GATEWAY_REQUEST_TIMEOUT`: a request (e.g. Request Guild Members) got no answer in time.
@@ -32,6 +34,7 @@ export type GatewayErrorCode =
   | "GATEWAY_INVALID_INTENTS"
   | "GATEWAY_DISALLOWED_INTENTS"
   | "GATEWAY_SESSION_LIMIT_EXHAUSTED"
+  | "GATEWAY_IDENTIFY_STORM"
   | "GATEWAY_NOT_CONNECTED"
   | "GATEWAY_PAYLOAD_TOO_LARGE"
   | "GATEWAY_REQUEST_TIMEOUT"

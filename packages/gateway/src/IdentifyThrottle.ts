@@ -23,6 +23,17 @@ export interface SessionStartLimitState {
   readonly resetAfter: number | undefined;
 }
 
+/**
+ * The op 9 storm guard of an {@link IdentifyThrottle}: at most `limit` Identifies within
+ * `window` ms may go without a READY; the next one is refused with `GATEWAY_IDENTIFY_STORM`.
+ */
+export interface IdentifyStormGuard {
+  /** Identifies without READY allowed within `window`. @defaultValue 8 */
+  limit?: number;
+  /** The window, in ms. @defaultValue 600000 (10 minutes) */
+  window?: number;
+}
+
 /** Options of an {@link IdentifyThrottle}. */
 export interface IdentifyThrottleOptions {
   /** Identifies allowed together, one per bucket `shardId % maxConcurrency`. @defaultValue 1 */
@@ -34,6 +45,13 @@ export interface IdentifyThrottleOptions {
    * @defaultValue undefined (not tracked until set)
    */
   sessionStartLimit?: SessionStartLimit;
+  /**
+   * The op 9 storm guard (see {@link IdentifyStormGuard}), or `false` for none. READY is
+   * reported with {@link IdentifyThrottle.sessionReady} (`GatewayConnection` does); without it every Identify counts, so
+   * the guard is then a plain cap of `limit` Identifies per `window`.
+   * @defaultValue `{ limit: 8, window: 600000 }`
+   */
+  storm?: IdentifyStormGuard | false;
   /** @defaultValue {@link defaultClock} */
   clock?: Clock;
 }
@@ -68,6 +86,11 @@ const DAY = 86_400_000;
  * `GATEWAY_SESSION_LIMIT_EXHAUSTED` instead of letting the identify through: going over the
  * real limit makes Discord reset the bot's token. Until
  * {@link IdentifyThrottle.setSessionStartLimit} is called the daily budget is not tracked.
+ *
+ * An op 9 storm (Discord answering every Identify with Invalid Session) would otherwise spend
+ * that budget at one Identify per `interval` for hours: after `storm.limit` Identifies within
+ * `storm.window` without a READY ({@link IdentifyThrottle.sessionReady}), `acquire()` rejects
+ * with `GATEWAY_IDENTIFY_STORM`, which stops the connection.
  */
 export class IdentifyThrottle {
   /** Milliseconds between two identifies of one bucket. */
@@ -80,6 +103,10 @@ export class IdentifyThrottle {
   #total: number | undefined = undefined;
   #remaining = 0;
   #resetAt: number | undefined = undefined;
+  readonly #stormLimit: number;
+  readonly #stormWindow: number;
+  /** Per shard: when each Identify since its last READY was granted, oldest first (within the window). */
+  readonly #unready = new Map<number, number[]>();
 
   public constructor(options: IdentifyThrottleOptions = {}) {
     const interval = options.interval ?? 5_000;
@@ -89,6 +116,13 @@ export class IdentifyThrottle {
     this.interval = interval;
     this.#maxConcurrency = maxConcurrency;
     this.#clock = options.clock ?? defaultClock;
+    const storm = options.storm ?? {};
+    const stormLimit = storm === false ? Number.POSITIVE_INFINITY : (storm.limit ?? 8);
+    const stormWindow = storm === false ? 0 : (storm.window ?? 600_000);
+    if (storm !== false && (!Number.isInteger(stormLimit) || stormLimit < 1)) throw GatewayError.invalidOption("storm.limit", "a positive integer", stormLimit);
+    if (!Number.isFinite(stormWindow) || stormWindow < 0) throw GatewayError.invalidOption("storm.window", "a non-negative number of milliseconds", stormWindow);
+    this.#stormLimit = stormLimit;
+    this.#stormWindow = stormWindow;
     if (options.sessionStartLimit) this.setSessionStartLimit(options.sessionStartLimit);
   }
 
@@ -107,6 +141,19 @@ export class IdentifyThrottle {
       remaining: this.#remaining,
       resetAfter: this.#resetAt === undefined ? undefined : this.#resetAt - now,
     };
+  }
+
+  /** Identifies of shard `shardId` granted within the storm window that have not reached READY. */
+  public unreadyIdentifies(shardId = 0): number {
+    return this.#pruneUnready(shardId, this.#clock.now()).length;
+  }
+
+  /**
+   * Reports that shard `shardId`'s session reached READY: its Identifies before it no longer
+   * count towards the storm guard. `GatewayConnection` calls it on every READY.
+   */
+  public sessionReady(shardId = 0): void {
+    this.#unready.delete(shardId);
   }
 
   /** How many `acquire()` calls are waiting. */
@@ -167,18 +214,19 @@ export class IdentifyThrottle {
    * Resolves when shard `shardId` may send Identify now, and counts one session start. Waiters
    * of one bucket are served in order, `interval` apart. Rejects with
    * `GATEWAY_SESSION_LIMIT_EXHAUSTED` when no session start is left (the message says when the
-   * budget resets), with {@link GatewayError.fromAbort} when `signal` aborts, with
+   * budget resets), with `GATEWAY_IDENTIFY_STORM` when `storm.limit` Identifies within
+   * `storm.window` went without READY, with {@link GatewayError.fromAbort} when `signal` aborts, with
    * `GATEWAY_INVALID_OPTION` for a bad `shardId`, and on {@link IdentifyThrottle.cancelAll}.
    */
   public acquire(shardId: number, signal?: AbortSignal): Promise<void> {
     if (!Number.isInteger(shardId) || shardId < 0) return Promise.reject(GatewayError.invalidOption("shardId", "a non-negative integer", shardId));
     if (signal?.aborted) return Promise.reject(GatewayError.fromAbort(signal));
     const now = this.#clock.now();
-    const exhausted = this.#exhaustedError(now);
+    const exhausted = this.#stormError(shardId, now) ?? this.#exhaustedError(now);
     if (exhausted) return Promise.reject(exhausted);
     const bucket = this.#bucketOf(shardId);
     if (bucket.queue.length === 0 && now - bucket.last >= this.interval) {
-      this.#grant(bucket, now);
+      this.#grant(bucket, shardId, now);
       return Promise.resolve();
     }
     return new Promise<void>((resolve, reject) => {
@@ -226,6 +274,29 @@ export class IdentifyThrottle {
     }
   }
 
+  #pruneUnready(shardId: number, now: number): readonly number[] {
+    const times = this.#unready.get(shardId);
+    if (times === undefined) return [];
+    let drop = 0;
+    while (drop < times.length && now - times[drop]! >= this.#stormWindow) drop++;
+    if (drop > 0) times.splice(0, drop);
+    if (times.length === 0) this.#unready.delete(shardId);
+    return times;
+  }
+
+  /** Whether shard `shardId` is in an identify storm: too many Identifies without READY. */
+  #stormError(shardId: number, now: number): GatewayError | undefined {
+    const count = this.#pruneUnready(shardId, now).length;
+    if (count < this.#stormLimit) return undefined;
+    this.#refresh(now);
+    const left = this.#total === undefined ? "" : ` (${this.#remaining} of ${this.#total} left today)`;
+    return new GatewayError(
+      "GATEWAY_IDENTIFY_STORM",
+      `${count} Identifies of shard ${shardId} within ${formatDuration(this.#stormWindow)} did not reach READY (an op 9 storm?); ` +
+        `stopped identifying to spare the daily session start limit${left}.`,
+    );
+  }
+
   #exhaustedError(now: number): GatewayError | undefined {
     if (this.#total === undefined) return undefined;
     this.#refresh(now);
@@ -238,8 +309,13 @@ export class IdentifyThrottle {
     );
   }
 
-  #grant(bucket: Bucket, now: number): void {
+  #grant(bucket: Bucket, shardId: number, now: number): void {
     bucket.last = now;
+    if (this.#stormLimit !== Number.POSITIVE_INFINITY) {
+      const times = this.#unready.get(shardId);
+      if (times === undefined) this.#unready.set(shardId, [now]);
+      else times.push(now);
+    }
     if (this.#total === undefined) return;
     this.#remaining--;
     this.#resetAt ??= now + DAY;
@@ -255,9 +331,21 @@ export class IdentifyThrottle {
         for (const other of this.#buckets.values()) this.#rejectAll(other, exhausted);
         return;
       }
+      const storm = this.#stormError(waiter.shardId, now);
+      if (storm) {
+        // This shard is storming: its waiters go; the others keep their turn (without waiting
+        // an interval, since nothing was sent).
+        for (const other of bucket.queue.filter((queued) => queued.shardId === waiter.shardId)) {
+          bucket.queue.splice(bucket.queue.indexOf(other), 1);
+          IdentifyThrottle.#release(other);
+          other.reject(storm);
+        }
+        this.#drain(bucket);
+        return;
+      }
       bucket.queue.shift();
       IdentifyThrottle.#release(waiter);
-      this.#grant(bucket, now);
+      this.#grant(bucket, waiter.shardId, now);
       waiter.resolve();
     }
     this.#schedule(bucket, now);

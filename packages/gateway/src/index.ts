@@ -9,7 +9,7 @@ export type { RateLimiterOptions } from "./RateLimiter.js";
 export { CommandLimiter } from "./CommandLimiter.js";
 export type { CommandLimiterOptions, CommandPriority } from "./CommandLimiter.js";
 export { IdentifyThrottle } from "./IdentifyThrottle.js";
-export type { IdentifyThrottleOptions, SessionStartLimit, SessionStartLimitState } from "./IdentifyThrottle.js";
+export type { IdentifyStormGuard, IdentifyThrottleOptions, SessionStartLimit, SessionStartLimitState } from "./IdentifyThrottle.js";
 export { MemberChunkCollector, createNonce } from "./MemberChunkCollector.js";
 export type {
   MemberChunk,

@@ -194,3 +194,85 @@ describe("IdentifyThrottle", () => {
     expect(() => new IdentifyThrottle({ interval: -1 })).toThrow(expect.objectContaining({ code: "GATEWAY_INVALID_OPTION" }));
   });
 });
+
+describe("IdentifyThrottle: the op 9 storm guard", () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 0 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("issue 9: an op 9 storm stops with GATEWAY_IDENTIFY_STORM after `limit` Identifies without READY, long before the daily limit", async () => {
+    const throttle = new IdentifyThrottle({ storm: { limit: 4, window: 60_000 } });
+    throttle.setSessionStartLimit({ total: 1000, remaining: 1000, reset_after: 86_400_000 });
+    const granted: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const next = track(throttle.acquire(0));
+      await vi.advanceTimersByTimeAsync(5_000);
+      await next.promise;
+      expect(next.error).toBeUndefined();
+      granted.push(next.at!);
+    }
+    expect(granted).toEqual([0, 5_000, 10_000, 15_000]);
+    expect(throttle.unreadyIdentifies()).toBe(4);
+    const fifth = track(throttle.acquire(0));
+    await vi.advanceTimersByTimeAsync(5_000);
+    await fifth.promise;
+    expect(GatewayError.is(fifth.error, "GATEWAY_IDENTIFY_STORM")).toBe(true);
+    expect((fifth.error as Error).message).toContain("996 of 1000 left today");
+    expect(throttle.sessionStartLimit?.remaining).toBe(996);
+  });
+
+  it("a READY clears the count: identifies that reached READY never add up to a storm", async () => {
+    const throttle = new IdentifyThrottle({ storm: { limit: 2, window: 60_000 } });
+    for (let i = 0; i < 6; i++) {
+      const next = track(throttle.acquire(0));
+      await vi.advanceTimersByTimeAsync(5_000);
+      await next.promise;
+      expect(next.error).toBeUndefined();
+      throttle.sessionReady();
+    }
+    expect(throttle.unreadyIdentifies()).toBe(0);
+  });
+
+  it("waiters queued when the storm trips are all rejected, and identifies outside the window no longer count", async () => {
+    const throttle = new IdentifyThrottle({ storm: { limit: 2, window: 30_000 } });
+    await throttle.acquire(0);
+    const second = track(throttle.acquire(0));
+    const third = track(throttle.acquire(0));
+    const fourth = track(throttle.acquire(0));
+    await vi.advanceTimersByTimeAsync(10_000);
+    await Promise.all([second.promise, third.promise, fourth.promise]);
+    expect(second.at).toBe(5_000);
+    expect(GatewayError.is(third.error, "GATEWAY_IDENTIFY_STORM")).toBe(true);
+    expect(GatewayError.is(fourth.error, "GATEWAY_IDENTIFY_STORM")).toBe(true);
+    expect(throttle.pending).toBe(0);
+    // 30 s after the first identify it has left the window: one more may go.
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(throttle.unreadyIdentifies()).toBe(1);
+    const later = track(throttle.acquire(0));
+    await vi.advanceTimersByTimeAsync(0);
+    await later.promise;
+    expect(later.error).toBeUndefined();
+  });
+
+  it("counts per shard: one storming shard does not stop the others", async () => {
+    const throttle = new IdentifyThrottle({ interval: 0, storm: { limit: 3, window: 60_000 } });
+    for (let i = 0; i < 3; i++) await throttle.acquire(0);
+    await expect(throttle.acquire(0)).rejects.toMatchObject({ code: "GATEWAY_IDENTIFY_STORM" });
+    await throttle.acquire(1);
+    expect(throttle.unreadyIdentifies(0)).toBe(3);
+    expect(throttle.unreadyIdentifies(1)).toBe(1);
+    throttle.sessionReady(0);
+    await throttle.acquire(0);
+  });
+
+  it("storm: false turns the guard off; bad settings are GATEWAY_INVALID_OPTION", async () => {
+    const throttle = new IdentifyThrottle({ storm: false, interval: 0 });
+    for (let i = 0; i < 50; i++) await throttle.acquire(0);
+    expect(throttle.unreadyIdentifies()).toBe(0);
+    expect(() => new IdentifyThrottle({ storm: { limit: 0 } })).toThrow(expect.objectContaining({ code: "GATEWAY_INVALID_OPTION" }));
+    expect(() => new IdentifyThrottle({ storm: { window: Number.NaN } })).toThrow(expect.objectContaining({ code: "GATEWAY_INVALID_OPTION" }));
+  });
+});

@@ -49,6 +49,8 @@ export interface LogTailStats {
 
 const CHUNK = 64 * 1024;
 const NEWLINE = 0x0a;
+/** How many of the last bytes read are kept to recognise the file (a truncation that regrew past the offset). */
+const FINGERPRINT = 64;
 
 const defaultWatch: WatchDirectory = (directory, onChange, onError) => {
   const watcher = fsWatch(directory, { persistent: false }, (_event, filename) => onChange(filename === null ? null : String(filename)));
@@ -78,6 +80,10 @@ export class LogTail extends EventEmitter<LogTailEvents> {
   #ino = -1;
   #dev = -1;
   #offset = 0;
+  // The bytes just before #offset, as read: if the file no longer has them there, it was
+  // truncated (or rewritten) and has grown again past the offset since the last read.
+  #fingerprint: Buffer = Buffer.alloc(0);
+  readonly #probe = Buffer.alloc(FINGERPRINT);
   #partial: Buffer = Buffer.alloc(0);
   #running: Promise<void> | undefined;
   #again = false;
@@ -208,6 +214,12 @@ export class LogTail extends EventEmitter<LogTailEvents> {
     this.#ino = info.ino;
     this.#dev = info.dev;
     this.#offset = this.#fromStart ? 0 : info.size;
+    this.#fingerprint = Buffer.alloc(0);
+    if (this.#offset > 0) {
+      const length = Math.min(FINGERPRINT, this.#offset);
+      const { bytesRead } = await handle.read(this.#probe, 0, length, this.#offset - length);
+      this.#fingerprint = Buffer.from(this.#probe.subarray(0, bytesRead));
+    }
     this.#fromStart = true;
     return true;
   }
@@ -217,19 +229,25 @@ export class LogTail extends EventEmitter<LogTailEvents> {
     for (;;) {
       if (this.#state !== "running") return;
       const handle = this.#handle!;
+      if (!(await this.#sameFile(handle))) {
+        // Truncated and written again past the offset before this read: the size alone
+        // cannot tell, the bytes before the offset can. Read the new content from its start.
+        this.#restartTruncated();
+        continue;
+      }
       const { bytesRead } = await handle.read(this.#buffer, 0, CHUNK, this.#offset);
       if (bytesRead > 0) {
         this.#offset += bytesRead;
         this.stats.bytes += bytesRead;
-        this.#consume(this.#buffer.subarray(0, bytesRead));
+        const chunk = this.#buffer.subarray(0, bytesRead);
+        this.#fingerprint =
+          bytesRead >= FINGERPRINT ? Buffer.from(chunk.subarray(bytesRead - FINGERPRINT)) : Buffer.concat([this.#fingerprint, chunk]).subarray(-FINGERPRINT);
+        this.#consume(chunk);
         continue;
       }
       const info = await handle.stat();
       if (info.size < this.#offset) {
-        this.stats.truncations++;
-        this.#flushPartial();
-        this.#offset = 0;
-        this.emit("rotated", "truncated");
+        this.#restartTruncated();
         continue;
       }
       let current;
@@ -248,6 +266,22 @@ export class LogTail extends EventEmitter<LogTailEvents> {
       this.emit("rotated", "replaced");
       if (!(await this.#openCurrent())) return;
     }
+  }
+
+  /** Whether the bytes before the offset are still those read there. */
+  async #sameFile(handle: FileHandle): Promise<boolean> {
+    const length = this.#fingerprint.length;
+    if (length === 0) return true;
+    const { bytesRead } = await handle.read(this.#probe, 0, length, this.#offset - length);
+    return bytesRead === length && this.#probe.subarray(0, length).equals(this.#fingerprint);
+  }
+
+  #restartTruncated(): void {
+    this.stats.truncations++;
+    this.#flushPartial();
+    this.#offset = 0;
+    this.#fingerprint = Buffer.alloc(0);
+    this.emit("rotated", "truncated");
   }
 
   #consume(chunk: Buffer): void {

@@ -14,8 +14,13 @@ export const DEFAULT_LEVELS: readonly PlayerLevel[] = ["player", "vip", "adminis
 /** What players see before a line sent with RCON `say`. */
 export const SAY_PREFIX = "* Admin: ";
 
-/** LVP's words for a `[part]` reason: the third parameter of the `quit` echo. */
-export const PART_REASONS: Readonly<Record<PartReason, string>> = { 0: "timing out", 1: "leaving", 2: "kicked" };
+/**
+ * LVP's words for a `[part]` reason, the third parameter of the `quit` echo: LVP's gamemode
+ * sends the SA-MP reason id (0 timeout, 1 quit, 2 kick/ban) and its echo maps it with
+ * `['timeout', 'leaving', 'kicked']` (LVPlayground/bot-nuwani, `MessageFormat.php`, `[leave]`),
+ * shown by `irc_messages.json`'s `quit` format as "has left the game (timeout)".
+ */
+export const PART_REASONS: Readonly<Record<PartReason, string>> = { 0: "timeout", 1: "leaving", 2: "kicked" };
 
 /** Options of {@link SampGameServer}. */
 export interface SampGameServerOptions {
@@ -387,8 +392,13 @@ export class SampGameServer extends EventEmitter<GameServerEvents> implements Ga
 
   #handleEvent(event: LogEvent): void {
     switch (event.type) {
-      case "chat":
-        return this.#echo("chat", [this.#idOf(event.name), event.name, event.text]);
+      case "chat": {
+        const id = this.#idOf(event.name);
+        // The server logs `[chat]` before OnPlayerText, so a muted player's blocked line is in
+        // the log too (open.mp PlayerTextRPCHandler); nobody saw it in game: not an echo.
+        if (this.#isMuted(id)) return;
+        return this.#echo("chat", [id, event.name, event.text]);
+      }
       case "join":
         this.#roster.set(event.id, { id: event.id, name: event.name, level: this.#levels[0]! });
         this.#joinedAt.set(event.id, this.#pollsStarted);
@@ -416,6 +426,16 @@ export class SampGameServer extends EventEmitter<GameServerEvents> implements Ga
         if (INTERNAL_TAGS.has(event.tag)) return this.#internal(event.tag, event.params);
         return this.#echo(event.tag, event.params);
     }
+  }
+
+  #isMuted(id: number): boolean {
+    const mute = this.#muted.get(id);
+    if (mute === undefined) return false;
+    if (mute.until !== undefined && mute.until <= this.#clock.now()) {
+      this.#muted.delete(id);
+      return false;
+    }
+    return true;
   }
 
   #internal(tag: string, params: readonly EchoParam[]): void {

@@ -116,6 +116,35 @@ describe("LogTail", () => {
     expect(rotated).toEqual(["truncated"]);
   });
 
+  it("regression: a truncation that regrew past the offset before the next read is detected (no lines lost or garbled)", async () => {
+    // Before the fix only `size < offset` meant truncation: a log truncated and written
+    // again past the old size between two reads was read on from the old offset, losing
+    // the new lines before it and cutting one in half.
+    await writeFile(path, "");
+    const t = await startTail();
+    await appendFile(path, text(numbered(0, 1000)));
+    await t.check();
+    await truncate(path, 0);
+    await appendFile(path, text(numbered(1000, 1500, "again")));
+    const rotated: string[] = [];
+    t.on("rotated", (reason) => rotated.push(reason));
+    await t.check();
+    expect(lines).toEqual([...numbered(0, 1000), ...numbered(1000, 1500, "again")]);
+    expect(rotated).toEqual(["truncated"]);
+    expect(t.stats.truncations).toBe(1);
+  });
+
+  it("keeps recognising the file when it was opened at its end (no false truncation)", async () => {
+    await writeFile(path, text(numbered(0, 50)));
+    const t = await startTail();
+    for (let round = 0; round < 5; round++) {
+      await appendFile(path, text(numbered(100 + round * 3, 3)));
+      await t.check();
+    }
+    expect(lines).toEqual(numbered(100, 15));
+    expect(t.stats.truncations).toBe(0);
+  });
+
   it("waits for a log that does not exist yet and reads it from its start", async () => {
     const t = await startTail();
     await t.check();

@@ -92,7 +92,7 @@ describe("echo from the log, in LVP's positional order", () => {
       ["death", ["Russell"]],
       ["notice-report", ["Gunther", 3, "Russell", 7, "cheating"]],
       ["quit", [3, "Gunther", "kicked"]],
-      ["quit", [7, "Russell", "timing out"]],
+      ["quit", [7, "Russell", "timeout"]],
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { createGuild, FakeDiscord, type GuildFixture, type MemberFixture } from "@nuwani/fake-discord";
+import { createGuild, FakeDiscord, type FakeDiscordOptions, type GuildFixture, type MemberFixture } from "@nuwani/fake-discord";
 import { Bridge, type BridgeOptions } from "../../src/Bridge.js";
 import { parseConfig, type EnabledBridgeConfig } from "../../src/config.js";
 import { SimulatedGameServer } from "../../src/SimulatedGameServer.js";
@@ -38,6 +38,8 @@ export interface HarnessOptions {
   discord?: Record<string, unknown>;
   /** Changes the guild fixture before the fake starts (members set up as described on {@link Harness}). */
   prepare?: (guild: GuildFixture, members: Pick<Harness, "player" | "vip" | "administrator" | "management" | "bot">) => void;
+  /** Extra options of the fake Discord. */
+  fake?: Partial<FakeDiscordOptions>;
 }
 
 /** A fake Discord with a small guild, a simulated game (not started) and a bridge between them, connected. */
@@ -52,7 +54,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   administrator.roles = [role("Administrator")];
   options.prepare?.(guild, { player, vip, administrator, management, bot });
   // The fake enforces Discord's REST buckets; wide ones keep tests quick.
-  const discord = new FakeDiscord({ token: TOKEN, guilds: [guild], identifyWindow: 50, rest: { bucket: { limit: 50, window: 1000 }, global: false } });
+  const discord = new FakeDiscord({ token: TOKEN, guilds: [guild], identifyWindow: 50, rest: { bucket: { limit: 50, window: 1000 }, global: false }, ...options.fake });
   await discord.start();
   const config = parseConfig(
     {

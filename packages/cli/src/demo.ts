@@ -1,5 +1,5 @@
 import { createGuild, FakeDiscord, type GuildFixture, type MemberFixture } from "@nuwani/fake-discord";
-import { parseConfig, type EnabledBridgeConfig } from "./config.js";
+import { parseConfig, type EnabledBridgeConfig } from "@nuwani/bridge";
 
 /** One step of the demo's Discord side, at `at` ms after the start (before scaling). */
 export interface DemoStep {

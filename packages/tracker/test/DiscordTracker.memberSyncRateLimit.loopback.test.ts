@@ -1,0 +1,151 @@
+// End to end on loopback: the real v10 GatewayConnection and the tracker against the fake
+// Discord with its op 8 limit on. A second full member sync of a guild inside the window is
+// answered with RATE_LIMITED, the gateway rejects the request with GATEWAY_RATE_LIMITED
+// (retryAfter in ms), the tracker waits that long and its retry is answered with chunks.
+//
+// Time: the sockets, the gateway's heartbeats and the fake's own timers run on real timers
+// (they only keep the connection alive); the two clocks the rule depends on are manual: the
+// fake's `now()` (its op 8 window) and the tracker's retry timer. Nothing here sleeps.
+import { createGuild, FakeDiscord, Intents, serializeGuild, systemClock } from "@nuwani/fake-discord";
+import type { Clock as FakeClock, FakeMemberRequestRecord, FakeSession } from "@nuwani/fake-discord";
+import { GatewayConnection, IdentifyThrottle } from "@nuwani/gateway";
+import type { Clock } from "@nuwani/gateway";
+import { afterEach, describe, expect, it } from "vitest";
+import { DiscordTracker } from "../src/DiscordTracker.js";
+import type { TrackerError } from "../src/TrackerError.js";
+import { BOT } from "./support/payloads.js";
+import { next } from "./support/loopback.js";
+
+/** Manual time shared by the fake's op 8 window and the tracker's retry timer. */
+class ManualTime {
+  now = Date.parse("2026-06-01T00:00:00.000Z");
+  readonly delays: number[] = [];
+  readonly #timers = new Map<number, { at: number; callback: () => void }>();
+  #id = 0;
+
+  /** The fake's clock: manual `now()`, real timers for its heartbeat and session bookkeeping. */
+  readonly fake: FakeClock = {
+    now: () => this.now,
+    setTimeout: (callback, ms) => systemClock.setTimeout(callback, ms),
+    clearTimeout: (handle) => systemClock.clearTimeout(handle),
+  };
+
+  /** The tracker's clock: manual `now()` and timers. */
+  readonly tracker: Clock = {
+    now: () => this.now,
+    setTimeout: (callback: () => void, ms: number) => {
+      this.delays.push(ms);
+      const id = ++this.#id;
+      this.#timers.set(id, { at: this.now + ms, callback });
+      return id;
+    },
+    clearTimeout: (handle: unknown) => {
+      this.#timers.delete(handle as number);
+    },
+  };
+
+  get pending(): number {
+    return this.#timers.size;
+  }
+
+  /** Moves time forward, running the tracker's timers that fall due. */
+  advance(ms: number): void {
+    const end = this.now + ms;
+    for (;;) {
+      let due: [number, { at: number; callback: () => void }] | undefined;
+      for (const entry of this.#timers) if (entry[1].at <= end && (due === undefined || entry[1].at < due[1].at)) due = entry;
+      if (due === undefined) break;
+      this.#timers.delete(due[0]);
+      this.now = due[1].at;
+      due[1].callback();
+    }
+    this.now = end;
+  }
+}
+
+const started: Array<{ discord: FakeDiscord; gateway: GatewayConnection<10>; tracker: DiscordTracker }> = [];
+
+afterEach(async () => {
+  for (const { discord, gateway, tracker } of started.splice(0)) {
+    tracker.detach();
+    gateway.destroy();
+    await discord.stop();
+  }
+});
+
+const memberRequest = (discord: FakeDiscord) =>
+  new Promise<FakeMemberRequestRecord>((resolve) => discord.once("requestGuildMembers", resolve));
+
+describe("DiscordTracker on a real v10 GatewayConnection: op 8 rate limit end to end", () => {
+  it("a second full member sync inside the window is RATE_LIMITED, then retried after retryAfter and synced", async () => {
+    const time = new ManualTime();
+    const guild = createGuild({ seed: 9, bot: BOT, members: 3_000, online: 0.2 });
+    const discord = new FakeDiscord({ guilds: [guild], user: BOT, heartbeatInterval: 1_000, identifyWindow: 0, memberRequestWindow: 30_000, clock: time.fake });
+    await discord.start();
+    const gateway = new GatewayConnection<10>({
+      token: discord.token,
+      url: discord.gatewayUrl,
+      version: 10,
+      intents: Intents.GUILDS | Intents.GUILD_MEMBERS | Intents.GUILD_PRESENCES,
+      identifyThrottle: new IdentifyThrottle({ interval: 0 }),
+      random: () => 0,
+    });
+    const tracker = new DiscordTracker({ clock: time.tracker });
+    started.push({ discord, gateway, tracker });
+    const errors: TrackerError[] = [];
+    tracker.on("error", (error) => errors.push(error));
+    const gatewayErrors: unknown[] = [];
+    gateway.on("error", (error) => gatewayErrors.push(error));
+    tracker.attach(gateway);
+
+    // First sync: answered with chunks.
+    const firstSync = next(tracker, "synced");
+    await gateway.connect();
+    const [first] = await firstSync;
+    expect(first).toMatchObject({ id: guild.id, large: true, synced: true, trackedMembers: 3_000 });
+    expect(discord.memberRequests.map((record) => record.outcome)).toEqual(["answered"]);
+
+    // 10 s later the guild has an outage and comes back: the tracker syncs it again, inside
+    // the 30 s window, and the fake answers with RATE_LIMITED (retry_after 20 s).
+    time.advance(10_000);
+    const limited = memberRequest(discord);
+    const unavailable = next(tracker, "guildUnavailable");
+    discord.dispatch("GUILD_DELETE", { id: guild.id, unavailable: true });
+    await unavailable;
+    const available = next(tracker, "guildAvailable");
+    discord.dispatch("GUILD_CREATE", (session: FakeSession) =>
+      serializeGuild(guild, { version: session.version, largeThreshold: session.largeThreshold, presences: session.hasIntent(Intents.GUILD_PRESENCES), botId: BOT.id }),
+    );
+    await available;
+    const record = await limited;
+    expect(record).toMatchObject({ outcome: "rate-limited", chunks: 0, retryAfter: 20 });
+    expect(record.d).toMatchObject({ guild_id: guild.id, query: "", limit: 0 });
+
+    // The gateway rejected with GATEWAY_RATE_LIMITED (retryAfter 20,000 ms) and the tracker
+    // armed exactly one retry timer for that long; the guild is not synced meanwhile.
+    await expect.poll(() => time.pending, { timeout: 10_000 }).toBe(1);
+    expect(time.delays).toEqual([20_000]);
+    expect(tracker.getGuild(guild.id)?.synced).toBe(false);
+    expect(discord.memberRequests).toHaveLength(2);
+
+    // One ms short of the wait: no retry yet.
+    time.advance(19_999);
+    expect(time.pending).toBe(1);
+    expect(discord.memberRequests).toHaveLength(2);
+
+    // At the wait: the retry goes out, the fake's window has passed, it is answered.
+    const secondSync = next(tracker, "synced");
+    const answered = memberRequest(discord);
+    time.advance(1);
+    expect(time.pending).toBe(0);
+    expect(await answered).toMatchObject({ outcome: "answered", chunks: 3 });
+    const [second] = await secondSync;
+    expect(second).toMatchObject({ id: guild.id, synced: true, trackedMembers: 3_000 });
+    expect(discord.memberRequests.map((entry) => entry.outcome)).toEqual(["answered", "rate-limited", "answered"]);
+    const fixture = guild.members[2_999]!;
+    expect(tracker.getMember(guild.id, fixture.user.id)?.user.username).toBe(fixture.user.username);
+    expect(errors).toEqual([]);
+    expect(gatewayErrors).toEqual([]);
+    expect(gateway.state).toBe("ready");
+  });
+});
