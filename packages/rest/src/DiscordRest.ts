@@ -10,7 +10,7 @@ import { encodeEmoji } from "./encodeEmoji.js";
 import { codePointLength } from "./splitMessage.js";
 import type { RateLimit } from "./GlobalLimiter.js";
 import { RateLimitManager } from "./RateLimitManager.js";
-import { RestError, type RestErrorCode } from "./RestError.js";
+import { abortedError, RestError, type RestErrorCode } from "./RestError.js";
 import { type RouteKey, routeKey } from "./routeKey.js";
 
 /** The HTTP methods Discord's API uses. */
@@ -30,6 +30,17 @@ export interface RestRequest {
   query?: Record<string, string | number | boolean | undefined> | URLSearchParams;
   /** The audit log reason (`X-Audit-Log-Reason`, URL-encoded). */
   reason?: string;
+}
+
+/** Per-call options of every {@link DiscordRest} method. */
+export interface RestCallOptions {
+  /**
+   * Aborts the request: before it is sent, while it waits (in its bucket's queue, the global
+   * limit or a retry backoff) or in flight. It then fails with `REST_ABORTED` (`cause`: the
+   * signal's `reason`), and its place in the bucket is freed for the next request.
+   * @defaultValue none
+   */
+  signal?: AbortSignal | undefined;
 }
 
 /** What {@link DiscordRestOptions.onRateLimited} is told about a 429. */
@@ -266,7 +277,7 @@ export class DiscordRest {
   private readonly userAgent: string;
   private readonly onRateLimited: ((info: RateLimitedInfo) => void) | undefined;
   private readonly fetchOption: typeof fetch | undefined;
-  private readonly sleeps = new Set<{ handle: unknown; reject: (error: unknown) => void }>();
+  private readonly sleeps = new Set<{ handle: unknown; reject: (error: Error) => void }>();
   private destroyed = false;
 
   constructor(options: DiscordRestOptions) {
@@ -341,7 +352,7 @@ export class DiscordRest {
    * the version wants them: v10 takes `embeds` (an `embed` given is sent as `embeds: [embed]`),
    * v6 takes one `embed` (`embeds` with one element is sent as `embed`).
    */
-  async createMessage(channelId: string, body: string | CreateMessageBody): Promise<RestMessage> {
+  async createMessage(channelId: string, body: string | CreateMessageBody, options: RestCallOptions = {}): Promise<RestMessage> {
     checkId("channelId", channelId);
     const fields: CreateMessageBody = typeof body === "string" ? { content: body } : { ...body };
     if (typeof fields.content === "string") {
@@ -353,27 +364,27 @@ export class DiscordRest {
     if (fields.embed !== undefined && fields.embeds !== undefined) throw new RestError("REST_INVALID_ARGUMENT", "give embed or embeds, not both");
     if (this.version === 10 && fields.embed !== undefined) {
       const { embed, ...rest } = fields;
-      return this.createMessage(channelId, { ...rest, embeds: [embed] });
+      return this.createMessage(channelId, { ...rest, embeds: [embed] }, options);
     }
     if (this.version === 6 && fields.embeds !== undefined) {
       const { embeds, ...rest } = fields;
       if (!Array.isArray(embeds) || embeds.length > 1) throw new RestError("REST_INVALID_ARGUMENT", "v6 sends at most one embed");
       const [embed] = embeds;
-      return this.createMessage(channelId, embed === undefined ? rest : { ...rest, embed });
+      return this.createMessage(channelId, embed === undefined ? rest : { ...rest, embed }, options);
     }
     if (!("allowed_mentions" in fields)) fields.allowed_mentions = { parse: [] };
-    return this.request<RestMessage>({ method: "POST", path: `/channels/${channelId}/messages`, body: fields });
+    return this.request<RestMessage>({ method: "POST", path: `/channels/${channelId}/messages`, body: fields }, options);
   }
 
   /**
    * Adds the bot's reaction to a message. `emoji` is a Unicode emoji (URL-encoded here) or a
    * custom one as `name:id` (also `<:name:id>`/`<a:name:id>`).
    */
-  async createReaction(channelId: string, messageId: string, emoji: string): Promise<void> {
+  async createReaction(channelId: string, messageId: string, emoji: string, options: RestCallOptions = {}): Promise<void> {
     checkId("channelId", channelId);
     checkId("messageId", messageId);
     if (typeof emoji !== "string" || emoji === "") throw new RestError("REST_INVALID_ARGUMENT", "emoji must be a non-empty string");
-    await this.request({ method: "PUT", path: `/channels/${channelId}/messages/${messageId}/reactions/${encodeEmoji(emoji)}/@me` });
+    await this.request({ method: "PUT", path: `/channels/${channelId}/messages/${messageId}/reactions/${encodeEmoji(emoji)}/@me` }, options);
   }
 
   /**
@@ -381,10 +392,10 @@ export class DiscordRest {
    * send to with {@link DiscordRest.createMessage}. Discord answers the same channel each
    * time; callers may cache it per user.
    */
-  async createDM(userId: string): Promise<RESTPostAPICurrentUserCreateDMChannelResult> {
+  async createDM(userId: string, options: RestCallOptions = {}): Promise<RESTPostAPICurrentUserCreateDMChannelResult> {
     checkId("userId", userId);
     const body: RESTPostAPICurrentUserCreateDMChannelJSONBody = { recipient_id: userId };
-    return this.request<RESTPostAPICurrentUserCreateDMChannelResult>({ method: "POST", path: "/users/@me/channels", body });
+    return this.request<RESTPostAPICurrentUserCreateDMChannelResult>({ method: "POST", path: "/users/@me/channels", body }, options);
   }
 
   /**
@@ -399,6 +410,7 @@ export class DiscordRest {
     overwriteId: string,
     overwrite: ChannelPermissionOverwrite,
     reason?: string,
+    options: RestCallOptions = {},
   ): Promise<void> {
     checkId("channelId", channelId);
     checkId("overwriteId", overwriteId);
@@ -415,32 +427,33 @@ export class DiscordRest {
       this.version === 6
         ? { type: overwrite.type === 0 ? "role" : "member", allow: Number(allow), deny: Number(deny) }
         : ({ type: overwrite.type, allow, deny } satisfies RESTPutAPIChannelPermissionJSONBody);
-    await this.request({ method: "PUT", path: `/channels/${channelId}/permissions/${overwriteId}`, body, ...(reason === undefined ? {} : { reason }) });
+    await this.request({ method: "PUT", path: `/channels/${channelId}/permissions/${overwriteId}`, body, ...(reason === undefined ? {} : { reason }) }, options);
   }
 
   /** `DELETE /channels/{channelId}/permissions/{overwriteId}`: removes a permission overwrite. Needs MANAGE_ROLES in the channel. */
-  async deleteChannelPermission(channelId: string, overwriteId: string, reason?: string): Promise<void> {
+  async deleteChannelPermission(channelId: string, overwriteId: string, reason?: string, options: RestCallOptions = {}): Promise<void> {
     checkId("channelId", channelId);
     checkId("overwriteId", overwriteId);
-    await this.request({ method: "DELETE", path: `/channels/${channelId}/permissions/${overwriteId}`, ...(reason === undefined ? {} : { reason }) });
+    await this.request({ method: "DELETE", path: `/channels/${channelId}/permissions/${overwriteId}`, ...(reason === undefined ? {} : { reason }) }, options);
   }
 
   /** `GET /gateway/bot`: the gateway URL, recommended shards and the session start limit. */
-  getGatewayBot(): Promise<GatewayBotInfo> {
-    return this.request<GatewayBotInfo>({ method: "GET", path: "/gateway/bot" });
+  getGatewayBot(options: RestCallOptions = {}): Promise<GatewayBotInfo> {
+    return this.request<GatewayBotInfo>({ method: "GET", path: "/gateway/bot" }, options);
   }
 
   /** `GET /gateway`: the gateway URL. */
-  getGateway(): Promise<GatewayInfo> {
-    return this.request<GatewayInfo>({ method: "GET", path: "/gateway" });
+  getGateway(options: RestCallOptions = {}): Promise<GatewayInfo> {
+    return this.request<GatewayInfo>({ method: "GET", path: "/gateway" }, options);
   }
 
   /**
    * Sends any request through the rate limits and retries.
    * @returns the parsed JSON answer, or `undefined` for 204
    */
-  async request<T = unknown>(request: RestRequest): Promise<T> {
+  async request<T = unknown>(request: RestRequest, options: RestCallOptions = {}): Promise<T> {
     const method = request.method;
+    const signal = options.signal;
     if (!["GET", "POST", "PUT", "PATCH", "DELETE"].includes(method)) throw new RestError("REST_INVALID_ARGUMENT", `unsupported method ${String(method)}`);
     if (typeof request.path !== "string" || !request.path.startsWith("/")) throw new RestError("REST_INVALID_ARGUMENT", "path must start with /");
     const route = routeKey(method, request.path);
@@ -468,10 +481,14 @@ export class DiscordRest {
     };
 
     try {
-      return await this.perform<T>(route, url, method, headers, payload, fail);
+      if (signal?.aborted === true) throw abortedError(signal);
+      return await this.perform<T>(route, url, method, headers, payload, fail, signal);
     } catch (error) {
-      // Waits cut short by destroy() fail without the request's details; add them.
+      // Waits cut short by destroy() or the signal fail without the request's details; add them.
       if (error instanceof RestError && error.code === "REST_DESTROYED" && error.route === undefined) throw fail("REST_DESTROYED", "the REST client was destroyed");
+      if (error instanceof RestError && error.code === "REST_ABORTED" && error.route === undefined) {
+        throw fail("REST_ABORTED", "the request was aborted", { cause: error.cause });
+      }
       throw error;
     }
   }
@@ -483,6 +500,7 @@ export class DiscordRest {
     headers: Record<string, string>,
     payload: string | undefined,
     fail: (code: RestErrorCode, message: string, details?: FailDetails) => RestError,
+    signal: AbortSignal | undefined,
   ): Promise<T> {
     const ordered = isMessageRoute(route);
     let failures = 0;
@@ -497,21 +515,28 @@ export class DiscordRest {
         this.checkUsable(fail);
         const own = this.rateLimits.bucketFor(route);
         if (ordered) own.ordered = true;
-        bucket = await own.acquire(front);
+        bucket = await own.acquire(front, signal);
       } else {
         bucket = await reserved; // every path back to the loop's top sets `reserved` anew
       }
       try {
-        await this.rateLimits.global.acquire();
+        // Granted, but aborted before this ran: give the slot back unused.
+        throwIfAborted(signal);
+        await this.rateLimits.global.acquire(signal);
         this.checkUsable(fail);
+        throwIfAborted(signal);
       } catch (error) {
         bucket.release();
         throw error;
       }
       let answer: Answer;
       try {
-        answer = await this.send(url, method, headers, payload);
+        answer = await this.send(url, method, headers, payload, signal);
       } catch (error) {
+        if (error instanceof RestError) {
+          bucket.release(); // aborted in flight: the next request may go
+          throw error;
+        }
         if (error instanceof ResponseTooLarge) {
           bucket.release();
           throw fail("REST_RESPONSE_TOO_LARGE", `the answer's body is larger than maxResponseBytes (${this.maxResponseBytes} bytes)`, { status: error.status });
@@ -520,7 +545,7 @@ export class DiscordRest {
         if (failures < this.retries) {
           failures++;
           front = true;
-          reserved = (await this.retryLater(bucket, bucket, ordered, this.retryDelay(failures)))?.slot;
+          reserved = (await this.retryLater(bucket, bucket, ordered, this.retryDelay(failures), signal))?.slot;
           continue;
         }
         bucket.release();
@@ -560,13 +585,13 @@ export class DiscordRest {
         waited += info.retryAfter;
         rateLimited++;
         front = true;
-        reserved = (await this.retryLater(bucket, target, ordered, 0))?.slot;
+        reserved = (await this.retryLater(bucket, target, ordered, 0, signal))?.slot;
         continue;
       }
       if (status >= 500 && failures < this.retries) {
         failures++;
         front = true;
-        reserved = (await this.retryLater(bucket, target, ordered, this.retryDelay(failures)))?.slot;
+        reserved = (await this.retryLater(bucket, target, ordered, this.retryDelay(failures), signal))?.slot;
         continue;
       }
       this.giveBack(bucket, target);
@@ -585,16 +610,22 @@ export class DiscordRest {
    * behind it overtakes it; elsewhere the request sleeps and queues at the front again.
    * @returns the reserved slot, or `undefined` when the caller should acquire one
    */
-  private async retryLater(bucket: Bucket, target: Bucket, ordered: boolean, delay: number): Promise<{ slot: Promise<Bucket> } | undefined> {
+  private async retryLater(
+    bucket: Bucket,
+    target: Bucket,
+    ordered: boolean,
+    delay: number,
+    signal: AbortSignal | undefined,
+  ): Promise<{ slot: Promise<Bucket> } | undefined> {
     const ms = Number.isFinite(delay) && delay > 0 ? Math.min(delay, MAX_TIMER_DELAY) : 0;
     if (ordered) {
-      const slot = target.reserve(this.clock.now() + ms);
+      const slot = target.reserve(this.clock.now() + ms, signal);
       slot.catch(() => undefined); // destroy() rejects it; the caller awaits it next
       this.giveBack(bucket, target);
       return { slot };
     }
     this.giveBack(bucket, target);
-    await this.sleep(ms);
+    await this.sleep(ms, signal);
     return undefined;
   }
 
@@ -677,13 +708,16 @@ export class DiscordRest {
     return url;
   }
 
-  private async send(url: string, method: string, headers: Record<string, string>, body: string | undefined): Promise<Answer> {
+  /** One attempt. Throws `REST_ABORTED` (a {@link RestError}) when `signal` aborted it, {@link TimeoutSignal} on a timeout. */
+  private async send(url: string, method: string, headers: Record<string, string>, body: string | undefined, signal: AbortSignal | undefined): Promise<Answer> {
     const controller = new AbortController();
     let timedOut = false;
     const timer = this.clock.setTimeout(() => {
       timedOut = true;
       controller.abort();
     }, this.timeout);
+    const onAbort = (): void => controller.abort();
+    signal?.addEventListener("abort", onAbort, { once: true });
     try {
       const doFetch = this.fetchOption ?? globalThis.fetch;
       const response = await doFetch(url, { method, headers, ...(body === undefined ? {} : { body }), signal: controller.signal });
@@ -691,9 +725,11 @@ export class DiscordRest {
       return { status: response.status, headers: response.headers, text };
     } catch (error) {
       if (timedOut) throw new TimeoutSignal();
+      if (signal?.aborted === true) throw abortedError(signal);
       throw error;
     } finally {
       this.clock.clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
     }
   }
 
@@ -726,16 +762,31 @@ export class DiscordRest {
     return Buffer.concat(chunks, size).toString("utf8");
   }
 
-  private sleep(requested: number): Promise<void> {
+  /** A retry backoff; `destroy()` ends it with `REST_DESTROYED`, the signal with `REST_ABORTED`. */
+  private sleep(requested: number, signal: AbortSignal | undefined): Promise<void> {
+    if (signal?.aborted === true) return Promise.reject(abortedError(signal));
     if (!(requested > 0)) return Promise.resolve();
     const ms = Math.min(requested, MAX_TIMER_DELAY); // a retryDelay of days is cut, never wrapped to 1 ms
     return new Promise<void>((resolve, reject) => {
-      const sleep: { handle: unknown; reject: (error: unknown) => void } = { handle: undefined, reject };
+      const onAbort = (): void => {
+        this.clock.clearTimeout(sleep.handle);
+        this.sleeps.delete(sleep);
+        reject(abortedError(signal!));
+      };
+      const sleep: { handle: unknown; reject: (error: Error) => void } = {
+        handle: undefined,
+        reject: (error) => {
+          signal?.removeEventListener("abort", onAbort);
+          reject(error);
+        },
+      };
       sleep.handle = this.clock.setTimeout(() => {
         this.sleeps.delete(sleep);
+        signal?.removeEventListener("abort", onAbort);
         resolve();
       }, ms);
       this.sleeps.add(sleep);
+      signal?.addEventListener("abort", onAbort, { once: true });
     });
   }
 }
@@ -755,6 +806,10 @@ const MESSAGE_ROUTE = /^\/channels\/[^/]+\/messages(?:\/:id)?$/;
 /** Create, edit and delete message: their bucket keeps order (one request at a time). */
 function isMessageRoute(route: RouteKey): boolean {
   return MESSAGE_ROUTE.test(route.route);
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted === true) throw abortedError(signal);
 }
 
 function checkId(name: string, value: string): void {

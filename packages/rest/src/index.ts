@@ -9,6 +9,7 @@ export {
   type GatewayBotInfo,
   type GatewayInfo,
   type RateLimitedInfo,
+  type RestCallOptions,
   type RestMessage,
   type RestMethod,
   type RestRequest,
