@@ -3,6 +3,7 @@ import type {
   RESTPostAPICurrentUserCreateDMChannelResult,
   RESTPutAPIChannelPermissionJSONBody,
 } from "discord-api-types/v10";
+import { EventEmitter } from "node:events";
 import packageJson from "../package.json" with { type: "json" };
 import type { Bucket } from "./Bucket.js";
 import { type Clock, MAX_TIMER_DELAY, systemClock } from "./Clock.js";
@@ -54,6 +55,34 @@ export interface RateLimitedInfo {
   retryAfter: number;
   /** The `X-RateLimit-Bucket` hash, if given. */
   bucket: string | undefined;
+}
+
+/** What the {@link DiscordRestEvents.response | response} event tells about one answer. */
+export interface RestResponseInfo {
+  /** The HTTP method. */
+  method: string;
+  /** The route with its major parameter (see {@link routeKey}); webhook tokens are placeholders. */
+  route: string;
+  /** The HTTP status Discord answered. */
+  status: number;
+  /** How long the attempt took, from sending to the whole body read, in ms on the client's clock. */
+  durationMs: number;
+  /** The `X-RateLimit-Bucket` hash, if given. */
+  bucket?: string;
+  /** A 429's wait before the retry, in ms. */
+  retryAfter?: number;
+}
+
+/**
+ * Events of a {@link DiscordRest}. They never contain the token (nor a header, a body or a
+ * query string): any text equal to the token is replaced by `[token]`. A listener that throws
+ * does not disturb the request; its error is thrown again on a microtask.
+ */
+export interface DiscordRestEvents {
+  /** Every answer Discord gave, retried ones (429, 5xx) included. */
+  response: [info: RestResponseInfo];
+  /** What the client does and why: retries, rate-limit waits, aborts. For humans; the text may change. */
+  debug: [message: string];
 }
 
 /** Options of a {@link DiscordRest}. */
@@ -258,7 +287,7 @@ function parseJson(text: string): unknown {
  * await rest.createReaction(message.channel_id, message.id, "👍");
  * ```
  */
-export class DiscordRest {
+export class DiscordRest extends EventEmitter<DiscordRestEvents> {
   /** The API version spoken. */
   readonly version: RestVersion;
   /** The base URL (without the version). */
@@ -281,6 +310,7 @@ export class DiscordRest {
   private destroyed = false;
 
   constructor(options: DiscordRestOptions) {
+    super();
     // Given with or without the `Bot ` prefix, as the gateway takes it: one is stripped.
     const token = typeof options.token === "string" ? options.token.replace(/^Bot\s+/i, "") : options.token;
     if (typeof token !== "string" || token.trim() === "") {
@@ -486,8 +516,9 @@ export class DiscordRest {
     } catch (error) {
       // Waits cut short by destroy() or the signal fail without the request's details; add them.
       if (error instanceof RestError && error.code === "REST_DESTROYED" && error.route === undefined) throw fail("REST_DESTROYED", "the REST client was destroyed");
-      if (error instanceof RestError && error.code === "REST_ABORTED" && error.route === undefined) {
-        throw fail("REST_ABORTED", "the request was aborted", { cause: error.cause });
+      if (error instanceof RestError && error.code === "REST_ABORTED") {
+        if (this.listenerCount("debug") > 0) this.emitSafely("debug", this.redact(`${method} ${route.route}: aborted`));
+        if (error.route === undefined) throw fail("REST_ABORTED", "the request was aborted", { cause: error.cause });
       }
       throw error;
     }
@@ -503,6 +534,9 @@ export class DiscordRest {
     signal: AbortSignal | undefined,
   ): Promise<T> {
     const ordered = isMessageRoute(route);
+    const debug = (message: () => string): void => {
+      if (this.listenerCount("debug") > 0) this.emitSafely("debug", this.redact(`${method} ${route.route}: ${message()}`));
+    };
     let failures = 0;
     let rateLimited = 0;
     let waited = 0;
@@ -530,6 +564,7 @@ export class DiscordRest {
         throw error;
       }
       let answer: Answer;
+      const sentAt = this.clock.now();
       try {
         answer = await this.send(url, method, headers, payload, signal);
       } catch (error) {
@@ -544,8 +579,10 @@ export class DiscordRest {
         const timedOut = error instanceof TimeoutSignal;
         if (failures < this.retries) {
           failures++;
+          const delay = this.retryDelay(failures);
+          debug(() => `${timedOut ? `no answer within ${this.timeout} ms` : "network error"}; retry ${failures} of ${this.retries} in ${describeDelay(delay)}`);
           front = true;
-          reserved = (await this.retryLater(bucket, bucket, ordered, this.retryDelay(failures), signal))?.slot;
+          reserved = (await this.retryLater(bucket, bucket, ordered, delay, signal))?.slot;
           continue;
         }
         bucket.release();
@@ -561,9 +598,21 @@ export class DiscordRest {
       const target = this.learn(route, bucket, answer.headers);
       if (ordered) target.ordered = true;
       const body = parseJson(answer.text);
+      const limitedBy = status === 429 ? this.rateLimitOf(route, answer.headers, body, method) : undefined;
+      if (this.listenerCount("response") > 0) {
+        const hash = answer.headers.get("x-ratelimit-bucket");
+        this.emitSafely("response", {
+          method,
+          route: this.redact(route.route),
+          status,
+          durationMs: Math.max(0, this.clock.now() - sentAt),
+          ...(hash === null || hash === "" ? {} : { bucket: this.redact(hash) }),
+          ...(limitedBy === undefined ? {} : { retryAfter: limitedBy.retryAfter }),
+        });
+      }
 
-      if (status === 429) {
-        const info = this.rateLimitOf(route, answer.headers, body, method);
+      if (limitedBy !== undefined) {
+        const info = limitedBy;
         // Never remember a wait longer than the maximum: one hostile answer must not silence a route.
         const wait = Math.min(info.retryAfter, this.maxRateLimitWait);
         if (info.global) this.rateLimits.global.pause(wait);
@@ -580,8 +629,10 @@ export class DiscordRest {
         }
         if (refusal !== undefined) {
           this.giveBack(bucket, target);
+          debug(() => `HTTP 429 (${info.global ? "global" : "bucket"}); giving up: ${refusal.message.slice(refusal.message.indexOf(": ") + 2)}`);
           throw refusal;
         }
+        debug(() => `HTTP 429 (${info.global ? "global: every route pauses" : "bucket"}); retry ${rateLimited + 1} of ${this.rateLimitRetries} in ${Math.ceil(info.retryAfter)} ms`);
         waited += info.retryAfter;
         rateLimited++;
         front = true;
@@ -590,8 +641,10 @@ export class DiscordRest {
       }
       if (status >= 500 && failures < this.retries) {
         failures++;
+        const delay = this.retryDelay(failures);
+        debug(() => `HTTP ${status}; retry ${failures} of ${this.retries} in ${describeDelay(delay)}`);
         front = true;
-        reserved = (await this.retryLater(bucket, target, ordered, this.retryDelay(failures), signal))?.slot;
+        reserved = (await this.retryLater(bucket, target, ordered, delay, signal))?.slot;
         continue;
       }
       this.giveBack(bucket, target);
@@ -627,6 +680,22 @@ export class DiscordRest {
     this.giveBack(bucket, target);
     await this.sleep(ms, signal);
     return undefined;
+  }
+
+  /** Emits an event; a listener's error cannot break the request (it is thrown again on a microtask). */
+  private emitSafely<K extends keyof DiscordRestEvents>(event: K, ...args: DiscordRestEvents[K]): void {
+    try {
+      (this.emit as (event: K, ...args: DiscordRestEvents[K]) => boolean)(event, ...args);
+    } catch (error) {
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
+  }
+
+  /** `text` with the token replaced by `[token]`. */
+  private redact(text: string): string {
+    return text.includes(this.#token) ? text.split(this.#token).join("[token]") : text;
   }
 
   /** Gives the slot taken in `bucket` back; `target` is the route's bucket from now on. */
@@ -806,6 +875,10 @@ const MESSAGE_ROUTE = /^\/channels\/[^/]+\/messages(?:\/:id)?$/;
 /** Create, edit and delete message: their bucket keeps order (one request at a time). */
 function isMessageRoute(route: RouteKey): boolean {
   return MESSAGE_ROUTE.test(route.route);
+}
+
+function describeDelay(delay: number): string {
+  return Number.isFinite(delay) && delay > 0 ? `${Math.ceil(Math.min(delay, MAX_TIMER_DELAY))} ms` : "0 ms";
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {

@@ -8,11 +8,13 @@ export {
   type DiscordRestOptions,
   type GatewayBotInfo,
   type GatewayInfo,
+  type DiscordRestEvents,
   type RateLimitedInfo,
   type RestCallOptions,
   type RestMessage,
   type RestMethod,
   type RestRequest,
+  type RestResponseInfo,
   type RestVersion,
   VERSION,
 } from "./DiscordRest.js";
