@@ -1,4 +1,11 @@
 import type {
+  AllowedMentionsTypes,
+  APIAllowedMentions,
+  APIEmbed,
+  APIMessage,
+  RESTGetAPIGatewayBotResult,
+  RESTGetAPIGatewayResult,
+  RESTPostAPIChannelMessageJSONBody,
   RESTPostAPICurrentUserCreateDMChannelJSONBody,
   RESTPostAPICurrentUserCreateDMChannelResult,
   RESTPutAPIChannelPermissionJSONBody,
@@ -169,38 +176,30 @@ export interface DiscordRestOptions {
   fetch?: typeof fetch;
 }
 
-/** `allowed_mentions` of a message. */
-export interface AllowedMentions {
-  parse?: Array<"roles" | "users" | "everyone">;
-  roles?: string[];
-  users?: string[];
-  replied_user?: boolean;
-}
+/**
+ * `allowed_mentions` of a message: Discord's `APIAllowedMentions` (`discord-api-types` v10),
+ * whose `parse` also takes the plain strings (`"users"`, not only the `AllowedMentionsTypes` enum).
+ */
+export type AllowedMentions = Omit<APIAllowedMentions, "parse"> & {
+  /** Which mentions in the content ping: `"roles"`, `"users"`, `"everyone"`. */
+  parse?: Array<`${AllowedMentionsTypes}`> | undefined;
+};
 
-/** The body of Create Message (JSON fields; uploads are not supported). */
-export interface CreateMessageBody {
-  content?: string;
-  nonce?: string | number;
-  tts?: boolean;
+/**
+ * The body of Create Message: Discord's `RESTPostAPIChannelMessageJSONBody`
+ * (`discord-api-types` v10; JSON fields only, uploads are not supported), plus v6's single
+ * `embed`. It has no index signature: a misspelled field is a compile error.
+ * `allowed_mentions` defaults to `{ parse: [] }` here: nobody is pinged unless you say so.
+ */
+export type CreateMessageBody = Omit<RESTPostAPIChannelMessageJSONBody, "allowed_mentions"> & {
+  /** @defaultValue `{ parse: [] }` */
+  allowed_mentions?: AllowedMentions | undefined;
   /** v6's single embed (sent as `embeds: [embed]` in v10). */
-  embed?: Record<string, unknown>;
-  /** v10's embeds (one is sent as `embed` in v6). */
-  embeds?: Array<Record<string, unknown>>;
-  /** @defaultValue `{ parse: [] }`: nobody is pinged unless you say so */
-  allowed_mentions?: AllowedMentions;
-  message_reference?: { message_id: string; channel_id?: string; guild_id?: string; fail_if_not_exists?: boolean };
-  [field: string]: unknown;
-}
+  embed?: APIEmbed | undefined;
+};
 
-/** The Message Discord returns (the fields this client relies on; the rest are kept). */
-export interface RestMessage {
-  id: string;
-  channel_id: string;
-  content: string;
-  timestamp: string;
-  author: { id: string; username: string; [field: string]: unknown };
-  [field: string]: unknown;
-}
+/** The Message Discord returns: `APIMessage` (`discord-api-types` v10). */
+export type RestMessage = APIMessage;
 
 /** The body of {@link DiscordRest.editChannelPermissions} (Discord's `RESTPutAPIChannelPermissionJSONBody`, bits also as `bigint`). */
 export interface ChannelPermissionOverwrite {
@@ -212,16 +211,11 @@ export interface ChannelPermissionOverwrite {
   deny?: string | bigint | null;
 }
 
-/** `GET /gateway`. */
-export interface GatewayInfo {
-  url: string;
-}
+/** `GET /gateway`: `RESTGetAPIGatewayResult` (`discord-api-types` v10). */
+export type GatewayInfo = RESTGetAPIGatewayResult;
 
-/** `GET /gateway/bot`. */
-export interface GatewayBotInfo extends GatewayInfo {
-  shards: number;
-  session_start_limit: { total: number; remaining: number; reset_after: number; max_concurrency?: number };
-}
+/** `GET /gateway/bot`: `RESTGetAPIGatewayBotResult` (`discord-api-types` v10). */
+export type GatewayBotInfo = RESTGetAPIGatewayBotResult;
 
 /** The package version, in the User-Agent. */
 export const VERSION: string = packageJson.version;
