@@ -272,7 +272,9 @@ function parseJson(text: string): unknown {
  * a longer wait fails with `REST_RATE_LIMITED` and its `retryAfter`), retries 5xx answers,
  * network errors and timeouts with backoff, sweeps idle buckets, caps answer bodies, and
  * refuses to send before the invalid-request limit could get the IP banned. Failures are
- * {@link RestError}s, which never contain the token.
+ * {@link RestError}s, which never contain the token. Every call takes an `AbortSignal`
+ * ({@link RestCallOptions}), and the client emits typed `response` and `debug` events
+ * ({@link DiscordRestEvents}).
  *
  * @example
  * ```ts
@@ -472,7 +474,8 @@ export class DiscordRest extends EventEmitter<DiscordRestEvents> {
   }
 
   /**
-   * Sends any request through the rate limits and retries.
+   * Sends any request through the rate limits and retries. `options.signal` aborts it
+   * (`REST_ABORTED`) before sending, while it waits or in flight; see {@link RestCallOptions}.
    * @returns the parsed JSON answer, or `undefined` for 204
    */
   async request<T = unknown>(request: RestRequest, options: RestCallOptions = {}): Promise<T> {
