@@ -55,8 +55,6 @@ describe("runCli: arguments", () => {
     expect(await runCli(["--for", "-1"], io)).toBe(2);
     expect(await runCli(["--for", ""], io)).toBe(2);
     expect(await runCli(["--demo", "--config", "nuwani.json"], io)).toBe(2);
-    expect(await runCli(["--simulate-game"], io)).toBe(2);
-    expect(io.err).toContain("--simulate-game goes with --config");
     expect(io.out).toBe("");
   });
 });
