@@ -38,8 +38,8 @@ export function sampGame(options: { readonly config: GameConfig; readonly clock:
   return {
     game,
     start: async () => {
-      print.line("bridge", `reading the ${name} server at ${config.host}:${config.port}${config.logPath === undefined ? " (no log: no echo events)" : ` and its log`}`);
       await game.start();
+      print.line("bridge", `reading the ${name} server at ${config.host}:${config.port}${config.logPath === undefined ? " (no log: no echo events)" : " and its log (from its end)"}`);
     },
     stop: () => game.stop(),
     summary: () => {
