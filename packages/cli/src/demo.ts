@@ -102,7 +102,7 @@ async function startSamp(clock: Clock | undefined): Promise<{ samp: DemoSamp; st
       async stop() {
         server.stopAutoPlay();
         include.stop();
-        server.stop();
+        await server.stop();
         await rm(directory, { recursive: true, force: true });
       },
     };

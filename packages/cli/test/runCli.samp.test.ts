@@ -28,7 +28,7 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "nuwani-cli-samp-"));
 });
 afterEach(async () => {
-  samp?.stop();
+  await samp?.stop();
   samp = undefined;
   await discord?.stop();
   discord = undefined;
@@ -101,7 +101,7 @@ describe("runCli: a game section (the SA-MP adapter against the fake SA-MP serve
   it("posts the watchdog's alert to the admin channel when the game stops answering, and the recovery when it answers again", async () => {
     const { path, admin } = await setup((port) => ({ type: "samp", port, rconPassword: PASSWORD, pollInterval: 200, downAfter: 1000, queryTimeout: 100, queryRetries: 0 }));
     const port = samp!.port;
-    samp!.stop();
+    await samp!.stop();
     const io = capture();
     const clock = new ManualClock();
     const run = runCli(["--config", path, "--for", "120"], { ...io, env: {}, clock });
