@@ -51,6 +51,11 @@ export interface CliOptions {
 
 /** How long the game → Discord lines still queued may take to leave after `--for`. */
 export const DRAIN_AFTER_FOR = 8000;
+/**
+ * The demo ends within `--for`: its game stops this share of `--for` early (at most
+ * {@link DRAIN_AFTER_FOR}), and that is the time the queued lines get.
+ */
+export const DEMO_DRAIN_SHARE = 0.15;
 /** The same after SIGINT/SIGTERM: the operator wants out. */
 export const DRAIN_AFTER_SIGNAL = 1500;
 /** The longest each closing step (the bridge, the demo's fake Discord) may take. */
@@ -87,13 +92,13 @@ function plainError(error: unknown): string {
  * Resolves when the run should end: at `--for`, or when `signal` aborts. Armed at once, before
  * anything connects, so neither can be missed while Discord does not answer.
  */
-function armStop(seconds: number | undefined, signal: AbortSignal | undefined, clock: Clock): { readonly stopped: Promise<StopReason>; dispose(): void } {
+function armStop(ms: number | undefined, signal: AbortSignal | undefined, clock: Clock): { readonly stopped: Promise<StopReason>; dispose(): void } {
   let timer: unknown;
   let onAbort: (() => void) | undefined;
   const reasonOf = (reason: unknown): StopReason => (reason === "SIGINT" || reason === "SIGTERM" ? reason : "abort");
   const stopped = new Promise<StopReason>((resolve) => {
     if (signal?.aborted === true) return resolve(reasonOf(signal.reason));
-    if (seconds !== undefined) timer = clock.setTimeout(() => resolve("for"), seconds * 1000);
+    if (ms !== undefined) timer = clock.setTimeout(() => resolve("for"), ms);
     if (signal !== undefined) {
       onAbort = () => resolve(reasonOf(signal.reason));
       signal.addEventListener("abort", onAbort, { once: true });
@@ -220,7 +225,10 @@ export async function runCli(argv: readonly string[], options: CliOptions = {}):
     return EXIT_CODES.OK;
   }
 
-  const stop = armStop(command.seconds, options.signal, clock);
+  // The demo keeps its drain inside --for; a real run drains after it.
+  const seconds = command.seconds;
+  const drain = seconds !== undefined && command.kind === "demo" ? Math.min(DRAIN_AFTER_FOR, Math.round(seconds * 1000 * DEMO_DRAIN_SHARE)) : DRAIN_AFTER_FOR;
+  const stop = armStop(seconds === undefined ? undefined : command.kind === "demo" ? seconds * 1000 - drain : seconds * 1000, options.signal, clock);
   try {
     let setup: Setup | "off";
     try {
@@ -230,14 +238,14 @@ export async function runCli(argv: readonly string[], options: CliOptions = {}):
       return EXIT_CODES.USAGE;
     }
     if (setup === "off") return EXIT_CODES.OK;
-    return await run(setup, command.seconds, stop.stopped, print, clock);
+    return await run(setup, command.seconds, drain, stop.stopped, print, clock);
   } finally {
     stop.dispose();
   }
 }
 
 /** One run of the bridge until `stopped`; the wiring and the bounded shutdown. */
-async function run(setup: Setup, seconds: number | undefined, stopped: Promise<StopReason>, print: Printer, clock: Clock): Promise<ExitCode> {
+async function run(setup: Setup, seconds: number | undefined, drain: number, stopped: Promise<StopReason>, print: Printer, clock: Clock): Promise<ExitCode> {
   const { config, demo } = setup;
   const game: CliGame =
     setup.game === undefined
@@ -295,7 +303,7 @@ async function run(setup: Setup, seconds: number | undefined, stopped: Promise<S
   // Nothing leaves a stopped connection: no point waiting for the queue then.
   if (ready && reason !== "lost" && queued > 0) {
     print.line("bridge", `the game stopped; sending the ${queued} queued lines…`);
-    await bridge.drain(signalled ? DRAIN_AFTER_SIGNAL : DRAIN_AFTER_FOR);
+    await bridge.drain(signalled ? Math.min(DRAIN_AFTER_SIGNAL, drain) : drain);
   }
   await within(bridge.stop(), CLOSE_TIMEOUT, clock);
   // The bridge closes only the REST client it made; this one the CLI made.
