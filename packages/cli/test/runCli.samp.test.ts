@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createGuild, FakeDiscord } from "@nuwani/fake-discord";
 import { FakeSampServer } from "@nuwani/fake-samp";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { runCli } from "../src/runCli.js";
 import { capture } from "./support/capture.js";
 import { driveUntilSettled, ioTurn, ManualClock } from "./support/ManualClock.js";
@@ -11,14 +11,30 @@ import { driveUntilSettled, ioTurn, ManualClock } from "./support/ManualClock.js
 const TOKEN = "cli.Samp-Token-NEVER-PRINT";
 const PASSWORD = "Rcon-Pass-NEVER-PRINT";
 
-/** Advances the clock in small steps, letting loopback UDP, files and HTTP run, until `check` holds (bounded). */
+/** Waits on events of real loopback I/O (not on time passing): bounded, polled. */
+const until = { timeout: 15_000, interval: 5 };
+
+/**
+ * Advances the clock in small steps until `check` holds (bounded by `limit` ms of clock time),
+ * yielding a real millisecond to loopback UDP, files and HTTP between steps so that the
+ * clock's timeouts (query, RCON, REST) cannot outrun answers already on their way.
+ */
 async function driveUntil(clock: ManualClock, check: () => boolean, what: string, limit = 60_000): Promise<void> {
-  for (let elapsed = 0; elapsed < limit; elapsed += 50) {
+  for (let elapsed = 0; elapsed < limit; elapsed += 20) {
     if (check()) return;
-    clock.advance(50);
-    for (let turn = 0; turn < 5; turn++) await ioTurn();
+    clock.advance(20);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    await ioTurn();
   }
   if (!check()) throw new Error(`${what}: not within ${limit} ms of clock time`);
+}
+
+/** Discord ready and the game started: real I/O only, the clock stands still meanwhile. */
+async function started(io: { out: string }): Promise<void> {
+  await vi.waitFor(() => {
+    expect(io.out).toContain("available; channels");
+    expect(io.out).toContain("reading the SA-MP server at 127.0.0.1:");
+  }, until);
 }
 
 let dir: string;
@@ -69,7 +85,7 @@ describe("runCli: a game section (the SA-MP adapter against the fake SA-MP serve
     const io = capture();
     const clock = new ManualClock();
     const run = runCli(["--config", path, "--for", "60"], { ...io, env: {}, clock });
-    await driveUntil(clock, () => io.out.includes("reading the SA-MP server at 127.0.0.1:") && io.out.includes("available; channels"), "start");
+    await started(io);
 
     samp!.chat(0, "hello from the game");
     await driveUntil(clock, () => discord!.postedMessages.some((m) => m.channelId === echo && m.content.includes("hello from the game")), "log line → Discord");
@@ -84,19 +100,20 @@ describe("runCli: a game section (the SA-MP adapter against the fake SA-MP serve
     expect(io.out).not.toContain("[simulated]");
     expect(io.out + io.err).not.toContain(PASSWORD);
     expect(io.out + io.err).not.toContain(TOKEN);
-  });
+  }, 60_000);
 
   it("reports a wrong RCON password by name (SAMP_RCON_BAD_PASSWORD) without printing either password", async () => {
     const { path } = await setup((port) => ({ type: "samp", port, rconPassword: PASSWORD, logPath: "server_log.txt" }), { rconPassword: "the-Right-one-NEVER-PRINT" });
     const io = capture();
     const clock = new ManualClock();
     const run = runCli(["--config", path, "--for", "30"], { ...io, env: {}, clock });
+    await started(io);
     await driveUntil(clock, () => io.out.includes("SAMP_RCON_BAD_PASSWORD"), "bad password reported");
     expect(io.out).toMatch(/error +game: the game server refused the RCON password \(game.rconPassword or NUWANI_RCON_PASSWORD\)/);
     expect(await driveUntilSettled(run, clock)).toBe(0);
     expect(io.out + io.err).not.toContain(PASSWORD);
     expect(io.out + io.err).not.toContain("the-Right-one-NEVER-PRINT");
-  });
+  }, 60_000);
 
   it("posts the watchdog's alert to the admin channel when the game stops answering, and the recovery when it answers again", async () => {
     const { path, admin } = await setup((port) => ({ type: "samp", port, rconPassword: PASSWORD, pollInterval: 200, downAfter: 1000, queryTimeout: 100, queryRetries: 0 }));
@@ -105,6 +122,7 @@ describe("runCli: a game section (the SA-MP adapter against the fake SA-MP serve
     const io = capture();
     const clock = new ManualClock();
     const run = runCli(["--config", path, "--for", "120"], { ...io, env: {}, clock });
+    await started(io);
     await driveUntil(clock, () => discord!.postedMessages.some((m) => m.channelId === admin && m.content.includes("The game server is unreachable")), "alert in #admin");
     expect(io.out).toContain("watchdog: the game server is unreachable");
 
@@ -112,7 +130,7 @@ describe("runCli: a game section (the SA-MP adapter against the fake SA-MP serve
     await driveUntil(clock, () => discord!.postedMessages.some((m) => m.channelId === admin && m.content.includes("The game server is reachable again")), "recovery in #admin");
     expect(await driveUntilSettled(run, clock)).toBe(0);
     expect(io.out).toMatch(/watchdog {9}1 outages/);
-  });
+  }, 60_000);
 
   it.each([
     ["game.port", { type: "samp", port: 70_000, rconPassword: PASSWORD }, {}],
