@@ -1,3 +1,8 @@
+import type {
+  RESTPostAPICurrentUserCreateDMChannelJSONBody,
+  RESTPostAPICurrentUserCreateDMChannelResult,
+  RESTPutAPIChannelPermissionJSONBody,
+} from "discord-api-types/v10";
 import packageJson from "../package.json" with { type: "json" };
 import type { Bucket } from "./Bucket.js";
 import { type Clock, MAX_TIMER_DELAY, systemClock } from "./Clock.js";
@@ -155,6 +160,16 @@ export interface RestMessage {
   timestamp: string;
   author: { id: string; username: string; [field: string]: unknown };
   [field: string]: unknown;
+}
+
+/** The body of {@link DiscordRest.editChannelPermissions} (Discord's `RESTPutAPIChannelPermissionJSONBody`, bits also as `bigint`). */
+export interface ChannelPermissionOverwrite {
+  /** 0 a role (`@everyone`'s id is the guild's), 1 a member. */
+  type: 0 | 1;
+  /** The allowed bits. @defaultValue "0" */
+  allow?: string | bigint | null;
+  /** The denied bits. @defaultValue "0" */
+  deny?: string | bigint | null;
 }
 
 /** `GET /gateway`. */
@@ -359,6 +374,55 @@ export class DiscordRest {
     checkId("messageId", messageId);
     if (typeof emoji !== "string" || emoji === "") throw new RestError("REST_INVALID_ARGUMENT", "emoji must be a non-empty string");
     await this.request({ method: "PUT", path: `/channels/${channelId}/messages/${messageId}/reactions/${encodeEmoji(emoji)}/@me` });
+  }
+
+  /**
+   * `POST /users/@me/channels`: opens (or finds) the direct-message channel with a user, to
+   * send to with {@link DiscordRest.createMessage}. Discord answers the same channel each
+   * time; callers may cache it per user.
+   */
+  async createDM(userId: string): Promise<RESTPostAPICurrentUserCreateDMChannelResult> {
+    checkId("userId", userId);
+    const body: RESTPostAPICurrentUserCreateDMChannelJSONBody = { recipient_id: userId };
+    return this.request<RESTPostAPICurrentUserCreateDMChannelResult>({ method: "POST", path: "/users/@me/channels", body });
+  }
+
+  /**
+   * `PUT /channels/{channelId}/permissions/{overwriteId}`: creates or replaces the permission
+   * overwrite of a role (`type: 0`; `@everyone` is the guild id) or a member (`type: 1`) in a
+   * channel. `allow`/`deny` are permission bit strings (a `bigint` is accepted too). In v6 the
+   * body is sent as v6 takes it (`type` `"role"`/`"member"`, the bits as numbers). Needs
+   * MANAGE_ROLES in the channel.
+   */
+  async editChannelPermissions(
+    channelId: string,
+    overwriteId: string,
+    overwrite: ChannelPermissionOverwrite,
+    reason?: string,
+  ): Promise<void> {
+    checkId("channelId", channelId);
+    checkId("overwriteId", overwriteId);
+    if (overwrite.type !== 0 && overwrite.type !== 1) throw new RestError("REST_INVALID_ARGUMENT", "overwrite.type must be 0 (role) or 1 (member)");
+    const bits = (name: string, value: string | bigint | null | undefined): string => {
+      if (value === undefined || value === null) return "0";
+      const text = typeof value === "bigint" ? value.toString() : value;
+      if (typeof text !== "string" || !/^\d{1,40}$/.test(text)) throw new RestError("REST_INVALID_ARGUMENT", `overwrite.${name} must be a permission bit string`);
+      return text;
+    };
+    const allow = bits("allow", overwrite.allow);
+    const deny = bits("deny", overwrite.deny);
+    const body =
+      this.version === 6
+        ? { type: overwrite.type === 0 ? "role" : "member", allow: Number(allow), deny: Number(deny) }
+        : ({ type: overwrite.type, allow, deny } satisfies RESTPutAPIChannelPermissionJSONBody);
+    await this.request({ method: "PUT", path: `/channels/${channelId}/permissions/${overwriteId}`, body, ...(reason === undefined ? {} : { reason }) });
+  }
+
+  /** `DELETE /channels/{channelId}/permissions/{overwriteId}`: removes a permission overwrite. Needs MANAGE_ROLES in the channel. */
+  async deleteChannelPermission(channelId: string, overwriteId: string, reason?: string): Promise<void> {
+    checkId("channelId", channelId);
+    checkId("overwriteId", overwriteId);
+    await this.request({ method: "DELETE", path: `/channels/${channelId}/permissions/${overwriteId}`, ...(reason === undefined ? {} : { reason }) });
   }
 
   /** `GET /gateway/bot`: the gateway URL, recommended shards and the session start limit. */

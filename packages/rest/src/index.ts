@@ -2,6 +2,7 @@ export { Bucket, type BucketUpdate } from "./Bucket.js";
 export { type Clock, systemClock } from "./Clock.js";
 export {
   type AllowedMentions,
+  type ChannelPermissionOverwrite,
   type CreateMessageBody,
   DiscordRest,
   type DiscordRestOptions,
