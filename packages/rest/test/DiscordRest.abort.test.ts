@@ -1,3 +1,6 @@
+import { once } from "node:events";
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DiscordRest, type DiscordRestOptions } from "../src/DiscordRest.js";
 import { RestError } from "../src/RestError.js";
@@ -156,5 +159,30 @@ describe("DiscordRest: AbortSignal against the fake Discord (loopback HTTP)", ()
     expect((await d).content).toBe("D");
     expect(discord.postedMessages.map((message) => message.content)).toEqual(["A", "C", "D"]);
     expect(discord.rest.rateLimitedCount).toBe(0);
+  });
+
+  it("aborting a request in flight on a real socket cancels it; the server sees the connection closed", async () => {
+    vi.useRealTimers();
+    const arrived: IncomingMessage[] = [];
+    const server = createServer((request) => arrived.push(request)); // never answers
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    try {
+      const clock = new ManualClock(); // the 15 s timeout never fires on its own
+      const rest = new DiscordRest({ token: TOKEN, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`, clock });
+      const controller = new AbortController();
+      const pending = settle(rest.getGatewayBot({ signal: controller.signal }));
+      while (arrived.length === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      const closed = once(arrived[0]!.socket, "close");
+      controller.abort("shutting down");
+      expect((await pending).error).toMatchObject({ code: "REST_ABORTED", cause: "shutting down", method: "GET", route: "/gateway/bot" });
+      await closed;
+      expect(arrived).toHaveLength(1); // not retried
+      expect(clock.pending).toBe(0); // its timeout timer is cleared
+      rest.destroy();
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });
