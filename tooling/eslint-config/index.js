@@ -17,7 +17,7 @@ export const LAYERS = {
   // The `nuwani-discord` command. Its demo (`--demo`) embeds the fake Discord, so a newcomer
   // sees the whole system work with no token and no internet; the bridge library stays free
   // of the fakes.
-  "@nuwani/cli": ["@nuwani/bridge", "@nuwani/samp", "@nuwani/tracker", "@nuwani/gateway", "@nuwani/rest", "@nuwani/fake-discord"],
+  "@nuwani/cli": ["@nuwani/bridge", "@nuwani/samp", "@nuwani/tracker", "@nuwani/gateway", "@nuwani/rest", "@nuwani/fake-discord", "@nuwani/fake-samp"],
   "@nuwani/fake-discord": [],
   // The fake SA-MP / open.mp server: its own packet codec, no client package.
   "@nuwani/fake-samp": [],

@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { GatewayConnection, IdentifyThrottle, type GatewayVersion, type IdentifyThrottleOptions } from "@nuwani/gateway";
 import { DiscordRest, type DiscordRestOptions, type GatewayBotInfo } from "@nuwani/rest";
-import { DiscordTracker } from "@nuwani/tracker";
+import { DiscordTracker, Permissions } from "@nuwani/tracker";
 import type { TrackerDispatch, TrackerGateway, TrackerGuild, TrackerMember } from "@nuwani/tracker";
 import { BridgeError } from "./BridgeError.js";
 import { systemClock, type Clock } from "./Clock.js";
@@ -53,6 +53,12 @@ export interface BridgeRest {
   createMessage(channelId: string, body: { content: string; allowed_mentions: { parse: [] } }): Promise<unknown>;
   /** Adds the bot's reaction to a message. */
   createReaction(channelId: string, messageId: string, emoji: string): Promise<void>;
+  /** Opens the DM channel with a user (`POST /users/@me/channels`), for LVP's NOTICE. */
+  createDM(userId: string): Promise<{ readonly id: string }>;
+  /** `PUT /channels/{id}/permissions/{overwrite_id}`, for LVP's `+m`/`-m`. */
+  editChannelPermissions(channelId: string, overwriteId: string, overwrite: { type: 0 | 1; allow: string; deny: string }, reason?: string): Promise<void>;
+  /** `DELETE /channels/{id}/permissions/{overwrite_id}`, for LVP's `-m` after a `+m` that created the overwrite. */
+  deleteChannelPermission(channelId: string, overwriteId: string, reason?: string): Promise<void>;
   /**
    * `GET /gateway/bot`. When present, the bridge asks it before identifying a gateway it made:
    * the URL (when the config names no `endpoint`) and `session_start_limit` for the identify
@@ -126,7 +132,7 @@ export interface DiscordToGameEvent {
 /** A message the outbox got Discord to accept. */
 export interface GameToDiscordEvent {
   readonly channelId: string;
-  /** The channel roles (`echo`, `admin`, …) that resolve to this channel. */
+  /** The channel roles (`echo`, `admin`, …) that resolve to this channel; none for a direct message (NOTICE). */
   readonly roles: readonly string[];
   readonly content: string;
   /** Lines it completed. */
@@ -199,8 +205,16 @@ export interface BridgeSummary {
     /** Messages not relayed because their channel was muted (LVP's `+m`). */
     readonly muted: number;
   };
-  /** Game → Discord: the line accounting and the Discord messages sent. */
-  readonly gameToDiscord: BridgeLineCounts & { readonly messages: number; readonly adminLines: OutboxCounts };
+  /**
+   * Game → Discord: the line accounting and the Discord messages sent. `notices` counts LVP's
+   * NOTICE lines (direct messages): `unresolved` names no single member, `failed` could not
+   * open the DM channel; both are also counted as dropped.
+   */
+  readonly gameToDiscord: BridgeLineCounts & {
+    readonly messages: number;
+    readonly adminLines: OutboxCounts;
+    readonly notices: { readonly unresolved: number; readonly failed: number };
+  };
   /** Commands handled by outcome; `total` is all but ignored messages. */
   readonly commands: { readonly total: number; readonly ran: number; readonly denied: number; readonly unknown: number; readonly limited: number; readonly failed: number };
   /** Sessions that came back after an outage (resumed or identified afresh). */
@@ -224,7 +238,12 @@ const RELAY: ReadonlyArray<[RelayRole, DeliveryTarget, string]> = [
 const AUDIENCES = new Set(["echo", "admin", "management", "vip"]);
 
 interface PendingLine {
+  /** The channel role; ignored for a direct message. */
   readonly role: string;
+  /** A direct message (LVP's NOTICE) to the member this names, instead of a channel. */
+  readonly recipient?: string;
+  /** The echo tag, for reports. */
+  readonly tag?: string;
   readonly text: string;
   readonly priority: EchoPriority;
   readonly coalesceKey: string | null;
@@ -338,6 +357,24 @@ export class Bridge extends EventEmitter<BridgeEvents> {
   readonly #guildWait: number;
   /** Channel roles muted by LVP's `<command:MODE>+m` echo. */
   readonly #mutedRoles = new Set<string>();
+  /**
+   * What `+m` changed on Discord, per channel id: the @everyone overwrite before it (`null`:
+   * there was none, so `-m` deletes it). No entry: `+m` changed nothing there.
+   */
+  readonly #muteUndo = new Map<string, { readonly allow: bigint; readonly deny: bigint } | null>();
+  /**
+   * @everyone's overwrite per channel id as our last `+m`/`-m` left it (`null`: none), until
+   * the tracker's next CHANNEL_UPDATE of that channel: a `+m` right after a `-m` must not read
+   * the tracker before it heard of the `-m`.
+   */
+  readonly #knownEveryone = new Map<string, { readonly allow: bigint; readonly deny: bigint } | null>();
+  /** The channel permission changes, one at a time and in order. */
+  #modeChain: Promise<void> = Promise.resolve();
+  /** DM channel ids by user id (a promise while opening). */
+  readonly #dmChannels = new Map<string, Promise<string>>();
+  /** NOTICE lines waiting for their DM channel to open. */
+  #opening = 0;
+  readonly #notices = { unresolved: 0, failed: 0 };
   readonly #muteExempt: PlayerLevel;
   /** The guild served: `discord.guild`, or the bot's only guild once READY told. */
   #guildId: string | undefined;
@@ -518,7 +555,7 @@ export class Bridge extends EventEmitter<BridgeEvents> {
    */
   async drain(timeout: number): Promise<boolean> {
     const clock = this.#clock;
-    const drained = (): boolean => this.outbox.stats.queued === 0 && this.#pending.length === 0;
+    const drained = (): boolean => this.outbox.stats.queued === 0 && this.#pending.length === 0 && this.#opening === 0;
     if (drained()) return true;
     // Stopped, nothing leaves the outbox any more: waiting would only keep a timer running.
     if (this.#stopped) return false;
@@ -564,7 +601,7 @@ export class Bridge extends EventEmitter<BridgeEvents> {
   /** What crossed the bridge so far; the game → Discord counts always add up. */
   summary(): BridgeSummary {
     const stats = this.outbox.stats;
-    const pending = this.#pending.length;
+    const pending = this.#pending.length + this.#opening;
     const pendingAdmin = this.#pending.filter((line) => line.priority === "admin").length;
     const admin = stats.byPriority.admin;
     return {
@@ -577,6 +614,7 @@ export class Bridge extends EventEmitter<BridgeEvents> {
         queued: stats.queued + pending,
         messages: this.#messagesSent,
         adminLines: { ...admin, emitted: admin.emitted + pendingAdmin, queued: admin.queued + pendingAdmin },
+        notices: { ...this.#notices },
       },
       commands: { ...this.#commandCounts },
       reconnects: this.#reconnects,
@@ -675,6 +713,11 @@ export class Bridge extends EventEmitter<BridgeEvents> {
       if (guildId === this.#guildId) this.emit("sync", { guild: tracker.getGuild(guildId)?.name ?? guildId, received, expected, done: false });
     };
     tracker.on("syncProgress", onProgress);
+    const onChannelUpdate = (channel: { readonly id: string }): void => {
+      this.#knownEveryone.delete(channel.id);
+    };
+    tracker.on("channelUpdate", onChannelUpdate);
+    this.#keep(() => tracker.off("channelUpdate", onChannelUpdate));
     this.#keep(() => tracker.off("syncProgress", onProgress));
     const onSynced = (guild: TrackerGuild): void => {
       if (guild.id === this.#guildId) this.emit("sync", { guild: guild.name, received: guild.trackedMembers, expected: guild.memberCount, done: true });
@@ -829,17 +872,17 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     if (line === null) return;
     if (line.kind === "mode") {
       // LVP's +m/-m on the echo channel: on Discord, the relay into the game pauses for
-      // people below the exempt level (IRC's voice: VIPs and up) until -m.
+      // people below the exempt level (IRC's voice: VIPs and up) until -m, and where the bot
+      // may, @everyone is denied SEND_MESSAGES there (undone exactly by -m).
       if (line.mute) this.#mutedRoles.add(line.channel);
       else this.#mutedRoles.delete(line.channel);
       this.emit("debug", `channel role ${line.channel} ${line.mute ? "muted (+m)" : "unmuted (-m)"} by echo "${tag}"`);
       this.emit("channelMode", { channel: line.channel, muted: line.mute });
+      this.#changeMode(tag, line.channel, line.mute);
       return;
     }
-    if (line.kind !== "message") {
-      // Direct messages (NOTICE) are not wired into the bridge yet (no DM route in the REST client).
-      this.#unroutable++;
-      this.emit("debug", `echo "${tag}" is a ${line.kind}, which the bridge does not carry out yet: dropped`);
+    if (line.kind === "notice") {
+      this.#queue({ role: "", recipient: line.recipient, tag, text: line.text, priority: line.priority, coalesceKey: null });
       return;
     }
     this.#queue({ role: line.channel, text: line.text, priority: line.priority, coalesceKey: line.coalesceKey });
@@ -875,6 +918,10 @@ export class Bridge extends EventEmitter<BridgeEvents> {
   }
 
   #route(line: PendingLine): void {
+    if (line.recipient !== undefined) {
+      this.#routeNotice(line, line.recipient);
+      return;
+    }
     const channelId = this.#channels?.get(line.role);
     if (channelId === undefined) {
       this.#unroutable++;
@@ -885,6 +932,123 @@ export class Bridge extends EventEmitter<BridgeEvents> {
       return;
     }
     this.outbox.enqueue(channelId, line.text, line.priority, line.coalesceKey);
+  }
+
+  /**
+   * LVP's NOTICE: a direct message to the member `recipient` names (`<@id>`, id, nickname,
+   * username or global name, as the tracker resolves it), through the outbox keyed by the DM
+   * channel (opened once per member and cached). No single member → reported, counted, dropped.
+   */
+  #routeNotice(line: PendingLine, recipient: string): void {
+    const guildId = this.#guildId;
+    const member = guildId === undefined ? undefined : this.tracker.resolveMember(guildId, recipient);
+    if (member === undefined) {
+      this.#unroutable++;
+      this.#notices.unresolved++;
+      this.#report(
+        new BridgeError("BRIDGE_RECIPIENT_UNRESOLVED", `echo "${line.tag ?? "?"}" is a direct message to ${JSON.stringify(stripControlCharacters(recipient))}, which names no member of the guild (or several): dropped`, {
+          field: "target",
+          ...(line.tag === undefined ? {} : { tag: line.tag }),
+        }),
+      );
+      return;
+    }
+    const userId = member.user.id;
+    let channel = this.#dmChannels.get(userId);
+    if (channel === undefined) {
+      channel = this.rest.createDM(userId).then((dm) => dm.id);
+      this.#dmChannels.set(userId, channel);
+      // A failure is not remembered: the next NOTICE to the member tries again.
+      channel.catch(() => this.#dmChannels.delete(userId));
+    }
+    this.#opening++;
+    this.#track(
+      channel.then(
+        (channelId) => {
+          this.#opening--;
+          if (this.#stopped) {
+            this.#unroutable++;
+            return;
+          }
+          this.outbox.enqueue(channelId, line.text, line.priority, null);
+        },
+        (cause: unknown) => {
+          this.#opening--;
+          this.#unroutable++;
+          this.#notices.failed++;
+          this.#report(new BridgeError("BRIDGE_RELAY_FAILED", `could not open a direct message to ${stripControlCharacters(member.displayName)} for echo "${line.tag ?? "?"}" (${describe(cause)})`, { cause }));
+        },
+      ),
+    );
+  }
+
+  /**
+   * LVP's `+m`/`-m` on Discord: `+m` denies SEND_MESSAGES to @everyone (the overwrite whose id
+   * is the guild's) in the role's channel where the bot has MANAGE_ROLES, remembering the
+   * overwrite it replaced; `-m` restores exactly that (or deletes the overwrite `+m` created).
+   * A `+m` that changed nothing (already denied, no permission, channel unknown) is not undone.
+   * Changes run one at a time, in order; failures are reported, never thrown.
+   */
+  #changeMode(tag: string, role: string, mute: boolean): void {
+    const run = async (): Promise<void> => {
+      const guildId = this.#guildId;
+      const channelId = this.#channels?.get(role);
+      if (this.#stopped || guildId === undefined || channelId === undefined) {
+        this.emit("debug", `echo "${tag}": the ${role} channel is not known, so its Discord permissions are left alone`);
+        return;
+      }
+      const reason = `LVP ${mute ? "+m" : "-m"} (echo ${tag})`;
+      if (!mute) {
+        if (!this.#muteUndo.has(channelId)) {
+          this.emit("debug", `echo "${tag}": +m changed nothing in the ${role} channel's permissions; nothing to undo`);
+          return;
+        }
+        const previous = this.#muteUndo.get(channelId)!;
+        try {
+          if (previous === null) await this.rest.deleteChannelPermission(channelId, guildId, reason);
+          else await this.rest.editChannelPermissions(channelId, guildId, { type: 0, allow: previous.allow.toString(), deny: previous.deny.toString() }, reason);
+          this.#muteUndo.delete(channelId);
+          this.#knownEveryone.set(channelId, previous);
+          this.emit("debug", `echo "${tag}": @everyone's overwrite in the ${role} channel restored`);
+        } catch (cause) {
+          // Kept: the next -m tries again.
+          this.#report(new BridgeError("BRIDGE_RELAY_FAILED", `echo "${tag}": could not restore @everyone's permissions in the ${role} channel (${describe(cause)})`, { cause }));
+        }
+        return;
+      }
+      if (this.#muteUndo.has(channelId)) return; // already muted by us
+      const permissions = this.tracker.permissionsOf(channelId);
+      if ((permissions & Permissions.MANAGE_ROLES) === 0n) {
+        this.#report(
+          new BridgeError(
+            "BRIDGE_PERMISSION_MISSING",
+            `echo "${tag}": the bot lacks MANAGE_ROLES in the ${role} channel, so @everyone may still write there; only the relay into the game is paused`,
+            { tag, channel: channelId },
+          ),
+        );
+        return;
+      }
+      const current = this.#knownEveryone.has(channelId)
+        ? (this.#knownEveryone.get(channelId) ?? undefined)
+        : this.tracker.getChannel(channelId)?.overwrites.find((overwrite) => overwrite.id === guildId && overwrite.type === "role");
+      if (current !== undefined && (current.deny & Permissions.SEND_MESSAGES) !== 0n && (current.allow & Permissions.SEND_MESSAGES) === 0n) {
+        this.emit("debug", `echo "${tag}": @everyone may already not write in the ${role} channel; nothing to change`);
+        return;
+      }
+      const allow = (current?.allow ?? 0n) & ~Permissions.SEND_MESSAGES;
+      const deny = (current?.deny ?? 0n) | Permissions.SEND_MESSAGES;
+      try {
+        await this.rest.editChannelPermissions(channelId, guildId, { type: 0, allow: allow.toString(), deny: deny.toString() }, reason);
+        this.#muteUndo.set(channelId, current === undefined ? null : { allow: current.allow, deny: current.deny });
+        this.#knownEveryone.set(channelId, { allow, deny });
+        this.emit("debug", `echo "${tag}": @everyone may no longer write in the ${role} channel`);
+      } catch (cause) {
+        this.#report(new BridgeError("BRIDGE_RELAY_FAILED", `echo "${tag}": could not deny @everyone SEND_MESSAGES in the ${role} channel (${describe(cause)})`, { cause }));
+      }
+    };
+    const next = this.#modeChain.then(run, run);
+    this.#modeChain = next;
+    this.#track(next);
   }
 
   async #onMessage(d: unknown): Promise<void> {

@@ -15,7 +15,9 @@
  * | `BRIDGE_CHANNEL_UNRESOLVED` | a channel of `discord.channels` is not in the guild (or the guild is missing); lines for it are dropped | `field` |
  * | `BRIDGE_GUILD_UNRESOLVED` | `discord.guild` is not set and the bot is in no guild, or in several (the message lists them): `Bridge.start()` rejects with it; or `discord.guild` is not a guild the bot is in (reported on READY) | `field` (`discord.guild`) |
  * | `BRIDGE_GAME_FAILED` | a call into the game (`deliver`, `announce`, a mute) threw or rejected; the bridge goes on | `cause` |
- * | `BRIDGE_RELAY_FAILED` | a reply, reaction or relayed message could not be handled; the bridge goes on | `cause` |
+ * | `BRIDGE_RELAY_FAILED` | a reply, reaction, relayed message, direct message or channel permission change could not be handled; the bridge goes on | `cause` |
+ * | `BRIDGE_RECIPIENT_UNRESOLVED` | a direct-message echo (LVP's NOTICE) names no member of the guild, or several; it is dropped (counted) | `tag`, `field` (`target`) |
+ * | `BRIDGE_PERMISSION_MISSING` | LVP's `+m` could not deny SEND_MESSAGES in the channel: the bot lacks MANAGE_ROLES there (the relay is paused all the same) | `tag`, `channel` (the channel id) |
  */
 export type BridgeErrorCode =
   | "BRIDGE_CONFIG_INVALID"
@@ -30,7 +32,9 @@ export type BridgeErrorCode =
   | "BRIDGE_CHANNEL_UNRESOLVED"
   | "BRIDGE_GUILD_UNRESOLVED"
   | "BRIDGE_GAME_FAILED"
-  | "BRIDGE_RELAY_FAILED";
+  | "BRIDGE_RELAY_FAILED"
+  | "BRIDGE_RECIPIENT_UNRESOLVED"
+  | "BRIDGE_PERMISSION_MISSING";
 
 /** Extra, code-specific details of a {@link BridgeError}. */
 export interface BridgeErrorDetails {

@@ -78,7 +78,14 @@ describe("Bridge: GET /gateway/bot before identifying (issue 9)", () => {
     const other = new Bridge({
       config: harness.config,
       game: harness.game,
-      rest: { createMessage: (id, body) => bare.createMessage(id, body), createReaction: (id, m, e) => bare.createReaction(id, m, e), destroy: () => bare.destroy() },
+      rest: {
+        createMessage: (id, body) => bare.createMessage(id, body),
+        createReaction: (id, m, e) => bare.createReaction(id, m, e),
+        createDM: (id) => bare.createDM(id),
+        editChannelPermissions: (id, overwriteId, overwrite) => bare.editChannelPermissions(id, overwriteId, overwrite),
+        deleteChannelPermission: (id, overwriteId) => bare.deleteChannelPermission(id, overwriteId),
+        destroy: () => bare.destroy(),
+      },
     });
     await other.start();
     expect(discord.rest.requests.filter((request) => request.path === "/gateway/bot")).toHaveLength(0);

@@ -36,7 +36,8 @@ describe("Bridge with LVP's irc_messages.json", () => {
     expect(admin).toContain("Report from Luce (Id:12) about @\u200Beveryone (Id:13): cheating");
     expect(echo).not.toContain("Admin chat");
     expect(echo).not.toContain("IP address");
-    expect(h.log.join("\n")).toContain('echo "chat-irc-notice" is a notice');
+    // NOTICE is a direct message; "DiscordUser" names no member of the harness guild.
+    expect(h.log.join("\n")).toContain('BRIDGE_RECIPIENT_UNRESOLVED echo "chat-irc-notice" is a direct message to "DiscordUser", which names no member');
     // MODE is carried out: the echo channel's relay into the game is muted, then unmuted.
     expect(h.log.join("\n")).toContain('channel role echo muted (+m) by echo "mute-echo"');
     expect(h.log.join("\n")).toContain('channel role echo unmuted (-m) by echo "unmute-echo"');

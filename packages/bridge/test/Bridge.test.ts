@@ -9,6 +9,12 @@ import { SimulatedGameServer } from "../src/SimulatedGameServer.js";
 import { startHarness, TOKEN, type Harness } from "./support/harness.js";
 
 const wait = { timeout: 8000, interval: 10 };
+/** The REST routes a stand-in does not expect to be called. */
+const unusedRest = {
+  createDM: () => Promise.reject(new Error("not expected")),
+  editChannelPermissions: () => Promise.reject(new Error("not expected")),
+  deleteChannelPermission: () => Promise.reject(new Error("not expected")),
+};
 let harness: Harness | undefined;
 
 afterEach(async () => {
@@ -392,7 +398,7 @@ describe("Bridge: lifecycle and secrets", () => {
       destroy: () => undefined,
       requestGuildMembers: () => Promise.resolve({ members: [], notFound: [] }),
     });
-    const rest = { createMessage: () => Promise.resolve(), createReaction: () => Promise.resolve() };
+    const rest = { ...unusedRest, createMessage: () => Promise.resolve(), createReaction: () => Promise.resolve() };
     const game = new SimulatedGameServer();
     const bridge = new Bridge({ config: config as never, game, gateway, rest, maxPending: 3 });
     await bridge.start();
@@ -419,6 +425,7 @@ describe("Bridge: lifecycle and secrets", () => {
       requestGuildMembers: () => Promise.resolve({ members: [], notFound: [] }),
     });
     const rest = {
+      ...unusedRest,
       createMessage: () => Promise.resolve(),
       createReaction: () => Promise.reject(new Error("403 Missing Permissions")),
     };

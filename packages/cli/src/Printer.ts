@@ -80,7 +80,7 @@ export class Printer {
 }
 
 /** The summary lines printed at the end of a run. */
-export function formatSummary(summary: BridgeSummary, seconds: number): string {
+export function formatSummary(summary: BridgeSummary, seconds: number, game: readonly string[] = []): string {
   const out = summary.gameToDiscord;
   const queued = out.queued === 0 ? "" : `, ${out.queued} still queued`;
   const commands = summary.commands;
@@ -93,6 +93,7 @@ export function formatSummary(summary: BridgeSummary, seconds: number): string {
     `  commands         ${commands.total} (${commands.ran} ran, ${commands.denied} denied, ${commands.unknown} unknown, ${commands.limited} rate-limited, ${commands.failed} failed)`,
     `  reconnects       ${summary.reconnects}`,
     `  reactions        ${summary.reactions}`,
+    ...game,
     "",
   ].join("\n");
 }

@@ -2,16 +2,20 @@ import { parseArgs } from "node:util";
 import { CliError } from "./CliError.js";
 
 /** The usage text of `nuwani-discord`. */
-export const CLI_USAGE = `Usage: nuwani-discord [--config <nuwani.json> --simulate-game] [--demo] [--for <seconds>]
+export const CLI_USAGE = `Usage: nuwani-discord [--config <nuwani.json> [--simulate-game]] [--demo [--simulate-game]] [--for <seconds>]
 
 Runs the Las Venturas Playground Discord bridge between a game server and Discord.
 
   --config <path>   connect to Discord as the "discord" section of this nuwani.json says
-                    (the token may come from NUWANI_DISCORD_TOKEN instead); needs a game
-  --simulate-game   with --config: run the simulated game against that Discord; every line
-                    it posts there starts with "[simulated]"
-  --demo            start an embedded fake Discord and a simulated game server and run the
-                    bridge between them (the default without --config): no token, no internet
+                    (the token may come from NUWANI_DISCORD_TOKEN instead) and to the SA-MP /
+                    open.mp server its "game" section names (the RCON password may come from
+                    NUWANI_RCON_PASSWORD instead)
+  --simulate-game   with --config and no "game" section: run the simulated game against that
+                    Discord; every line it posts there starts with "[simulated]". With --demo:
+                    simulate the game in process instead of the fake SA-MP server
+  --demo            start an embedded fake Discord and a fake SA-MP server and run the bridge
+                    between them through the real SA-MP adapter (the default without
+                    --config): no token, no internet
   --for <seconds>   run this long, print a summary and exit (default: until Ctrl+C)
   -v, --version     print the version
   -h, --help        show this text
@@ -33,6 +37,8 @@ export type CliCommand =
       readonly kind: "demo";
       /** `--for`, in seconds; `undefined` runs until a signal. */
       readonly seconds: number | undefined;
+      /** `--simulate-game`: the in-process simulation instead of the fake SA-MP server. */
+      readonly simulateGame: boolean;
     }
   | {
       readonly kind: "config";
@@ -79,12 +85,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (values.config !== undefined && values.demo === true) {
     throw new CliError("CLI_INVALID_ARGUMENT", "--demo runs against an embedded fake Discord; it cannot be combined with --config");
   }
-  if (values.config === undefined) {
-    if (values["simulate-game"] === true) {
-      throw new CliError("CLI_INVALID_ARGUMENT", "--simulate-game goes with --config (the demo always simulates the game)");
-    }
-    return { kind: "demo", seconds };
-  }
+  if (values.config === undefined) return { kind: "demo", seconds, simulateGame: values["simulate-game"] === true };
   if (values.config === "") throw new CliError("CLI_INVALID_ARGUMENT", "--config needs a path");
   return { kind: "config", path: values.config, simulateGame: values["simulate-game"] === true, seconds };
 }

@@ -11,7 +11,10 @@ import {
   type EchoFormats,
   type EnabledBridgeConfig,
 } from "@nuwani/bridge";
+import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import { DiscordRest } from "@nuwani/rest";
+import { parseGameConfig, SampError, type GameConfig } from "@nuwani/samp";
 import { CliError } from "./CliError.js";
 import { describeReconnect } from "./connectionNotices.js";
 import { demoScript, displayName, startDemo, DEMO_SCRIPT_LENGTH, type Demo } from "./demo.js";
@@ -19,6 +22,7 @@ import { EXIT_CODES, type ExitCode } from "./exitCodes.js";
 import { markPostedLines, SIMULATED_MARK } from "./markPostedLines.js";
 import { CLI_USAGE, parseCliArgs, type CliCommand } from "./parseCliArgs.js";
 import { formatSummary, Printer, type CliStream } from "./Printer.js";
+import { sampGame } from "./sampGame.js";
 import { simulatedGame, type CliGame } from "./simulatedGame.js";
 
 /** What {@link runCli} runs with, besides its arguments. */
@@ -47,6 +51,11 @@ export interface CliOptions {
 
 /** How long the game → Discord lines still queued may take to leave after `--for`. */
 export const DRAIN_AFTER_FOR = 8000;
+/**
+ * The demo ends within `--for`: its game stops this share of `--for` early (at most
+ * {@link DRAIN_AFTER_FOR}), and that is the time the queued lines get.
+ */
+export const DEMO_DRAIN_SHARE = 0.15;
 /** The same after SIGINT/SIGTERM: the operator wants out. */
 export const DRAIN_AFTER_SIGNAL = 1500;
 /** The longest each closing step (the bridge, the demo's fake Discord) may take. */
@@ -64,10 +73,15 @@ interface Setup {
   readonly rest?: BridgeRest;
   /** Every line the game makes the bridge post is marked `[simulated]`. */
   readonly marked: boolean;
+  /** A real (or the demo's fake) SA-MP / open.mp server, read by `@nuwani/samp`; absent: the simulated game. */
+  readonly game?: GameConfig;
 }
 
 function plainError(error: unknown): string {
   if (error instanceof BridgeError) {
+    return `${error.message}${error.field === undefined ? "" : ` [field: ${error.field}]`} (${error.code})`;
+  }
+  if (error instanceof SampError) {
     return `${error.message}${error.field === undefined ? "" : ` [field: ${error.field}]`} (${error.code})`;
   }
   if (error instanceof CliError) return `${error.message} (${error.code})`;
@@ -78,13 +92,13 @@ function plainError(error: unknown): string {
  * Resolves when the run should end: at `--for`, or when `signal` aborts. Armed at once, before
  * anything connects, so neither can be missed while Discord does not answer.
  */
-function armStop(seconds: number | undefined, signal: AbortSignal | undefined, clock: Clock): { readonly stopped: Promise<StopReason>; dispose(): void } {
+function armStop(ms: number | undefined, signal: AbortSignal | undefined, clock: Clock): { readonly stopped: Promise<StopReason>; dispose(): void } {
   let timer: unknown;
   let onAbort: (() => void) | undefined;
   const reasonOf = (reason: unknown): StopReason => (reason === "SIGINT" || reason === "SIGTERM" ? reason : "abort");
   const stopped = new Promise<StopReason>((resolve) => {
     if (signal?.aborted === true) return resolve(reasonOf(signal.reason));
-    if (seconds !== undefined) timer = clock.setTimeout(() => resolve("for"), seconds * 1000);
+    if (ms !== undefined) timer = clock.setTimeout(() => resolve("for"), ms);
     if (signal !== undefined) {
       onAbort = () => resolve(reasonOf(signal.reason));
       signal.addEventListener("abort", onAbort, { once: true });
@@ -119,13 +133,22 @@ function within(promise: Promise<unknown>, ms: number, clock: Clock): Promise<vo
 /** Loads what `--config` names, or starts the demo. Throws CliError/BridgeError (exit 2). */
 async function prepare(command: Extract<CliCommand, { kind: "demo" | "config" }>, options: CliOptions, env: CliOptions["env"] & object, print: Printer): Promise<Setup | "off"> {
   if (command.kind === "demo") {
-    const demo = await startDemo(options.demoMembers === undefined ? {} : { members: options.demoMembers });
+    const demo = await startDemo({
+      ...(options.demoMembers === undefined ? {} : { members: options.demoMembers }),
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+      game: command.simulateGame ? "simulated" : "samp",
+    });
     print.line("discord", `fake Discord on ${demo.discord.gatewayUrl} (gateway) and ${demo.discord.restUrl} (REST), no token needed`);
     print.line(
       "discord",
       `guild "${demo.guild.name}": ${demo.guild.members.length} members, #echo and #admin; Management, Administrator and VIP roles mapped to levels`,
     );
-    return { config: demo.config, formats: defaultFormats, demo, marked: false };
+    if (demo.samp === undefined) return { config: demo.config, formats: defaultFormats, demo, marked: false };
+    print.line(
+      "game",
+      `fake SA-MP server on udp://127.0.0.1:${demo.samp.server.port} (query and RCON), its log in a temporary directory; ${demo.samp.server.players.length} players online`,
+    );
+    return { config: demo.config, formats: defaultFormats, demo, marked: false, game: demo.samp.config };
   }
   const loaded = await loadConfig(command.path, env);
   if (!loaded.enabled) {
@@ -134,17 +157,41 @@ async function prepare(command: Extract<CliCommand, { kind: "demo" | "config" }>
     print.print(`Discord is off: ${why} (${command.path}). Nothing connects.\n`);
     return "off";
   }
-  if (!command.simulateGame) {
+  const game = await readGameSection(command.path, env);
+  if (game !== undefined && command.simulateGame) {
+    throw new CliError("CLI_INVALID_ARGUMENT", `${command.path} has a game section: --simulate-game would post invented events instead of the server's`);
+  }
+  if (game === undefined && !command.simulateGame) {
     throw new CliError(
       "CLI_NO_GAME",
-      `${command.path} enables Discord, and nuwani-discord has no game to connect it to: embed @nuwani/bridge in the gamemode, ` +
+      `${command.path} enables Discord and has no game section: add one for a SA-MP / open.mp server, embed @nuwani/bridge in the gamemode, ` +
         `or pass --simulate-game to run the simulated game against this Discord (every line it posts is marked "${SIMULATED_MARK.trim()}")`,
     );
   }
-  for (const warning of loaded.warnings) print.line("bridge", `warning: ${warning}`);
+  for (const warning of [...loaded.warnings, ...(game?.warnings ?? [])]) print.line("bridge", `warning: ${warning}`);
   const formats = loaded.formats === undefined ? defaultFormats : mergeFormats(defaultFormats, await loadFormats(loaded.formats));
   const rest = new DiscordRest({ token: loaded.token.reveal(), version: loaded.version, ...(loaded.api === undefined ? {} : { baseUrl: loaded.api }) });
+  if (game !== undefined) return { config: loaded, formats, rest, marked: false, game };
   return { config: loaded, formats, rest: markPostedLines(rest), marked: true };
+}
+
+/**
+ * The `game` section of the file `loadConfig` has just read and parsed, validated by
+ * `@nuwani/samp` (relative paths against the file's directory); `undefined` when absent.
+ * @throws SampError `SAMP_CONFIG_INVALID` naming the field (the RCON password never in it)
+ */
+async function readGameSection(path: string, env: CliOptions["env"] & object): Promise<GameConfig | undefined> {
+  let root: unknown;
+  try {
+    root = JSON.parse(await readFile(path, "utf8"));
+  } catch (cause) {
+    // loadConfig has read and parsed it a moment ago; only a file changed meanwhile lands here.
+    throw new CliError("CLI_CONFIG_NOT_FOUND", `${path} could not be read again`, { cause });
+  }
+  if (typeof root !== "object" || root === null || !Object.hasOwn(root, "game")) return undefined;
+  const section = (root as { game?: unknown }).game;
+  if (section === undefined) return undefined;
+  return parseGameConfig(section, env, { baseDirectory: dirname(resolve(path)) });
 }
 
 /**
@@ -178,26 +225,32 @@ export async function runCli(argv: readonly string[], options: CliOptions = {}):
     return EXIT_CODES.OK;
   }
 
-  const stop = armStop(command.seconds, options.signal, clock);
+  // The demo keeps its drain inside --for; a real run drains after it.
+  const seconds = command.seconds;
+  const drain = seconds !== undefined && command.kind === "demo" ? Math.min(DRAIN_AFTER_FOR, Math.round(seconds * 1000 * DEMO_DRAIN_SHARE)) : DRAIN_AFTER_FOR;
+  const stop = armStop(seconds === undefined ? undefined : command.kind === "demo" ? seconds * 1000 - drain : seconds * 1000, options.signal, clock);
   try {
     let setup: Setup | "off";
     try {
       setup = await prepare(command, options, env, print);
     } catch (error) {
-      print.fail(error instanceof BridgeError && command.kind === "config" ? `${command.path}: ${plainError(error)}` : plainError(error));
+      print.fail((error instanceof BridgeError || error instanceof SampError) && command.kind === "config" ? `${command.path}: ${plainError(error)}` : plainError(error));
       return EXIT_CODES.USAGE;
     }
     if (setup === "off") return EXIT_CODES.OK;
-    return await run(setup, command.seconds, stop.stopped, print, clock);
+    return await run(setup, command.seconds, drain, stop.stopped, print, clock);
   } finally {
     stop.dispose();
   }
 }
 
 /** One run of the bridge until `stopped`; the wiring and the bounded shutdown. */
-async function run(setup: Setup, seconds: number | undefined, stopped: Promise<StopReason>, print: Printer, clock: Clock): Promise<ExitCode> {
+async function run(setup: Setup, seconds: number | undefined, drain: number, stopped: Promise<StopReason>, print: Printer, clock: Clock): Promise<ExitCode> {
   const { config, demo } = setup;
-  const game: CliGame = simulatedGame({ seed: demo === undefined ? clock.now() % 100_000 : 2026, clock, print });
+  const game: CliGame =
+    setup.game === undefined
+      ? simulatedGame({ seed: demo === undefined ? clock.now() % 100_000 : 2026, clock, print })
+      : sampGame({ config: setup.game, clock, print, ...(demo === undefined ? {} : { label: "fake SA-MP" }) });
   const bridge = new Bridge({
     config,
     game: game.game,
@@ -233,7 +286,8 @@ async function run(setup: Setup, seconds: number | undefined, stopped: Promise<S
   const timers: unknown[] = [];
   if (ready) {
     print.line("bridge", "connected (READY)");
-    game.start();
+    await startGame(game, print);
+    demo?.samp?.play();
     if (demo !== undefined) timers.push(...playDemo(demo, seconds, print, clock));
   } else {
     print.line("bridge", `Discord did not become ready before the run ended (${first === "for" ? "--for" : first}); stopping`);
@@ -243,21 +297,31 @@ async function run(setup: Setup, seconds: number | undefined, stopped: Promise<S
   const signalled = reason === "SIGINT" || reason === "SIGTERM";
 
   for (const timer of timers) clock.clearTimeout(timer);
-  game.stop();
+  demo?.samp?.server.stopAutoPlay();
+  await within(Promise.resolve().then(() => game.stop()), CLOSE_TIMEOUT, clock);
   const queued = bridge.summary().gameToDiscord.queued;
   // Nothing leaves a stopped connection: no point waiting for the queue then.
   if (ready && reason !== "lost" && queued > 0) {
     print.line("bridge", `the game stopped; sending the ${queued} queued lines…`);
-    await bridge.drain(signalled ? DRAIN_AFTER_SIGNAL : DRAIN_AFTER_FOR);
+    await bridge.drain(signalled ? Math.min(DRAIN_AFTER_SIGNAL, drain) : drain);
   }
   await within(bridge.stop(), CLOSE_TIMEOUT, clock);
   // The bridge closes only the REST client it made; this one the CLI made.
   setup.rest?.destroy?.();
   await within(demo?.stop() ?? Promise.resolve(), CLOSE_TIMEOUT, clock);
-  print.print(`\n${formatSummary(bridge.summary(), print.elapsed)}`);
+  print.print(`\n${formatSummary(bridge.summary(), print.elapsed, game.summary?.() ?? [])}`);
   if (reason === "SIGINT") return EXIT_CODES.SIGINT;
   if (reason === "SIGTERM") return EXIT_CODES.SIGTERM;
   return ready && reason !== "lost" ? EXIT_CODES.OK : EXIT_CODES.FAILURE;
+}
+
+/** Starts the game; a failure (say the log cannot be read) is printed, and the bridge runs on without echo events. */
+async function startGame(game: CliGame, print: Printer): Promise<void> {
+  try {
+    await game.start();
+  } catch (error) {
+    print.line("error", `game: ${plainError(error)}`);
+  }
 }
 
 /** Prints what crosses the bridge and what the connection does. */

@@ -6,11 +6,14 @@ import type { Printer } from "./Printer.js";
 /** A game the CLI runs the bridge against. */
 export interface CliGame {
   readonly game: GameServer;
-  start(): void;
-  stop(): void;
+  start(): void | Promise<void>;
+  stop(): void | Promise<void>;
+  /** Lines the summary adds about the game (the SA-MP adapter's counters), if any. */
+  summary?(): string[];
 }
 
-function describeEcho(tag: string, params: readonly EchoParam[]): string {
+/** A one-line description of an echo event, for the CLI's `game` column. */
+export function describeEcho(tag: string, params: readonly EchoParam[]): string {
   const p = (index: number): string => String(params[index] ?? "?");
   switch (tag) {
     case "join":
@@ -21,6 +24,8 @@ function describeEcho(tag: string, params: readonly EchoParam[]): string {
       return `${p(1)}: ${p(2)}`;
     case "chat-admin":
       return `[admin chat] ${p(1)}: ${p(2)}`;
+    case "death":
+      return `${p(0)} died`;
     case "kill":
       return `${p(2)} killed ${p(0)} (${p(4)})`;
     case "report":

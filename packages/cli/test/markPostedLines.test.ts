@@ -11,6 +11,15 @@ function recorder(): { posted: string[]; rest: Parameters<typeof markPostedLines
         return Promise.resolve({ id: String(posted.length) });
       },
       createReaction: () => Promise.resolve(),
+      createDM: (userId) => Promise.resolve({ id: `dm-${userId}` }),
+      editChannelPermissions: () => {
+        posted.push("permissions changed");
+        return Promise.resolve();
+      },
+      deleteChannelPermission: () => {
+        posted.push("permissions changed");
+        return Promise.resolve();
+      },
     },
   };
 }
@@ -30,5 +39,14 @@ describe("markPostedLines", () => {
     for (const piece of posted) expect(piece.length).toBeLessThanOrEqual(2000);
     const received = posted.join("\n").split("\n");
     expect(received).toEqual(lines.map((line) => `[simulated] ${line}`));
+  });
+
+  it("opens DM channels as the client does, but never changes a guild's permissions for the simulated game", async () => {
+    const { posted, rest } = recorder();
+    const marked = markPostedLines(rest);
+    expect(await marked.createDM("42")).toEqual({ id: "dm-42" });
+    await expect(marked.editChannelPermissions("1", "2", { type: 0, allow: "0", deny: "2048" })).rejects.toThrow(/simulated game/);
+    await expect(marked.deleteChannelPermission("1", "2")).rejects.toThrow(/simulated game/);
+    expect(posted).toEqual([]);
   });
 });

@@ -4,8 +4,9 @@ import { parseCliArgs } from "../src/parseCliArgs.js";
 
 describe("parseCliArgs", () => {
   it("reads the demo, --config and --for", () => {
-    expect(parseCliArgs([])).toEqual({ kind: "demo", seconds: undefined });
-    expect(parseCliArgs(["--demo", "--for", "2.5"])).toEqual({ kind: "demo", seconds: 2.5 });
+    expect(parseCliArgs([])).toEqual({ kind: "demo", seconds: undefined, simulateGame: false });
+    expect(parseCliArgs(["--demo", "--for", "2.5"])).toEqual({ kind: "demo", seconds: 2.5, simulateGame: false });
+    expect(parseCliArgs(["--demo", "--simulate-game"])).toEqual({ kind: "demo", seconds: undefined, simulateGame: true });
     expect(parseCliArgs(["--config", "nuwani.json"])).toEqual({ kind: "config", path: "nuwani.json", simulateGame: false, seconds: undefined });
     expect(parseCliArgs(["--config=n.json", "--simulate-game", "--for", "60"])).toEqual({ kind: "config", path: "n.json", simulateGame: true, seconds: 60 });
   });
@@ -25,7 +26,6 @@ describe("parseCliArgs", () => {
     [["--for", "NaN"]],
     [["--for", "Infinity"]],
     [["--demo", "--config", "x"]],
-    [["--simulate-game"]],
   ])("rejects %j with CLI_INVALID_ARGUMENT", (argv) => {
     expect(() => parseCliArgs(argv)).toThrow(CliError);
     try {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -55,8 +55,6 @@ describe("runCli: arguments", () => {
     expect(await runCli(["--for", "-1"], io)).toBe(2);
     expect(await runCli(["--for", ""], io)).toBe(2);
     expect(await runCli(["--demo", "--config", "nuwani.json"], io)).toBe(2);
-    expect(await runCli(["--simulate-game"], io)).toBe(2);
-    expect(io.err).toContain("--simulate-game goes with --config");
     expect(io.out).toBe("");
   });
 });
@@ -318,10 +316,10 @@ describe("runCli: issue 9, bounded runs while Discord does not answer", () => {
 });
 
 describe("runCli: the demo", () => {
-  it("runs both sides for 3 s of clock time, coloured on a terminal, and prints a summary whose numbers add up", async () => {
+  it("with --simulate-game: runs both sides for 3 s of clock time, coloured on a terminal, and prints a summary whose numbers add up", async () => {
     const io = capture(true);
     const clock = new ManualClock();
-    const run = runCli(["--demo", "--for", "3"], { ...io, env: {}, clock });
+    const run = runCli(["--demo", "--simulate-game", "--for", "3"], { ...io, env: {}, clock });
     // eslint-disable-next-line no-control-regex -- removing ANSI colours
     const plain = (): string => io.out.replace(/\u001b\[[\d;]*m/g, "");
     await vi.waitFor(() => expect(plain()).toContain("members of Las Venturas Playground synced: 2500 of 2500"), until);
@@ -358,7 +356,7 @@ describe("runCli: the demo", () => {
     expect(out).not.toContain("fake-token");
   });
 
-  it("stops when its signal is aborted (no reason: exit 0)", async () => {
+  it("with --simulate-game: stops when its signal is aborted (no reason: exit 0)", async () => {
     const io = capture();
     const controller = new AbortController();
     const write = io.stdout.write;
@@ -367,7 +365,25 @@ describe("runCli: the demo", () => {
       return write(text);
     };
     const clock = new ManualClock();
-    expect(await driveUntilSettled(runCli(["--demo"], { ...io, env: {}, signal: controller.signal, demoMembers: 50, clock }), clock)).toBe(0);
+    expect(await driveUntilSettled(runCli(["--demo", "--simulate-game"], { ...io, env: {}, signal: controller.signal, demoMembers: 50, clock }), clock)).toBe(0);
     expect(io.out).toContain("Summary after");
   });
+
+  it("by default runs the bridge through the real SA-MP adapter against the fake SA-MP server (real UDP and log I/O, bounded), ends at --for with exit 0 and removes its log directory", async () => {
+    const io = capture();
+    const before = new Set((await readdir(tmpdir())).filter((name) => name.startsWith("nuwani-demo-")));
+    expect(await runCli(["--demo", "--for", "4"], { ...io, env: {}, demoMembers: 50 })).toBe(0);
+    const out = io.out;
+    expect(out).toMatch(/fake SA-MP server on udp:\/\/127\.0\.0\.1:\d+ \(query and RCON\)/);
+    expect(out).toContain("reading the fake SA-MP server at 127.0.0.1:");
+    expect(out).toMatch(/Discord→game +\[Discord\] \S+: hey everyone/);
+    expect(out).toMatch(/game +\S+/);
+    expect(out).toContain("ran !players → ran; replied: ");
+    expect(out).toMatch(/game {13}fake SA-MP: \d+ echo events, [1-9]\d* lines delivered/);
+    expect(out).toMatch(/Summary after \d+\.\d s/);
+    const numbers = accounting(out);
+    expect(numbers.total).toBe(numbers.emitted);
+    const after = (await readdir(tmpdir())).filter((name) => name.startsWith("nuwani-demo-") && !before.has(name));
+    expect(after).toEqual([]);
+  }, 30_000);
 });

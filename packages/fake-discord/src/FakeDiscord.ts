@@ -17,7 +17,7 @@ import { answerGuildMembersRequest, type GuildMembersRequestHost } from "./answe
 import { FakeThreads } from "./FakeThreads.js";
 import { GuildMembersRateLimit } from "./GuildMembersRateLimit.js";
 import { intentForEvent, Intents, PRIVILEGED_INTENTS, validIntents } from "./Intents.js";
-import { addRestRoutes, type FakePostedMessage, type FakeReactionRecord } from "./restRoutes.js";
+import { addRestRoutes, type FakeDmChannel, type FakePostedMessage, type FakeReactionRecord } from "./restRoutes.js";
 import { type GatewayVersion, serializeGuild, serializeUser } from "./serializeGuild.js";
 import { type CreatedMessage, type MessageInput, MessageSerializer } from "./serializeMessage.js";
 import { snowflake } from "./snowflake.js";
@@ -280,6 +280,8 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
   readonly postedMessages: FakePostedMessage[] = [];
   /** Every reaction added or removed over REST, in order. */
   readonly reactions: FakeReactionRecord[] = [];
+  /** Direct-message channels opened over REST (`POST /users/@me/channels`), by the recipient's user id. */
+  readonly dmChannels = new Map<string, FakeDmChannel>();
   /** Threads (v10): change them and dispatch the THREAD_* events. */
   readonly threads: FakeThreads;
   /** Whether new connections get HELLO (turn off to test a client's hello timeout). */
@@ -354,7 +356,17 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
       ...(options.rest === undefined ? {} : { rateLimits: options.rest }),
     });
     this.addGatewayRoutes();
-    addRestRoutes(this.rest, this);
+    let dmCounter = 0;
+    addRestRoutes(this.rest, {
+      guilds: this.guilds,
+      user: this.user,
+      postedMessages: this.postedMessages,
+      reactions: this.reactions,
+      dmChannels: this.dmChannels,
+      messageCreate: (message) => this.messageCreate(message),
+      dispatch: (t, d) => this.dispatch(t, d),
+      newId: () => snowflake(this.clock.now(), dmCounter++ & 0xfff),
+    });
     this.faults = new FakeDiscordFaults({
       gateway: this.gateway,
       targets: (sessionId) => this.targets(sessionId),

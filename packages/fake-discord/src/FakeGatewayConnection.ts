@@ -1,6 +1,5 @@
 import { EventEmitter } from "node:events";
 import type { IncomingHttpHeaders } from "node:http";
-import type { RawData, WebSocket } from "ws";
 import type { Clock } from "./Clock.js";
 import { FakeDiscordError } from "./FakeDiscordError.js";
 import type { FakeGatewayFaults } from "./FakeGatewayFaults.js";
@@ -13,6 +12,24 @@ export interface FakeGatewayConnectionEvents {
   payload: [payload: unknown, raw: string];
   /** The connection closed (1006 when the TCP connection dropped). */
   close: [code: number, reason: string];
+}
+
+/** What a server-side WebSocket message carries (the `ws` package's `RawData`). */
+export type FakeGatewaySocketData = Buffer | ArrayBuffer | Buffer[];
+
+/**
+ * @internal The parts of a server-side `ws` WebSocket a connection uses. Structural, so the
+ * published types need no `@types/ws` (a `ws` WebSocket satisfies it).
+ */
+export interface FakeGatewaySocket {
+  /** 1 while open (WebSocket.OPEN). */
+  readonly readyState: number;
+  send(data: string | Buffer, options: { binary: boolean; fin?: boolean }): void;
+  close(code: number, reason: string): void;
+  terminate(): void;
+  on(event: "message", listener: (data: FakeGatewaySocketData, isBinary: boolean) => void): unknown;
+  on(event: "close", listener: (code: number, reason: Buffer) => void): unknown;
+  on(event: "error", listener: (error: Error) => void): unknown;
 }
 
 /** @internal What a connection needs from the gateway that accepted it. */
@@ -85,7 +102,7 @@ export class FakeGatewayConnection extends EventEmitter<FakeGatewayConnectionEve
   /** Settles when the connection has closed. */
   readonly closed: Promise<FakeGatewayCloseInfo>;
 
-  private readonly ws: WebSocket;
+  private readonly ws: FakeGatewaySocket;
   private readonly host: FakeGatewayConnectionHost;
   private readonly queue: Outgoing[] = [];
   private pumping = false;
@@ -98,7 +115,7 @@ export class FakeGatewayConnection extends EventEmitter<FakeGatewayConnectionEve
   private resolveClosed!: (info: FakeGatewayCloseInfo) => void;
 
   /** @internal Created by {@link FakeGateway}. */
-  constructor(id: number, ws: WebSocket, url: URL, headers: IncomingHttpHeaders, host: FakeGatewayConnectionHost) {
+  constructor(id: number, ws: FakeGatewaySocket, url: URL, headers: IncomingHttpHeaders, host: FakeGatewayConnectionHost) {
     super();
     this.id = id;
     this.ws = ws;
@@ -280,7 +297,7 @@ export class FakeGatewayConnection extends EventEmitter<FakeGatewayConnectionEve
     this.ws.send(data, { binary: item.binary });
   }
 
-  private handleMessage(data: RawData, isBinary: boolean): void {
+  private handleMessage(data: FakeGatewaySocketData, isBinary: boolean): void {
     const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
     const raw = bytes.toString("utf8");
     let payload: unknown;

@@ -54,6 +54,7 @@ export { type FakeRestFault, FakeRestFaults } from "./FakeRestFaults.js";
 export { type FakeRestRecord, FakeRestServer, type FakeRestServerOptions, type FakeRestServerRouteOptions } from "./FakeRestServer.js";
 export {
   addRestRoutes,
+  type FakeDmChannel,
   type FakePostedMessage,
   type FakeReactionRecord,
   type FakeRestRouteContext,

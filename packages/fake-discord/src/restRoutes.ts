@@ -1,12 +1,23 @@
 import type { FakeRestRequest, FakeRestResponse } from "./FakeRestRouter.js";
 import type { FakeRestServer } from "./FakeRestServer.js";
-import type { ChannelFixture, GuildFixture, MemberFixture, UserFixture } from "./GuildFixture.js";
+import type { ChannelFixture, GuildFixture, MemberFixture, OverwriteFixture, UserFixture } from "./GuildFixture.js";
+import { Permissions } from "./Permissions.js";
+import { type GatewayVersion, serializeChannel, serializeUser } from "./serializeGuild.js";
 import { type CreatedMessage, type MessageInput, MessageSerializer } from "./serializeMessage.js";
+
+/** A direct-message channel opened through `POST /users/@me/channels` (one per user). */
+export interface FakeDmChannel {
+  /** The channel's id (the same for every request naming the user). */
+  id: string;
+  /** The user at the other end. */
+  recipient: UserFixture;
+}
 
 /** A message created through `POST /channels/:id/messages`. */
 export interface FakePostedMessage {
   id: string;
   channelId: string;
+  /** `null` for a message to a direct-message channel. */
   guildId: string | null;
   content: string;
   /** The request body as sent (e.g. with `allowed_mentions`). */
@@ -29,8 +40,14 @@ export interface FakeRestRouteContext {
   readonly user: UserFixture;
   readonly postedMessages: FakePostedMessage[];
   readonly reactions: FakeReactionRecord[];
+  /** Direct-message channels by user id. */
+  readonly dmChannels: Map<string, FakeDmChannel>;
   /** Dispatches MESSAGE_CREATE to the gateway sessions and returns what was filled in. */
   messageCreate(message: MessageInput): CreatedMessage;
+  /** Dispatches an event to the gateway sessions (`d` may be a function of the session's version). */
+  dispatch(t: string, d: unknown): number;
+  /** A fresh snowflake. */
+  newId(): string;
 }
 
 /** Discord's limit on `content`. */
@@ -56,6 +73,32 @@ export function isEmoji(emoji: string): boolean {
   if (CUSTOM_EMOJI.test(emoji)) return true;
   return UNICODE_EMOJI.test(emoji) && PICTOGRAPHIC.test(emoji);
 }
+
+/** The permissions of `userId` in a guild channel: @everyone, roles, then the channel's overwrites (PROTOCOL.md §8). */
+export function channelPermissions(guild: GuildFixture, channel: ChannelFixture, userId: string): bigint {
+  if (guild.ownerId === userId) return ALL_PERMISSIONS;
+  const member = guild.members.find((entry) => entry.user.id === userId);
+  if (member === undefined) return 0n;
+  let base = guild.roles.find((role) => role.id === guild.id)?.permissions ?? 0n;
+  for (const role of guild.roles) if (member.roles.includes(role.id)) base |= role.permissions;
+  if ((base & Permissions.ADMINISTRATOR) !== 0n) return ALL_PERMISSIONS;
+  const everyone = channel.overwrites.find((overwrite) => overwrite.id === guild.id);
+  if (everyone !== undefined) base = (base & ~everyone.deny) | everyone.allow;
+  let allow = 0n;
+  let deny = 0n;
+  for (const overwrite of channel.overwrites) {
+    if (overwrite.type === "role" && overwrite.id !== guild.id && member.roles.includes(overwrite.id)) {
+      allow |= overwrite.allow;
+      deny |= overwrite.deny;
+    }
+  }
+  base = (base & ~deny) | allow;
+  const own = channel.overwrites.find((overwrite) => overwrite.type === "member" && overwrite.id === userId);
+  if (own !== undefined) base = (base & ~own.deny) | own.allow;
+  return base;
+}
+
+const ALL_PERMISSIONS = Object.values(Permissions).reduce((all, bit) => all | bit, 0n);
 
 function findChannel(guilds: readonly GuildFixture[], id: string): { guild: GuildFixture; channel: ChannelFixture } | undefined {
   for (const guild of guilds) {
@@ -86,8 +129,9 @@ export function addRestRoutes(server: FakeRestServer, context: FakeRestRouteCont
   server.route("POST", "/channels/:channelId/messages", (request: FakeRestRequest): FakeRestResponse => {
     const channelId = request.params.channelId ?? "";
     const found = findChannel(context.guilds, channelId);
-    if (found === undefined) return discordError(404, "Unknown Channel", 10003);
-    if (found.channel.type === 2 || found.channel.type === 4) return discordError(400, "Cannot send messages in a non-text channel", 50008);
+    const dm = found === undefined ? [...context.dmChannels.values()].find((channel) => channel.id === channelId) : undefined;
+    if (found === undefined && dm === undefined) return discordError(404, "Unknown Channel", 10003);
+    if (found !== undefined && (found.channel.type === 2 || found.channel.type === 4)) return discordError(400, "Cannot send messages in a non-text channel", 50008);
     const body = isRecord(request.body) ? request.body : {};
     const content = body.content;
     if (content !== undefined && content !== null && typeof content !== "string") return invalidForm(request, ["content"], "BASE_TYPE_INVALID", "Could not interpret the value as string.");
@@ -101,10 +145,10 @@ export function addRestRoutes(server: FakeRestServer, context: FakeRestRouteCont
     const mentions = checkAllowedMentions(request, body.allowed_mentions);
     if (mentions !== undefined) return mentions;
 
-    const author: MemberFixture | UserFixture = found.guild.members.find((member) => member.user.id === context.user.id) ?? context.user;
+    const author: MemberFixture | UserFixture = found?.guild.members.find((member) => member.user.id === context.user.id) ?? context.user;
     const input: MessageInput = {
       channelId,
-      guildId: found.guild.id,
+      guildId: found?.guild.id ?? null,
       author,
       content: text,
       ...(typeof body.nonce === "string" ? { nonce: body.nonce } : {}),
@@ -125,6 +169,84 @@ export function addRestRoutes(server: FakeRestServer, context: FakeRestRouteCont
   const pattern = "/channels/:channelId/messages/:messageId/reactions/:emoji/@me";
   server.route("PUT", pattern, reaction, { bucket: REACTIONS_BUCKET });
   server.route("DELETE", pattern, reaction, { bucket: REACTIONS_BUCKET });
+
+  server.route("POST", "/users/@me/channels", (request: FakeRestRequest): FakeRestResponse => {
+    const body = isRecord(request.body) ? request.body : {};
+    const recipientId = body.recipient_id;
+    if (typeof recipientId !== "string" || !SNOWFLAKE.test(recipientId)) {
+      return invalidForm(request, ["recipient_id"], "NUMBER_TYPE_COERCE", `Value "${String(recipientId)}" is not snowflake.`);
+    }
+    if (recipientId === context.user.id) return discordError(400, "Cannot send messages to this user", 50007);
+    let channel = context.dmChannels.get(recipientId);
+    if (channel === undefined) {
+      const user = findUser(context.guilds, recipientId);
+      if (user === undefined) return discordError(404, "Unknown User", 10013);
+      channel = { id: context.newId(), recipient: user };
+      context.dmChannels.set(recipientId, channel);
+    }
+    return { status: 200, body: serializeDmChannel(channel, request.version) };
+  });
+
+  const overwriteTarget = (request: FakeRestRequest): { guild: GuildFixture; channel: ChannelFixture; overwriteId: string } | FakeRestResponse => {
+    const found = findChannel(context.guilds, request.params.channelId ?? "");
+    if (found === undefined) return discordError(404, "Unknown Channel", 10003);
+    if ((channelPermissions(found.guild, found.channel, context.user.id) & Permissions.MANAGE_ROLES) === 0n) return discordError(403, "Missing Permissions", 50013);
+    return { ...found, overwriteId: request.params.overwriteId ?? "" };
+  };
+  const channelUpdate = (guild: GuildFixture, channel: ChannelFixture): void => {
+    context.dispatch("CHANNEL_UPDATE", (session: { version: GatewayVersion }) => serializeChannel(channel, session.version, guild.id));
+  };
+  server.route("PUT", "/channels/:channelId/permissions/:overwriteId", (request: FakeRestRequest): FakeRestResponse => {
+    const target = overwriteTarget(request);
+    if ("status" in target) return target;
+    const { guild, channel, overwriteId } = target;
+    const body = isRecord(request.body) ? request.body : {};
+    const type = body.type === 0 || body.type === "0" || body.type === "role" ? "role" : body.type === 1 || body.type === "1" || body.type === "member" ? "member" : undefined;
+    if (type === undefined) return invalidForm(request, ["type"], "BASE_TYPE_CHOICES", "Value must be one of {0, 1}.");
+    const allow = permissionBits(body.allow);
+    if (allow === undefined) return invalidForm(request, ["allow"], "NUMBER_TYPE_COERCE", "Value is not a valid permission set.");
+    const deny = permissionBits(body.deny);
+    if (deny === undefined) return invalidForm(request, ["deny"], "NUMBER_TYPE_COERCE", "Value is not a valid permission set.");
+    if (type === "role" && !guild.roles.some((role) => role.id === overwriteId)) return discordError(404, "Unknown Role", 10011);
+    if (type === "member" && !guild.members.some((member) => member.user.id === overwriteId)) return discordError(404, "Unknown Member", 10007);
+    const overwrite: OverwriteFixture = { id: overwriteId, type, allow, deny };
+    const index = channel.overwrites.findIndex((entry) => entry.id === overwriteId);
+    if (index >= 0) channel.overwrites[index] = overwrite;
+    else channel.overwrites.push(overwrite);
+    channelUpdate(guild, channel);
+    return { status: 204 };
+  });
+  server.route("DELETE", "/channels/:channelId/permissions/:overwriteId", (request: FakeRestRequest): FakeRestResponse => {
+    const target = overwriteTarget(request);
+    if ("status" in target) return target;
+    const { guild, channel, overwriteId } = target;
+    const index = channel.overwrites.findIndex((entry) => entry.id === overwriteId);
+    if (index < 0) return discordError(404, "Unknown Overwrite", 10009);
+    channel.overwrites.splice(index, 1);
+    channelUpdate(guild, channel);
+    return { status: 204 };
+  });
+}
+
+/** `allow`/`deny` of an overwrite: a bit string (v8+) or a number (v6); absent or `null` is none. */
+function permissionBits(value: unknown): bigint | undefined {
+  if (value === undefined || value === null) return 0n;
+  if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return BigInt(value);
+  if (typeof value === "string" && /^\d{1,40}$/.test(value)) return BigInt(value);
+  return undefined;
+}
+
+function findUser(guilds: readonly GuildFixture[], id: string): UserFixture | undefined {
+  for (const guild of guilds) {
+    const member = guild.members.find((entry) => entry.user.id === id);
+    if (member !== undefined) return member.user;
+  }
+  return undefined;
+}
+
+/** A DM Channel (type 1) as Discord returns it from `POST /users/@me/channels`. */
+function serializeDmChannel(channel: FakeDmChannel, version: GatewayVersion): Record<string, unknown> {
+  return { id: channel.id, type: 1, last_message_id: null, recipients: [serializeUser(channel.recipient, version)], ...(version >= 10 ? { flags: 0 } : {}) };
 }
 
 /** Discord's 50035 for the field at `path` (e.g. `["allowed_mentions", "parse", 0]`). */

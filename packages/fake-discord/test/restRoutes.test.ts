@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { FakeDiscord } from "../src/FakeDiscord.js";
+import { Permissions } from "../src/Permissions.js";
 import { isEmoji, REACTIONS_BUCKET } from "../src/restRoutes.js";
 import { identified, startDiscord } from "./support/fakeDiscord.js";
 
@@ -208,5 +209,116 @@ describe("fake REST: rate limits and faults over HTTP", () => {
     while (discord.rest.slowed === 0) await new Promise((resolve) => setImmediate(resolve));
     await discord.stop();
     expect(await pending).toBeInstanceOf(Error);
+  });
+});
+
+function request(discord: FakeDiscord, method: string, path: string, body?: unknown, version = 10): Promise<Response> {
+  return fetch(`${discord.restUrl}/v${version}${path}`, { method, headers: AUTH, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+}
+
+describe("fake REST: direct messages", () => {
+  it("POST /users/@me/channels opens one DM channel (type 1) per user; messages to it are recorded and dispatched", async () => {
+    const discord = await startDiscord();
+    const { client } = await identified(discord, 10, { intents: 1 << 12 });
+    const member = discord.guilds[0]!.members[3]!;
+    const opened = await request(discord, "POST", "/users/@me/channels", { recipient_id: member.user.id });
+    expect(opened.status).toBe(200);
+    expect(opened.headers.get("x-ratelimit-bucket")).not.toBeNull();
+    const dm = (await opened.json()) as { id: string; type: number; recipients: Array<{ id: string }> };
+    expect(dm).toMatchObject({ type: 1, recipients: [{ id: member.user.id, username: member.user.username }] });
+    const again = (await (await request(discord, "POST", "/users/@me/channels", { recipient_id: member.user.id })).json()) as { id: string };
+    expect(again.id).toBe(dm.id);
+    expect(discord.dmChannels.get(member.user.id)).toEqual({ id: dm.id, recipient: member.user });
+
+    const sent = await request(discord, "POST", `/channels/${dm.id}/messages`, { content: "psst", allowed_mentions: { parse: [] } });
+    expect(sent.status).toBe(200);
+    expect(await sent.json()).toMatchObject({ channel_id: dm.id, content: "psst", author: { id: discord.user.id } });
+    expect(discord.postedMessages.at(-1)).toMatchObject({ channelId: dm.id, guildId: null, content: "psst" });
+    const dispatch = await client.nextOp(0, "MESSAGE_CREATE");
+    expect(dispatch.d).toMatchObject({ channel_id: dm.id, content: "psst" });
+    expect(dispatch.d).not.toHaveProperty("guild_id");
+  });
+
+  it("refuses like Discord: a bad recipient_id 50035, an unknown user 10013, the bot itself 50007", async () => {
+    const discord = await startDiscord({ rest: false });
+    const cases: Array<[unknown, number, number]> = [
+      [{ recipient_id: "nope" }, 400, 50035],
+      [{}, 400, 50035],
+      [{ recipient_id: "123456789012345678" }, 404, 10013],
+      [{ recipient_id: discord.user.id }, 400, 50007],
+    ];
+    for (const [body, status, code] of cases) {
+      const response = await request(discord, "POST", "/users/@me/channels", body);
+      expect([response.status, ((await response.json()) as { code: number }).code]).toEqual([status, code]);
+    }
+    expect(discord.dmChannels.size).toBe(0);
+  });
+
+  it("rate-limits the DM route with its own bucket, like the other routes", async () => {
+    const discord = await startDiscord({ rest: { bucket: { limit: 2, window: 60_000 }, global: false } });
+    const recipient = { recipient_id: discord.guilds[0]!.members[2]!.user.id };
+    for (let i = 0; i < 2; i++) expect((await request(discord, "POST", "/users/@me/channels", recipient)).status).toBe(200);
+    const limited = await request(discord, "POST", "/users/@me/channels", recipient);
+    expect(limited.status).toBe(429);
+    expect(await limited.json()).toMatchObject({ message: "You are being rate limited.", global: false });
+    expect((await post(discord, `/channels/${channel(discord, "general")}/messages`, { content: "x" })).status).toBe(200);
+  });
+});
+
+describe("fake REST: channel permission overwrites", () => {
+  function manageRoles(discord: FakeDiscord): void {
+    const guild = discord.guilds[0]!;
+    const bot = guild.members.find((member) => member.user.id === discord.user.id)!;
+    const role = guild.roles.find((entry) => bot.roles.includes(entry.id))!;
+    role.permissions |= Permissions.MANAGE_ROLES;
+  }
+
+  it("PUT creates or replaces an overwrite, DELETE removes it; each dispatches CHANNEL_UPDATE in the session's shape", async () => {
+    const discord = await startDiscord();
+    manageRoles(discord);
+    const guild = discord.guilds[0]!;
+    const general = guild.channels.find((entry) => entry.name === "general")!;
+    const { client } = await identified(discord, 10, { intents: 1 });
+    const v6 = await identified(discord, 6);
+    const path = `/channels/${general.id}/permissions/${guild.id}`;
+    expect((await request(discord, "PUT", path, { type: 0, allow: "0", deny: String(Permissions.SEND_MESSAGES) })).status).toBe(204);
+    expect(general.overwrites).toContainEqual({ id: guild.id, type: "role", allow: 0n, deny: Permissions.SEND_MESSAGES });
+    const update = await client.nextOp(0, "CHANNEL_UPDATE");
+    expect(update.d).toMatchObject({ id: general.id, guild_id: guild.id });
+    expect((update.d as { permission_overwrites: unknown[] }).permission_overwrites).toContainEqual({ id: guild.id, type: 0, allow: "0", deny: "2048" });
+    const old = await v6.client.nextOp(0, "CHANNEL_UPDATE");
+    expect((old.d as { permission_overwrites: unknown[] }).permission_overwrites).toContainEqual(expect.objectContaining({ id: guild.id, type: "role", deny: 2048 }));
+
+    // v6 takes "role" and numbers; a second PUT replaces the first.
+    expect((await request(discord, "PUT", path, { type: "role", allow: 1024, deny: 2048 }, 6)).status).toBe(204);
+    expect(general.overwrites.filter((entry) => entry.id === guild.id)).toEqual([{ id: guild.id, type: "role", allow: 1024n, deny: 2048n }]);
+    await client.nextOp(0, "CHANNEL_UPDATE");
+
+    expect((await request(discord, "DELETE", path)).status).toBe(204);
+    expect(general.overwrites.some((entry) => entry.id === guild.id)).toBe(false);
+    const removed = await client.nextOp(0, "CHANNEL_UPDATE");
+    expect((removed.d as { permission_overwrites: Array<{ id: string }> }).permission_overwrites.map((entry) => entry.id)).not.toContain(guild.id);
+    const again = await request(discord, "DELETE", path);
+    expect([again.status, ((await again.json()) as { code: number }).code]).toEqual([404, 10009]);
+  });
+
+  it("refuses like Discord: no MANAGE_ROLES 50013, unknown channel 10003, unknown role 10011, a bad body 50035", async () => {
+    const discord = await startDiscord({ rest: false });
+    const guild = discord.guilds[0]!;
+    const general = channel(discord, "general");
+    const denied = await request(discord, "PUT", `/channels/${general}/permissions/${guild.id}`, { type: 0, deny: "2048" });
+    expect([denied.status, ((await denied.json()) as { code: number }).code]).toEqual([403, 50013]);
+    expect((await request(discord, "DELETE", `/channels/${general}/permissions/${guild.id}`)).status).toBe(403);
+    manageRoles(discord);
+    const cases: Array<[string, unknown, number, number]> = [
+      [`/channels/1/permissions/${guild.id}`, { type: 0 }, 404, 10003],
+      [`/channels/${general}/permissions/123456789012345678`, { type: 0 }, 404, 10011],
+      [`/channels/${general}/permissions/${guild.id}`, { type: 7 }, 400, 50035],
+      [`/channels/${general}/permissions/${guild.id}`, { type: 0, deny: "lots" }, 400, 50035],
+    ];
+    for (const [path, body, status, code] of cases) {
+      const response = await request(discord, "PUT", path, body);
+      expect([response.status, ((await response.json()) as { code: number }).code]).toEqual([status, code]);
+    }
   });
 });

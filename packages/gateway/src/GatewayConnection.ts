@@ -82,6 +82,17 @@ export interface GatewayConnectOptions {
   timeout?: number;
 }
 
+/** Options of {@link GatewayConnection.send}. */
+export interface GatewaySendOptions {
+  /**
+   * Gives up waiting for the command limiter when aborted: `send()` rejects with
+   * `GATEWAY_ABORTED` (or the signal's reason, when that is a `GatewayError`), the command is
+   * not sent and its place in the queue is freed. Once sent, aborting has no effect.
+   * @defaultValue undefined (no signal)
+   */
+  signal?: AbortSignal;
+}
+
 /** Options of a {@link GatewayConnection}. */
 export interface GatewayConnectionOptions<V extends GatewayVersion = 10> {
   /** The bot token, without the `Bot ` prefix (one is stripped). Never logged. */
@@ -494,7 +505,10 @@ export class GatewayConnection<V extends GatewayVersion = 10> extends EventEmitt
    * that answers it (matched by nonce); `onChunk` sees each chunk as it arrives. Rejects with
    * `GATEWAY_RATE_LIMITED` (its `retryAfter` in milliseconds) when Discord answers with a v10
    * `RATE_LIMITED` dispatch for its nonce, `GATEWAY_REQUEST_TIMEOUT` when no chunk comes in
-   * time, `GATEWAY_NOT_CONNECTED` without a ready session.
+   * time, `GATEWAY_NOT_CONNECTED` without a ready session, and `GATEWAY_ABORTED` when
+   * `options.signal` aborts — while op 8 waits in the command limiter (its slot is freed and
+   * op 8 is never sent) or while chunks are awaited (the nonce is forgotten; chunks that still
+   * come are ignored by this request and only reach `dispatch` listeners).
    */
   async requestGuildMembers(
     request: {
@@ -509,6 +523,8 @@ export class GatewayConnection<V extends GatewayVersion = 10> extends EventEmitt
       timeout?: number;
       /** Keep the members to resolve with; off when `onChunk` consumes them. @defaultValue true */
       collect?: boolean;
+      /** Gives up when aborted (`GATEWAY_ABORTED`). @defaultValue undefined (no signal) */
+      signal?: AbortSignal;
     } = {},
   ): Promise<MemberRequestResult> {
     if (request.query !== undefined && request.userIds !== undefined) {
@@ -519,6 +535,7 @@ export class GatewayConnection<V extends GatewayVersion = 10> extends EventEmitt
       timeout: options.timeout ?? this.#options.memberRequestTimeout ?? 30_000,
       ...(options.onChunk ? { onChunk: options.onChunk } : {}),
       ...(options.collect === undefined ? {} : { collect: options.collect }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
     const d: Record<string, unknown> = { guild_id: request.guildId, nonce };
     if (request.userIds !== undefined) d.user_ids = request.userIds;
@@ -528,7 +545,7 @@ export class GatewayConnection<V extends GatewayVersion = 10> extends EventEmitt
     }
     if (request.presences !== undefined) d.presences = request.presences;
     try {
-      await this.#command({ op: 8, d }, "normal", true);
+      await this.#command({ op: 8, d }, "normal", true, options.signal);
     } catch (error) {
       pending.cancel(error as Error);
     }
@@ -547,10 +564,11 @@ export class GatewayConnection<V extends GatewayVersion = 10> extends EventEmitt
    * Sends any gateway command through the rate limiter (120 per 60 s, room kept for
    * heartbeats). Rejects with `GATEWAY_NOT_CONNECTED` without a ready session,
    * `GATEWAY_PAYLOAD_TOO_LARGE` over 4096 bytes, and `GATEWAY_DISCONNECTED` when the
-   * connection closes while it waits.
+   * connection closes while it waits, and `GATEWAY_ABORTED` when `options.signal` aborts
+   * while it waits for the limiter (the command is then never sent and frees its place).
    */
-  async send(payload: { op: number; d: unknown }): Promise<void> {
-    await this.#command(payload, "normal", true);
+  async send(payload: { op: number; d: unknown }, options: GatewaySendOptions = {}): Promise<void> {
+    await this.#command(payload, "normal", true, options.signal);
   }
 
   // ---- state machine -----------------------------------------------------------------------
@@ -717,13 +735,14 @@ export class GatewayConnection<V extends GatewayVersion = 10> extends EventEmitt
     payload: { op: number; d: unknown },
     priority: "heartbeat" | "normal" | "presence",
     needsSession = false,
+    signal?: AbortSignal,
   ): Promise<void> {
     const text = JSON.stringify(payload);
     if (Buffer.byteLength(text) > MAX_PAYLOAD_BYTES) {
       throw new GatewayError("GATEWAY_PAYLOAD_TOO_LARGE", `A gateway payload may not exceed ${String(MAX_PAYLOAD_BYTES)} bytes (op ${String(payload.op)}).`);
     }
     if (needsSession) this.#requireSession(payload.op);
-    await this.#limiter.send(priority);
+    await this.#limiter.send(priority, signal);
     if (needsSession) this.#requireSession(payload.op);
     if (this.#socket.state !== "open") {
       throw new GatewayError("GATEWAY_NOT_CONNECTED", `Cannot send op ${String(payload.op)}: not connected.`);

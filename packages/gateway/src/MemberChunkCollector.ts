@@ -54,6 +54,14 @@ export interface MemberRequestOptions<TChunk extends MemberChunk = GatewayGuildM
    * @defaultValue true
    */
   collect?: boolean;
+  /**
+   * Gives up waiting when aborted: the request rejects with `GATEWAY_ABORTED` (or the signal's
+   * reason, when that is a `GatewayError`; see {@link GatewayError.fromAbort}) and its nonce is
+   * forgotten, so chunks that still come are not consumed ({@link MemberChunkCollector.handleChunk}
+   * returns `false`). Already aborted: rejects at once.
+   * @defaultValue undefined (no signal)
+   */
+  signal?: AbortSignal;
 }
 
 /** A pending member request, as returned by {@link MemberChunkCollector.begin}. */
@@ -94,6 +102,8 @@ interface Pending<TChunk extends MemberChunk> {
   guildId: string;
   chunks: (TChunk | undefined)[];
   readonly notFound: string[];
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
 }
 
 /** Discord's limit for op 8 nonces, in bytes. */
@@ -172,10 +182,24 @@ export class MemberChunkCollector<TChunk extends MemberChunk = GatewayGuildMembe
         guildId: "",
         chunks: [],
         notFound: [],
+        signal: undefined,
+        onAbort: undefined,
       };
     });
     this.#pending.set(nonce, request);
     this.#arm(request, timeout);
+    const signal = options.signal;
+    if (signal !== undefined) {
+      if (signal.aborted) {
+        this.#fail(request, GatewayError.fromAbort(signal));
+      } else {
+        request.signal = signal;
+        request.onAbort = () => {
+          if (this.#pending.get(nonce) === request) this.#fail(request, GatewayError.fromAbort(signal));
+        };
+        signal.addEventListener("abort", request.onAbort, { once: true });
+      }
+    }
     return {
       nonce,
       promise,
@@ -299,6 +323,11 @@ export class MemberChunkCollector<TChunk extends MemberChunk = GatewayGuildMembe
 
   #settle(request: Pending<TChunk>): void {
     this.#pending.delete(request.nonce);
+    if (request.onAbort !== undefined) {
+      request.signal?.removeEventListener("abort", request.onAbort);
+      request.onAbort = undefined;
+      request.signal = undefined;
+    }
     if (request.armed) {
       request.armed = false;
       this.#clock.clearTimeout(request.timer);

@@ -20,12 +20,49 @@ export type {
 } from "./MemberChunkCollector.js";
 export { GatewayConnection } from "./GatewayConnection.js";
 export type {
+  GatewayConnectOptions,
   GatewayConnectionEvents,
   GatewayConnectionOptions,
   GatewayDispatch,
   GatewayPresence,
+  GatewaySendOptions,
   GatewaySession,
   GatewayState,
   GatewayVersion,
   IdentifyProperties,
 } from "./GatewayConnection.js";
+
+// ---- Discord's types, from the same discord-api-types this package is built against ----------
+// One import suffices and the listener types cannot skew from a separately installed copy.
+
+export {
+  ActivityType,
+  GatewayCloseCodes,
+  GatewayDispatchEvents,
+  GatewayIntentBits,
+  GatewayOpcodes,
+  PresenceUpdateStatus,
+} from "discord-api-types/v10";
+export type {
+  APIGuild,
+  APIGuildMember,
+  APIMessage,
+  APIUser,
+  GatewayDispatchPayload,
+  GatewayGuildCreateDispatchData,
+  GatewayGuildMemberAddDispatchData,
+  GatewayGuildMemberRemoveDispatchData,
+  GatewayGuildMemberUpdateDispatchData,
+  GatewayGuildMembersChunkDispatchData,
+  GatewayMessageCreateDispatchData,
+  GatewayMessageUpdateDispatchData,
+  GatewayPresenceUpdateData,
+  GatewayReadyDispatchData,
+} from "discord-api-types/v10";
+/**
+ * Everything of `discord-api-types/v10` (the default gateway version), e.g. `v10.GatewayIntentBits`,
+ * `v10.APIChannel`: the same copy the {@link GatewayConnection} types use.
+ */
+export * as v10 from "discord-api-types/v10";
+/** Everything of `discord-api-types/v6`, for `version: 6` connections. */
+export * as v6 from "discord-api-types/v6";

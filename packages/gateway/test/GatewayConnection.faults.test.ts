@@ -4,6 +4,7 @@ import { GatewayConnection } from "../src/GatewayConnection.js";
 import { GatewayError } from "../src/GatewayError.js";
 import { createHarness, flush, identified, opened, sequences, TOKEN, track } from "./support/harness.js";
 import type { Harness } from "./support/harness.js";
+import { GatewayIntentBits } from "../src/index.js";
 
 let harnesses: Harness[] = [];
 
@@ -220,7 +221,7 @@ describe("GatewayConnection: hostile values", () => {
     ["no URL", "not a url"],
     ["no string", 42],
   ])("regression: READY's resume_gateway_url on %s got the token in Resume; it resumes at the base URL", async (_name, resumeUrl) => {
-    const h = harness({ version: 10, intents: 1, url: "wss://gateway.discord.gg", random: () => 0 });
+    const h = harness({ version: 10, intents: GatewayIntentBits.Guilds, url: "wss://gateway.discord.gg", random: () => 0 });
     track(h.gateway.connect());
     const connection = await opened(h.transport, 1);
     connection.hello();
@@ -235,7 +236,7 @@ describe("GatewayConnection: hostile values", () => {
   });
 
   it("uses resume_gateway_url on Discord's gateway domain, and on the base host for other gateways", async () => {
-    const discord = harness({ version: 10, intents: 1, url: "wss://gateway.discord.gg", random: () => 0 });
+    const discord = harness({ version: 10, intents: GatewayIntentBits.Guilds, url: "wss://gateway.discord.gg", random: () => 0 });
     track(discord.gateway.connect());
     const first = await opened(discord.transport, 1);
     first.hello();
@@ -244,7 +245,7 @@ describe("GatewayConnection: hostile values", () => {
     await flush();
     expect(discord.gateway.session?.resumeUrl).toBe("wss://gateway-us-east1-b.discord.gg");
 
-    const local = harness({ version: 10, intents: 1, url: "ws://127.0.0.1:4000", random: () => 0 });
+    const local = harness({ version: 10, intents: GatewayIntentBits.Guilds, url: "ws://127.0.0.1:4000", random: () => 0 });
     track(local.gateway.connect());
     const own = await opened(local.transport, 1);
     own.hello();
@@ -255,7 +256,7 @@ describe("GatewayConnection: hostile values", () => {
   });
 
   it("a handed-over session with a foreign resumeUrl resumes at the base URL", async () => {
-    const h = harness({ version: 10, intents: 1, session: { sessionId: "abc", sequence: 3, resumeUrl: "wss://evil.example.test" } });
+    const h = harness({ version: 10, intents: GatewayIntentBits.Guilds, session: { sessionId: "abc", sequence: 3, resumeUrl: "wss://evil.example.test" } });
     expect(h.gateway.session?.resumeUrl).toBe("wss://gateway.discord.gg");
     track(h.gateway.connect());
     const connection = await opened(h.transport, 1);
@@ -282,7 +283,7 @@ describe("GatewayConnection: hostile values", () => {
 
 describe("GatewayConnection: RATE_LIMITED (v10)", () => {
   it("rejects the pending requestGuildMembers of the nonce with GATEWAY_RATE_LIMITED and retryAfter in ms; others go on", async () => {
-    const h = harness({ version: 10, intents: 1 });
+    const h = harness({ version: 10, intents: GatewayIntentBits.Guilds });
     const { connection } = await identified(h, "abc");
     const limited = track(h.gateway.requestGuildMembers({ guildId: "10" }));
     const other = track(h.gateway.requestGuildMembers({ guildId: "11" }));
@@ -302,7 +303,7 @@ describe("GatewayConnection: RATE_LIMITED (v10)", () => {
   });
 
   it("ignores a RATE_LIMITED for an unknown nonce, another opcode or a hostile retry_after", async () => {
-    const h = harness({ version: 10, intents: 1 });
+    const h = harness({ version: 10, intents: GatewayIntentBits.Guilds });
     const { connection } = await identified(h, "abc");
     const pending = track(h.gateway.requestGuildMembers({ guildId: "10" }, { timeout: 60_000 }));
     await flush();

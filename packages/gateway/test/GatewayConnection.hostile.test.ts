@@ -2,6 +2,7 @@ import { FakeGateway } from "@nuwani/fake-discord";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { GatewayError } from "../src/GatewayError.js";
 import { LiveFixtures, seqs, strictlyIncreasing, types } from "./support/live.js";
+import { GatewayIntentBits } from "../src/index.js";
 
 // A hostile or broken gateway, on the real fake Discord over loopback.
 const live = new LiveFixtures();
@@ -65,7 +66,7 @@ describe("GatewayConnection against a hostile gateway", () => {
     const evil = await bystander();
     const discord = await live.discord();
     discord.faults.resumeGatewayUrl(`ws://localhost:${String(evil.port)}`);
-    const client = live.client(discord, { version: 10, intents: 1 });
+    const client = live.client(discord, { version: 10, intents: GatewayIntentBits.Guilds });
     await client.gateway.connect();
     expect(client.gateway.session?.resumeUrl).toBe(discord.gatewayUrl);
     discord.gateway.faults.dropAll();
@@ -75,7 +76,7 @@ describe("GatewayConnection against a hostile gateway", () => {
 
   it("resumes at a resume_gateway_url on the base host (another port)", async () => {
     const discord = await live.discord();
-    const client = live.client(discord, { version: 10, intents: 1 });
+    const client = live.client(discord, { version: 10, intents: GatewayIntentBits.Guilds });
     const other = await bystander();
     discord.faults.resumeGatewayUrl(`ws://127.0.0.1:${String(other.port)}`);
     await client.gateway.connect();
@@ -86,7 +87,7 @@ describe("GatewayConnection against a hostile gateway", () => {
 
   it("RATE_LIMITED for op 8 rejects that member request with GATEWAY_RATE_LIMITED and retryAfter in ms", async () => {
     const discord = await live.discord();
-    const client = live.client(discord, { version: 10, intents: 1 | 2 });
+    const client = live.client(discord, { version: 10, intents: GatewayIntentBits.Guilds | GatewayIntentBits.GuildMembers });
     await client.gateway.connect();
     const request = client.gateway.requestGuildMembers({ guildId: "999999999999999999" }, { timeout: 10_000 });
     const settled = request.then(

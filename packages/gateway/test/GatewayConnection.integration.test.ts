@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { GatewayError } from "../src/GatewayError.js";
 import type { MemberChunk } from "../src/MemberChunkCollector.js";
 import { LiveFixtures, seqs, strictlyIncreasing, types } from "./support/live.js";
+import { GatewayIntentBits } from "../src/index.js";
 
 const live = new LiveFixtures();
 const WAIT = { timeout: 5_000, interval: 5 };
@@ -37,7 +38,7 @@ describe("GatewayConnection against the fake Discord", () => {
 
   it("v10: identifies with intents and gets READY (with resume_gateway_url) and GUILD_CREATE", async () => {
     const discord = await live.discord();
-    const client = live.client(discord, { version: 10, intents: Intents.GUILDS | Intents.GUILD_MESSAGES });
+    const client = live.client(discord, { version: 10, intents: GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages });
     await client.gateway.connect();
     await vi.waitFor(() => expect(types(client)).toEqual(["READY", "GUILD_CREATE"]), WAIT);
     expect(client.dispatches[0]?.d).toMatchObject({ v: 10, resume_gateway_url: discord.gatewayUrl });
@@ -124,7 +125,7 @@ describe("GatewayConnection against the fake Discord", () => {
 
   it("4014: disallowed intents on v10 stop with GATEWAY_DISALLOWED_INTENTS", async () => {
     const discord = await live.discord({ privilegedIntents: 0 });
-    const client = live.client(discord, { version: 10, intents: Intents.GUILDS | Intents.GUILD_MEMBERS });
+    const client = live.client(discord, { version: 10, intents: GatewayIntentBits.Guilds | GatewayIntentBits.GuildMembers });
     await expect(client.gateway.connect()).rejects.toMatchObject({ code: "GATEWAY_DISALLOWED_INTENTS", closeCode: 4014 });
     expect(client.errors.map((error) => error.code)).toEqual(["GATEWAY_DISALLOWED_INTENTS"]);
     await sleep(200);

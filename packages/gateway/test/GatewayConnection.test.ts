@@ -6,6 +6,7 @@ import { GatewayError } from "../src/GatewayError.js";
 import type { GatewayErrorCode } from "../src/GatewayError.js";
 import { createHarness, flush, identified, opened, sequences, TOKEN, track } from "./support/harness.js";
 import type { Harness } from "./support/harness.js";
+import { GatewayIntentBits } from "../src/index.js";
 
 let harnesses: Harness[] = [];
 
@@ -74,7 +75,7 @@ describe("GatewayConnection: hello, identify, resume", () => {
   });
 
   it("v6: sends intents and guild_subscriptions only when given, and defaults the properties", async () => {
-    const { transport, gateway } = harness({ intents: 513, guildSubscriptions: false });
+    const { transport, gateway } = harness({ intents: GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages, guildSubscriptions: false });
     track(gateway.connect());
     const connection = await opened(transport, 1);
     connection.hello();
@@ -89,7 +90,7 @@ describe("GatewayConnection: hello, identify, resume", () => {
   });
 
   it("v10: unprefixed properties, required intents, v=10 in the URL", async () => {
-    const { transport, gateway } = harness({ version: 10, intents: 1 | 512 });
+    const { transport, gateway } = harness({ version: 10, intents: GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages });
     track(gateway.connect());
     const connection = await opened(transport, 1);
     expect(connection.url).toBe("wss://gateway.discord.gg/?v=10&encoding=json");
@@ -189,7 +190,7 @@ describe("GatewayConnection: hello, identify, resume", () => {
   });
 
   it("v10: resumes at READY's resume_gateway_url, and identifies at the base URL once the session is gone", async () => {
-    const h = harness({ version: 10, intents: 1, url: "wss://gateway.discord.gg" });
+    const h = harness({ version: 10, intents: GatewayIntentBits.Guilds, url: "wss://gateway.discord.gg" });
     const { connection } = await identified(h, "v10-session");
     // Without resume_gateway_url in READY, the base URL is the resume URL.
     expect(h.gateway.session?.resumeUrl).toBe("wss://gateway.discord.gg");
@@ -398,7 +399,7 @@ describe("GatewayConnection: op 7 and op 9", () => {
     [0, 1_000],
     [0.9999, 4_999],
   ])("op 9 d:false with random %f: forgets the session, closes, and identifies on a new connection to the base URL after %i ms", async (random, wait) => {
-    const h = harness({ version: 10, intents: 1, random: () => random });
+    const h = harness({ version: 10, intents: GatewayIntentBits.Guilds, random: () => random });
     const { connection } = await identified(h, "old");
     connection.ready("old", 1, { v: 10, resume_gateway_url: "wss://gateway-us-east1-b.discord.gg" });
     connection.dispatch("MESSAGE_CREATE", 2, {});
@@ -597,7 +598,7 @@ describe("GatewayConnection: disconnect and session hand-over", () => {
   });
 
   it("hands its session to a new GatewayConnection, which resumes (not identifies) at its resumeUrl on its first connect", async () => {
-    const first = harness({ version: 10, intents: 1 });
+    const first = harness({ version: 10, intents: GatewayIntentBits.Guilds });
     const firstConnection = (await identified(first, "handed")).connection;
     firstConnection.dispatch("MESSAGE_CREATE", 2, {});
     firstConnection.dispatch("MESSAGE_CREATE", 3, {});
@@ -606,7 +607,7 @@ describe("GatewayConnection: disconnect and session hand-over", () => {
     const session = first.gateway.session;
     expect(session).toEqual({ sessionId: "handed", sequence: 3, resumeUrl: "wss://gateway.discord.gg" });
 
-    const second = harness({ version: 10, intents: 1, session: { ...session!, resumeUrl: "wss://gateway-us-east1-b.discord.gg" } });
+    const second = harness({ version: 10, intents: GatewayIntentBits.Guilds, session: { ...session!, resumeUrl: "wss://gateway-us-east1-b.discord.gg" } });
     expect(second.gateway.session).toEqual({ sessionId: "handed", sequence: 3, resumeUrl: "wss://gateway-us-east1-b.discord.gg" });
     const connecting = track(second.gateway.connect());
     const connection = await opened(second.transport, 1);

@@ -261,4 +261,46 @@ describe("MemberChunkCollector", () => {
     collector.handleChunk(chunk("n", 0, 1, ["1"]));
     expect((await request.promise).members).toHaveLength(1);
   });
+
+  describe("signal", () => {
+    it("aborting rejects with GATEWAY_ABORTED, forgets the nonce, stops the timer and consumes no late chunk", async () => {
+      const collector = new MemberChunkCollector({ timeout: 1_000 });
+      const controller = new AbortController();
+      const seen: number[] = [];
+      const request = collector.begin("n", { signal: controller.signal, onChunk: (d) => seen.push(d.chunk_index) });
+      const settled = request.promise.catch((error: unknown) => error);
+      expect(collector.handleChunk(chunk("n", 0, 2, ["1"]))).toBe(true);
+      controller.abort("gone");
+      const error = await settled;
+      expect(error).toBeInstanceOf(GatewayError);
+      expect(error).toMatchObject({ code: "GATEWAY_ABORTED", cause: "gone" });
+      expect(collector.pending).toBe(0);
+      expect(collector.handleChunk(chunk("n", 1, 2, ["2"]))).toBe(false);
+      expect(seen).toEqual([0]);
+      expect(vi.getTimerCount()).toBe(0);
+      // The nonce is free again.
+      const again = collector.begin("n");
+      collector.handleChunk(chunk("n", 0, 1, ["3"]));
+      expect((await again.promise).members.map((m) => m.user.id)).toEqual(["3"]);
+    });
+
+    it("an already aborted signal rejects at once and holds nothing", async () => {
+      const collector = new MemberChunkCollector();
+      const request = collector.begin("n", { signal: AbortSignal.abort() });
+      await expect(request.promise).rejects.toMatchObject({ code: "GATEWAY_ABORTED" });
+      expect(collector.pending).toBe(0);
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it("a request that completes stops listening to its signal", async () => {
+      const collector = new MemberChunkCollector();
+      const controller = new AbortController();
+      const request = collector.begin("n", { signal: controller.signal });
+      collector.handleChunk(chunk("n", 0, 1, ["1"]));
+      await expect(request.promise).resolves.toMatchObject({ chunkCount: 1 });
+      controller.abort();
+      expect(collector.pending).toBe(0);
+      await expect(request.promise).resolves.toMatchObject({ chunkCount: 1 });
+    });
+  });
 });

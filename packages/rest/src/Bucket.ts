@@ -1,5 +1,5 @@
 import { type Clock, MAX_TIMER_DELAY } from "./Clock.js";
-import { RestError } from "./RestError.js";
+import { abortedError, RestError } from "./RestError.js";
 
 /** What a response's `X-RateLimit-*` headers said about its bucket. */
 export interface BucketUpdate {
@@ -15,9 +15,11 @@ export interface BucketUpdate {
 
 interface Waiter {
   resolve: (bucket: Bucket) => void;
-  reject: (error: unknown) => void;
+  reject: (error: Error) => void;
   /** A reserved retry's slot is not granted before this time (on the clock). */
   notBefore: number;
+  /** The bucket whose queue holds the waiter (it moves with {@link Bucket.moveWaitersTo}). */
+  owner: Bucket;
 }
 
 /**
@@ -81,13 +83,9 @@ export class Bucket {
    * @returns the bucket that granted it: another one if the waiter was moved there by
    * {@link Bucket.moveWaitersTo}; release the slot on that one
    */
-  acquire(front = false): Promise<Bucket> {
+  acquire(front = false, signal?: AbortSignal): Promise<Bucket> {
     this.lastUsed = this.clock.now();
-    return new Promise<Bucket>((resolve, reject) => {
-      if (front) this.waiters.unshift({ resolve, reject, notBefore: 0 });
-      else this.waiters.push({ resolve, reject, notBefore: 0 });
-      this.pump();
-    });
+    return this.enqueue(front, 0, signal);
   }
 
   /**
@@ -95,9 +93,43 @@ export class Bucket {
    * (clock time): a retry that keeps its place. Nothing queued behind it goes first; call it
    * before giving the current slot back.
    */
-  reserve(notBefore: number): Promise<Bucket> {
+  reserve(notBefore: number, signal?: AbortSignal): Promise<Bucket> {
+    return this.enqueue(true, notBefore, signal);
+  }
+
+  /**
+   * Queues a waiter. When `signal` aborts while it waits, it leaves the queue (its place is
+   * freed: the next one may go) and fails with `REST_ABORTED`.
+   */
+  private enqueue(front: boolean, notBefore: number, signal: AbortSignal | undefined): Promise<Bucket> {
     return new Promise<Bucket>((resolve, reject) => {
-      this.waiters.unshift({ resolve, reject, notBefore });
+      if (signal?.aborted === true) {
+        reject(abortedError(signal));
+        return;
+      }
+      const onAbort = (): void => {
+        const queue = waiter.owner.waiters;
+        const index = queue.indexOf(waiter);
+        if (index === -1) return; // already granted: the caller sees the abort and releases
+        queue.splice(index, 1);
+        waiter.reject(abortedError(signal!));
+        waiter.owner.pump();
+      };
+      const waiter: Waiter = {
+        resolve: (bucket) => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve(bucket);
+        },
+        reject: (error) => {
+          signal?.removeEventListener("abort", onAbort);
+          reject(error);
+        },
+        notBefore,
+        owner: this,
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      if (front) this.waiters.unshift(waiter);
+      else this.waiters.push(waiter);
       this.pump();
     });
   }
@@ -151,6 +183,7 @@ export class Bucket {
     const waiters = this.waiters;
     this.waiters = [];
     if (this.ordered) target.ordered = true;
+    for (const waiter of waiters) waiter.owner = target;
     target.waiters.push(...waiters);
     target.pump();
   }

@@ -1,3 +1,16 @@
+import type {
+  AllowedMentionsTypes,
+  APIAllowedMentions,
+  APIEmbed,
+  APIMessage,
+  RESTGetAPIGatewayBotResult,
+  RESTGetAPIGatewayResult,
+  RESTPostAPIChannelMessageJSONBody,
+  RESTPostAPICurrentUserCreateDMChannelJSONBody,
+  RESTPostAPICurrentUserCreateDMChannelResult,
+  RESTPutAPIChannelPermissionJSONBody,
+} from "discord-api-types/v10";
+import { EventEmitter } from "node:events";
 import packageJson from "../package.json" with { type: "json" };
 import type { Bucket } from "./Bucket.js";
 import { type Clock, MAX_TIMER_DELAY, systemClock } from "./Clock.js";
@@ -5,7 +18,7 @@ import { encodeEmoji } from "./encodeEmoji.js";
 import { codePointLength } from "./splitMessage.js";
 import type { RateLimit } from "./GlobalLimiter.js";
 import { RateLimitManager } from "./RateLimitManager.js";
-import { RestError, type RestErrorCode } from "./RestError.js";
+import { abortedError, RestError, type RestErrorCode } from "./RestError.js";
 import { type RouteKey, routeKey } from "./routeKey.js";
 
 /** The HTTP methods Discord's API uses. */
@@ -27,6 +40,17 @@ export interface RestRequest {
   reason?: string;
 }
 
+/** Per-call options of every {@link DiscordRest} method. */
+export interface RestCallOptions {
+  /**
+   * Aborts the request: before it is sent, while it waits (in its bucket's queue, the global
+   * limit or a retry backoff) or in flight. It then fails with `REST_ABORTED` (`cause`: the
+   * signal's `reason`), and its place in the bucket is freed for the next request.
+   * @defaultValue none
+   */
+  signal?: AbortSignal | undefined;
+}
+
 /** What {@link DiscordRestOptions.onRateLimited} is told about a 429. */
 export interface RateLimitedInfo {
   method: string;
@@ -38,6 +62,34 @@ export interface RateLimitedInfo {
   retryAfter: number;
   /** The `X-RateLimit-Bucket` hash, if given. */
   bucket: string | undefined;
+}
+
+/** What the {@link DiscordRestEvents.response | response} event tells about one answer. */
+export interface RestResponseInfo {
+  /** The HTTP method. */
+  method: string;
+  /** The route with its major parameter (see {@link routeKey}); webhook tokens are placeholders. */
+  route: string;
+  /** The HTTP status Discord answered. */
+  status: number;
+  /** How long the attempt took, from sending to the whole body read, in ms on the client's clock. */
+  durationMs: number;
+  /** The `X-RateLimit-Bucket` hash, if given. */
+  bucket?: string;
+  /** A 429's wait before the retry, in ms. */
+  retryAfter?: number;
+}
+
+/**
+ * Events of a {@link DiscordRest}. They never contain the token (nor a header, a body or a
+ * query string): any text equal to the token is replaced by `[token]`. A listener that throws
+ * does not disturb the request; its error is thrown again on a microtask.
+ */
+export interface DiscordRestEvents {
+  /** Every answer Discord gave, retried ones (429, 5xx) included. */
+  response: [info: RestResponseInfo];
+  /** What the client does and why: retries, rate-limit waits, aborts. For humans; the text may change. */
+  debug: [message: string];
 }
 
 /** Options of a {@link DiscordRest}. */
@@ -124,49 +176,46 @@ export interface DiscordRestOptions {
   fetch?: typeof fetch;
 }
 
-/** `allowed_mentions` of a message. */
-export interface AllowedMentions {
-  parse?: Array<"roles" | "users" | "everyone">;
-  roles?: string[];
-  users?: string[];
-  replied_user?: boolean;
-}
+/**
+ * `allowed_mentions` of a message: Discord's `APIAllowedMentions` (`discord-api-types` v10),
+ * whose `parse` also takes the plain strings (`"users"`, not only the `AllowedMentionsTypes` enum).
+ */
+export type AllowedMentions = Omit<APIAllowedMentions, "parse"> & {
+  /** Which mentions in the content ping: `"roles"`, `"users"`, `"everyone"`. */
+  parse?: Array<`${AllowedMentionsTypes}`> | undefined;
+};
 
-/** The body of Create Message (JSON fields; uploads are not supported). */
-export interface CreateMessageBody {
-  content?: string;
-  nonce?: string | number;
-  tts?: boolean;
+/**
+ * The body of Create Message: Discord's `RESTPostAPIChannelMessageJSONBody`
+ * (`discord-api-types` v10; JSON fields only, uploads are not supported), plus v6's single
+ * `embed`. It has no index signature: a misspelled field is a compile error.
+ * `allowed_mentions` defaults to `{ parse: [] }` here: nobody is pinged unless you say so.
+ */
+export type CreateMessageBody = Omit<RESTPostAPIChannelMessageJSONBody, "allowed_mentions"> & {
+  /** @defaultValue `{ parse: [] }` */
+  allowed_mentions?: AllowedMentions | undefined;
   /** v6's single embed (sent as `embeds: [embed]` in v10). */
-  embed?: Record<string, unknown>;
-  /** v10's embeds (one is sent as `embed` in v6). */
-  embeds?: Array<Record<string, unknown>>;
-  /** @defaultValue `{ parse: [] }`: nobody is pinged unless you say so */
-  allowed_mentions?: AllowedMentions;
-  message_reference?: { message_id: string; channel_id?: string; guild_id?: string; fail_if_not_exists?: boolean };
-  [field: string]: unknown;
+  embed?: APIEmbed | undefined;
+};
+
+/** The Message Discord returns: `APIMessage` (`discord-api-types` v10). */
+export type RestMessage = APIMessage;
+
+/** The body of {@link DiscordRest.editChannelPermissions} (Discord's `RESTPutAPIChannelPermissionJSONBody`, bits also as `bigint`). */
+export interface ChannelPermissionOverwrite {
+  /** 0 a role (`@everyone`'s id is the guild's), 1 a member. */
+  type: 0 | 1;
+  /** The allowed bits. @defaultValue "0" */
+  allow?: string | bigint | null;
+  /** The denied bits. @defaultValue "0" */
+  deny?: string | bigint | null;
 }
 
-/** The Message Discord returns (the fields this client relies on; the rest are kept). */
-export interface RestMessage {
-  id: string;
-  channel_id: string;
-  content: string;
-  timestamp: string;
-  author: { id: string; username: string; [field: string]: unknown };
-  [field: string]: unknown;
-}
+/** `GET /gateway`: `RESTGetAPIGatewayResult` (`discord-api-types` v10). */
+export type GatewayInfo = RESTGetAPIGatewayResult;
 
-/** `GET /gateway`. */
-export interface GatewayInfo {
-  url: string;
-}
-
-/** `GET /gateway/bot`. */
-export interface GatewayBotInfo extends GatewayInfo {
-  shards: number;
-  session_start_limit: { total: number; remaining: number; reset_after: number; max_concurrency?: number };
-}
+/** `GET /gateway/bot`: `RESTGetAPIGatewayBotResult` (`discord-api-types` v10). */
+export type GatewayBotInfo = RESTGetAPIGatewayBotResult;
 
 /** The package version, in the User-Agent. */
 export const VERSION: string = packageJson.version;
@@ -223,7 +272,9 @@ function parseJson(text: string): unknown {
  * a longer wait fails with `REST_RATE_LIMITED` and its `retryAfter`), retries 5xx answers,
  * network errors and timeouts with backoff, sweeps idle buckets, caps answer bodies, and
  * refuses to send before the invalid-request limit could get the IP banned. Failures are
- * {@link RestError}s, which never contain the token.
+ * {@link RestError}s, which never contain the token. Every call takes an `AbortSignal`
+ * ({@link RestCallOptions}), and the client emits typed `response` and `debug` events
+ * ({@link DiscordRestEvents}).
  *
  * @example
  * ```ts
@@ -232,7 +283,7 @@ function parseJson(text: string): unknown {
  * await rest.createReaction(message.channel_id, message.id, "👍");
  * ```
  */
-export class DiscordRest {
+export class DiscordRest extends EventEmitter<DiscordRestEvents> {
   /** The API version spoken. */
   readonly version: RestVersion;
   /** The base URL (without the version). */
@@ -251,7 +302,7 @@ export class DiscordRest {
   private readonly userAgent: string;
   private readonly onRateLimited: ((info: RateLimitedInfo) => void) | undefined;
   private readonly fetchOption: typeof fetch | undefined;
-  private readonly sleeps = new Set<{ handle: unknown; reject: (error: unknown) => void }>();
+  private readonly sleeps = new Set<{ handle: unknown; reject: (error: Error) => void }>();
   private destroyed = false;
 
   /**
@@ -259,6 +310,7 @@ export class DiscordRest {
    * @throws {@link RestError} `REST_INVALID_ARGUMENT` when an option is invalid.
    */
   constructor(options: DiscordRestOptions) {
+    super();
     // Given with or without the `Bot ` prefix, as the gateway takes it: one is stripped.
     const token = typeof options.token === "string" ? options.token.replace(/^Bot\s+/i, "") : options.token;
     if (typeof token !== "string" || token.trim() === "") {
@@ -330,7 +382,7 @@ export class DiscordRest {
    * the version wants them: v10 takes `embeds` (an `embed` given is sent as `embeds: [embed]`),
    * v6 takes one `embed` (`embeds` with one element is sent as `embed`).
    */
-  async createMessage(channelId: string, body: string | CreateMessageBody): Promise<RestMessage> {
+  async createMessage(channelId: string, body: string | CreateMessageBody, options: RestCallOptions = {}): Promise<RestMessage> {
     checkId("channelId", channelId);
     const fields: CreateMessageBody = typeof body === "string" ? { content: body } : { ...body };
     if (typeof fields.content === "string") {
@@ -342,45 +394,97 @@ export class DiscordRest {
     if (fields.embed !== undefined && fields.embeds !== undefined) throw new RestError("REST_INVALID_ARGUMENT", "give embed or embeds, not both");
     if (this.version === 10 && fields.embed !== undefined) {
       const { embed, ...rest } = fields;
-      return this.createMessage(channelId, { ...rest, embeds: [embed] });
+      return this.createMessage(channelId, { ...rest, embeds: [embed] }, options);
     }
     if (this.version === 6 && fields.embeds !== undefined) {
       const { embeds, ...rest } = fields;
       if (!Array.isArray(embeds) || embeds.length > 1) throw new RestError("REST_INVALID_ARGUMENT", "v6 sends at most one embed");
       const [embed] = embeds;
-      return this.createMessage(channelId, embed === undefined ? rest : { ...rest, embed });
+      return this.createMessage(channelId, embed === undefined ? rest : { ...rest, embed }, options);
     }
     if (!("allowed_mentions" in fields)) fields.allowed_mentions = { parse: [] };
-    return this.request<RestMessage>({ method: "POST", path: `/channels/${channelId}/messages`, body: fields });
+    return this.request<RestMessage>({ method: "POST", path: `/channels/${channelId}/messages`, body: fields }, options);
   }
 
   /**
    * Adds the bot's reaction to a message. `emoji` is a Unicode emoji (URL-encoded here) or a
    * custom one as `name:id` (also `<:name:id>`/`<a:name:id>`).
    */
-  async createReaction(channelId: string, messageId: string, emoji: string): Promise<void> {
+  async createReaction(channelId: string, messageId: string, emoji: string, options: RestCallOptions = {}): Promise<void> {
     checkId("channelId", channelId);
     checkId("messageId", messageId);
     if (typeof emoji !== "string" || emoji === "") throw new RestError("REST_INVALID_ARGUMENT", "emoji must be a non-empty string");
-    await this.request({ method: "PUT", path: `/channels/${channelId}/messages/${messageId}/reactions/${encodeEmoji(emoji)}/@me` });
-  }
-
-  /** `GET /gateway/bot`: the gateway URL, recommended shards and the session start limit. */
-  getGatewayBot(): Promise<GatewayBotInfo> {
-    return this.request<GatewayBotInfo>({ method: "GET", path: "/gateway/bot" });
-  }
-
-  /** `GET /gateway`: the gateway URL. */
-  getGateway(): Promise<GatewayInfo> {
-    return this.request<GatewayInfo>({ method: "GET", path: "/gateway" });
+    await this.request({ method: "PUT", path: `/channels/${channelId}/messages/${messageId}/reactions/${encodeEmoji(emoji)}/@me` }, options);
   }
 
   /**
-   * Sends any request through the rate limits and retries.
+   * `POST /users/@me/channels`: opens (or finds) the direct-message channel with a user, to
+   * send to with {@link DiscordRest.createMessage}. Discord answers the same channel each
+   * time; callers may cache it per user.
+   */
+  async createDM(userId: string, options: RestCallOptions = {}): Promise<RESTPostAPICurrentUserCreateDMChannelResult> {
+    checkId("userId", userId);
+    const body: RESTPostAPICurrentUserCreateDMChannelJSONBody = { recipient_id: userId };
+    return this.request<RESTPostAPICurrentUserCreateDMChannelResult>({ method: "POST", path: "/users/@me/channels", body }, options);
+  }
+
+  /**
+   * `PUT /channels/{channelId}/permissions/{overwriteId}`: creates or replaces the permission
+   * overwrite of a role (`type: 0`; `@everyone` is the guild id) or a member (`type: 1`) in a
+   * channel. `allow`/`deny` are permission bit strings (a `bigint` is accepted too). In v6 the
+   * body is sent as v6 takes it (`type` `"role"`/`"member"`, the bits as numbers). Needs
+   * MANAGE_ROLES in the channel.
+   */
+  async editChannelPermissions(
+    channelId: string,
+    overwriteId: string,
+    overwrite: ChannelPermissionOverwrite,
+    reason?: string,
+    options: RestCallOptions = {},
+  ): Promise<void> {
+    checkId("channelId", channelId);
+    checkId("overwriteId", overwriteId);
+    if (overwrite.type !== 0 && overwrite.type !== 1) throw new RestError("REST_INVALID_ARGUMENT", "overwrite.type must be 0 (role) or 1 (member)");
+    const bits = (name: string, value: string | bigint | null | undefined): string => {
+      if (value === undefined || value === null) return "0";
+      const text = typeof value === "bigint" ? value.toString() : value;
+      if (typeof text !== "string" || !/^\d{1,40}$/.test(text)) throw new RestError("REST_INVALID_ARGUMENT", `overwrite.${name} must be a permission bit string`);
+      return text;
+    };
+    const allow = bits("allow", overwrite.allow);
+    const deny = bits("deny", overwrite.deny);
+    const body =
+      this.version === 6
+        ? { type: overwrite.type === 0 ? "role" : "member", allow: Number(allow), deny: Number(deny) }
+        : ({ type: overwrite.type, allow, deny } satisfies RESTPutAPIChannelPermissionJSONBody);
+    await this.request({ method: "PUT", path: `/channels/${channelId}/permissions/${overwriteId}`, body, ...(reason === undefined ? {} : { reason }) }, options);
+  }
+
+  /** `DELETE /channels/{channelId}/permissions/{overwriteId}`: removes a permission overwrite. Needs MANAGE_ROLES in the channel. */
+  async deleteChannelPermission(channelId: string, overwriteId: string, reason?: string, options: RestCallOptions = {}): Promise<void> {
+    checkId("channelId", channelId);
+    checkId("overwriteId", overwriteId);
+    await this.request({ method: "DELETE", path: `/channels/${channelId}/permissions/${overwriteId}`, ...(reason === undefined ? {} : { reason }) }, options);
+  }
+
+  /** `GET /gateway/bot`: the gateway URL, recommended shards and the session start limit. */
+  getGatewayBot(options: RestCallOptions = {}): Promise<GatewayBotInfo> {
+    return this.request<GatewayBotInfo>({ method: "GET", path: "/gateway/bot" }, options);
+  }
+
+  /** `GET /gateway`: the gateway URL. */
+  getGateway(options: RestCallOptions = {}): Promise<GatewayInfo> {
+    return this.request<GatewayInfo>({ method: "GET", path: "/gateway" }, options);
+  }
+
+  /**
+   * Sends any request through the rate limits and retries. `options.signal` aborts it
+   * (`REST_ABORTED`) before sending, while it waits or in flight; see {@link RestCallOptions}.
    * @returns the parsed JSON answer, or `undefined` for 204
    */
-  async request<T = unknown>(request: RestRequest): Promise<T> {
+  async request<T = unknown>(request: RestRequest, options: RestCallOptions = {}): Promise<T> {
     const method = request.method;
+    const signal = options.signal;
     if (!["GET", "POST", "PUT", "PATCH", "DELETE"].includes(method)) throw new RestError("REST_INVALID_ARGUMENT", `unsupported method ${String(method)}`);
     if (typeof request.path !== "string" || !request.path.startsWith("/")) throw new RestError("REST_INVALID_ARGUMENT", "path must start with /");
     const route = routeKey(method, request.path);
@@ -408,10 +512,15 @@ export class DiscordRest {
     };
 
     try {
-      return await this.perform<T>(route, url, method, headers, payload, fail);
+      if (signal?.aborted === true) throw abortedError(signal);
+      return await this.perform<T>(route, url, method, headers, payload, fail, signal);
     } catch (error) {
-      // Waits cut short by destroy() fail without the request's details; add them.
+      // Waits cut short by destroy() or the signal fail without the request's details; add them.
       if (error instanceof RestError && error.code === "REST_DESTROYED" && error.route === undefined) throw fail("REST_DESTROYED", "the REST client was destroyed");
+      if (error instanceof RestError && error.code === "REST_ABORTED") {
+        if (this.listenerCount("debug") > 0) this.emitSafely("debug", this.redact(`${method} ${route.route}: aborted`));
+        if (error.route === undefined) throw fail("REST_ABORTED", "the request was aborted", { cause: error.cause });
+      }
       throw error;
     }
   }
@@ -423,8 +532,12 @@ export class DiscordRest {
     headers: Record<string, string>,
     payload: string | undefined,
     fail: (code: RestErrorCode, message: string, details?: FailDetails) => RestError,
+    signal: AbortSignal | undefined,
   ): Promise<T> {
     const ordered = isMessageRoute(route);
+    const debug = (message: () => string): void => {
+      if (this.listenerCount("debug") > 0) this.emitSafely("debug", this.redact(`${method} ${route.route}: ${message()}`));
+    };
     let failures = 0;
     let rateLimited = 0;
     let waited = 0;
@@ -437,21 +550,29 @@ export class DiscordRest {
         this.checkUsable(fail);
         const own = this.rateLimits.bucketFor(route);
         if (ordered) own.ordered = true;
-        bucket = await own.acquire(front);
+        bucket = await own.acquire(front, signal);
       } else {
         bucket = await reserved; // every path back to the loop's top sets `reserved` anew
       }
       try {
-        await this.rateLimits.global.acquire();
+        // Granted, but aborted before this ran: give the slot back unused.
+        throwIfAborted(signal);
+        await this.rateLimits.global.acquire(signal);
         this.checkUsable(fail);
+        throwIfAborted(signal);
       } catch (error) {
         bucket.release();
         throw error;
       }
       let answer: Answer;
+      const sentAt = this.clock.now();
       try {
-        answer = await this.send(url, method, headers, payload);
+        answer = await this.send(url, method, headers, payload, signal);
       } catch (error) {
+        if (error instanceof RestError) {
+          bucket.release(); // aborted in flight: the next request may go
+          throw error;
+        }
         if (error instanceof ResponseTooLarge) {
           bucket.release();
           throw fail("REST_RESPONSE_TOO_LARGE", `the answer's body is larger than maxResponseBytes (${this.maxResponseBytes} bytes)`, { status: error.status });
@@ -459,8 +580,10 @@ export class DiscordRest {
         const timedOut = error instanceof TimeoutSignal;
         if (failures < this.retries) {
           failures++;
+          const delay = this.retryDelay(failures);
+          debug(() => `${timedOut ? `no answer within ${this.timeout} ms` : "network error"}; retry ${failures} of ${this.retries} in ${describeDelay(delay)}`);
           front = true;
-          reserved = (await this.retryLater(bucket, bucket, ordered, this.retryDelay(failures)))?.slot;
+          reserved = (await this.retryLater(bucket, bucket, ordered, delay, signal))?.slot;
           continue;
         }
         bucket.release();
@@ -476,9 +599,21 @@ export class DiscordRest {
       const target = this.learn(route, bucket, answer.headers);
       if (ordered) target.ordered = true;
       const body = parseJson(answer.text);
+      const limitedBy = status === 429 ? this.rateLimitOf(route, answer.headers, body, method) : undefined;
+      if (this.listenerCount("response") > 0) {
+        const hash = answer.headers.get("x-ratelimit-bucket");
+        this.emitSafely("response", {
+          method,
+          route: this.redact(route.route),
+          status,
+          durationMs: Math.max(0, this.clock.now() - sentAt),
+          ...(hash === null || hash === "" ? {} : { bucket: this.redact(hash) }),
+          ...(limitedBy === undefined ? {} : { retryAfter: limitedBy.retryAfter }),
+        });
+      }
 
-      if (status === 429) {
-        const info = this.rateLimitOf(route, answer.headers, body, method);
+      if (limitedBy !== undefined) {
+        const info = limitedBy;
         // Never remember a wait longer than the maximum: one hostile answer must not silence a route.
         const wait = Math.min(info.retryAfter, this.maxRateLimitWait);
         if (info.global) this.rateLimits.global.pause(wait);
@@ -495,18 +630,22 @@ export class DiscordRest {
         }
         if (refusal !== undefined) {
           this.giveBack(bucket, target);
+          debug(() => `HTTP 429 (${info.global ? "global" : "bucket"}); giving up: ${refusal.message.slice(refusal.message.indexOf(": ") + 2)}`);
           throw refusal;
         }
+        debug(() => `HTTP 429 (${info.global ? "global: every route pauses" : "bucket"}); retry ${rateLimited + 1} of ${this.rateLimitRetries} in ${Math.ceil(info.retryAfter)} ms`);
         waited += info.retryAfter;
         rateLimited++;
         front = true;
-        reserved = (await this.retryLater(bucket, target, ordered, 0))?.slot;
+        reserved = (await this.retryLater(bucket, target, ordered, 0, signal))?.slot;
         continue;
       }
       if (status >= 500 && failures < this.retries) {
         failures++;
+        const delay = this.retryDelay(failures);
+        debug(() => `HTTP ${status}; retry ${failures} of ${this.retries} in ${describeDelay(delay)}`);
         front = true;
-        reserved = (await this.retryLater(bucket, target, ordered, this.retryDelay(failures)))?.slot;
+        reserved = (await this.retryLater(bucket, target, ordered, delay, signal))?.slot;
         continue;
       }
       this.giveBack(bucket, target);
@@ -525,17 +664,39 @@ export class DiscordRest {
    * behind it overtakes it; elsewhere the request sleeps and queues at the front again.
    * @returns the reserved slot, or `undefined` when the caller should acquire one
    */
-  private async retryLater(bucket: Bucket, target: Bucket, ordered: boolean, delay: number): Promise<{ slot: Promise<Bucket> } | undefined> {
+  private async retryLater(
+    bucket: Bucket,
+    target: Bucket,
+    ordered: boolean,
+    delay: number,
+    signal: AbortSignal | undefined,
+  ): Promise<{ slot: Promise<Bucket> } | undefined> {
     const ms = Number.isFinite(delay) && delay > 0 ? Math.min(delay, MAX_TIMER_DELAY) : 0;
     if (ordered) {
-      const slot = target.reserve(this.clock.now() + ms);
+      const slot = target.reserve(this.clock.now() + ms, signal);
       slot.catch(() => undefined); // destroy() rejects it; the caller awaits it next
       this.giveBack(bucket, target);
       return { slot };
     }
     this.giveBack(bucket, target);
-    await this.sleep(ms);
+    await this.sleep(ms, signal);
     return undefined;
+  }
+
+  /** Emits an event; a listener's error cannot break the request (it is thrown again on a microtask). */
+  private emitSafely<K extends keyof DiscordRestEvents>(event: K, ...args: DiscordRestEvents[K]): void {
+    try {
+      (this.emit as (event: K, ...args: DiscordRestEvents[K]) => boolean)(event, ...args);
+    } catch (error) {
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
+  }
+
+  /** `text` with the token replaced by `[token]`. */
+  private redact(text: string): string {
+    return text.includes(this.#token) ? text.split(this.#token).join("[token]") : text;
   }
 
   /** Gives the slot taken in `bucket` back; `target` is the route's bucket from now on. */
@@ -617,13 +778,16 @@ export class DiscordRest {
     return url;
   }
 
-  private async send(url: string, method: string, headers: Record<string, string>, body: string | undefined): Promise<Answer> {
+  /** One attempt. Throws `REST_ABORTED` (a {@link RestError}) when `signal` aborted it, {@link TimeoutSignal} on a timeout. */
+  private async send(url: string, method: string, headers: Record<string, string>, body: string | undefined, signal: AbortSignal | undefined): Promise<Answer> {
     const controller = new AbortController();
     let timedOut = false;
     const timer = this.clock.setTimeout(() => {
       timedOut = true;
       controller.abort();
     }, this.timeout);
+    const onAbort = (): void => controller.abort();
+    signal?.addEventListener("abort", onAbort, { once: true });
     try {
       const doFetch = this.fetchOption ?? globalThis.fetch;
       const response = await doFetch(url, { method, headers, ...(body === undefined ? {} : { body }), signal: controller.signal });
@@ -631,9 +795,11 @@ export class DiscordRest {
       return { status: response.status, headers: response.headers, text };
     } catch (error) {
       if (timedOut) throw new TimeoutSignal();
+      if (signal?.aborted === true) throw abortedError(signal);
       throw error;
     } finally {
       this.clock.clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
     }
   }
 
@@ -666,16 +832,31 @@ export class DiscordRest {
     return Buffer.concat(chunks, size).toString("utf8");
   }
 
-  private sleep(requested: number): Promise<void> {
+  /** A retry backoff; `destroy()` ends it with `REST_DESTROYED`, the signal with `REST_ABORTED`. */
+  private sleep(requested: number, signal: AbortSignal | undefined): Promise<void> {
+    if (signal?.aborted === true) return Promise.reject(abortedError(signal));
     if (!(requested > 0)) return Promise.resolve();
     const ms = Math.min(requested, MAX_TIMER_DELAY); // a retryDelay of days is cut, never wrapped to 1 ms
     return new Promise<void>((resolve, reject) => {
-      const sleep: { handle: unknown; reject: (error: unknown) => void } = { handle: undefined, reject };
+      const onAbort = (): void => {
+        this.clock.clearTimeout(sleep.handle);
+        this.sleeps.delete(sleep);
+        reject(abortedError(signal!));
+      };
+      const sleep: { handle: unknown; reject: (error: Error) => void } = {
+        handle: undefined,
+        reject: (error) => {
+          signal?.removeEventListener("abort", onAbort);
+          reject(error);
+        },
+      };
       sleep.handle = this.clock.setTimeout(() => {
         this.sleeps.delete(sleep);
+        signal?.removeEventListener("abort", onAbort);
         resolve();
       }, ms);
       this.sleeps.add(sleep);
+      signal?.addEventListener("abort", onAbort, { once: true });
     });
   }
 }
@@ -695,6 +876,14 @@ const MESSAGE_ROUTE = /^\/channels\/[^/]+\/messages(?:\/:id)?$/;
 /** Create, edit and delete message: their bucket keeps order (one request at a time). */
 function isMessageRoute(route: RouteKey): boolean {
   return MESSAGE_ROUTE.test(route.route);
+}
+
+function describeDelay(delay: number): string {
+  return Number.isFinite(delay) && delay > 0 ? `${Math.ceil(Math.min(delay, MAX_TIMER_DELAY))} ms` : "0 ms";
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted === true) throw abortedError(signal);
 }
 
 function checkId(name: string, value: string): void {

@@ -1,5 +1,5 @@
 import { type Clock, MAX_TIMER_DELAY } from "./Clock.js";
-import { RestError } from "./RestError.js";
+import { abortedError, RestError } from "./RestError.js";
 
 /** A limit of `limit` requests per `window` milliseconds. */
 export interface RateLimit {
@@ -16,7 +16,7 @@ export class GlobalLimiter {
   private readonly clock: Clock;
   private readonly limit: RateLimit | false;
   private readonly sent: number[] = [];
-  private waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
+  private waiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
   private pausedUntil = 0;
   private timer: unknown;
   private timerAt = Number.NaN;
@@ -32,10 +32,35 @@ export class GlobalLimiter {
     return this.clock.now() < this.pausedUntil;
   }
 
-  /** Waits for a slot in the global window (and for the end of any pause). */
-  acquire(): Promise<void> {
+  /**
+   * Waits for a slot in the global window (and for the end of any pause). When `signal`
+   * aborts first, the request leaves the queue and fails with `REST_ABORTED`.
+   */
+  acquire(signal?: AbortSignal): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.waiters.push({ resolve, reject });
+      if (signal?.aborted === true) {
+        reject(abortedError(signal));
+        return;
+      }
+      const onAbort = (): void => {
+        const index = this.waiters.indexOf(waiter);
+        if (index === -1) return;
+        this.waiters.splice(index, 1);
+        waiter.reject(abortedError(signal!));
+        this.pump();
+      };
+      const waiter = {
+        resolve: (): void => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        },
+        reject: (error: Error): void => {
+          signal?.removeEventListener("abort", onAbort);
+          reject(error);
+        },
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.waiters.push(waiter);
       this.pump();
     });
   }

@@ -14,6 +14,7 @@
  * | `REST_INVALID_RESPONSE` | a 2xx answer whose body is not JSON |
  * | `REST_RESPONSE_TOO_LARGE` | the answer's body is larger than `maxResponseBytes` (it is not read, nor retried) |
  * | `REST_DESTROYED` | the client was destroyed while the request waited |
+ * | `REST_ABORTED` | the request's `signal` aborted it (before sending, while it waited in a queue or a backoff, or in flight); `cause` is the signal's `reason` |
  */
 export type RestErrorCode =
   | "REST_INVALID_ARGUMENT"
@@ -26,7 +27,23 @@ export type RestErrorCode =
   | "REST_INVALID_REQUEST_LIMIT"
   | "REST_INVALID_RESPONSE"
   | "REST_RESPONSE_TOO_LARGE"
-  | "REST_DESTROYED";
+  | "REST_DESTROYED"
+  | "REST_ABORTED";
+
+const CODES: ReadonlySet<string> = new Set<RestErrorCode>([
+  "REST_INVALID_ARGUMENT",
+  "REST_HTTP_ERROR",
+  "REST_UNAUTHORIZED",
+  "REST_RATE_LIMITED",
+  "REST_SERVER_ERROR",
+  "REST_NETWORK_ERROR",
+  "REST_TIMEOUT",
+  "REST_INVALID_REQUEST_LIMIT",
+  "REST_INVALID_RESPONSE",
+  "REST_RESPONSE_TOO_LARGE",
+  "REST_DESTROYED",
+  "REST_ABORTED",
+]);
 
 /** What a {@link RestError} knows about the request that failed. */
 export interface RestErrorDetails {
@@ -72,6 +89,30 @@ export class RestError extends Error {
   /** `REST_RATE_LIMITED`: how long Discord asked to wait before trying again, in milliseconds. */
   readonly retryAfter: number | undefined;
 
+  /**
+   * Whether `value` is a {@link RestError} (with the given `code`, if one is given). It checks
+   * the shape (an `Error` named `"RestError"` with a known string `code`), not only
+   * `instanceof`, so it also recognises errors of another copy of this package (two versions
+   * in one `node_modules`, or a CommonJS and an ESM copy).
+   *
+   * @example
+   * ```ts
+   * try {
+   *   await rest.createMessage(channelId, "hi");
+   * } catch (error) {
+   *   if (RestError.is(error, "REST_RATE_LIMITED")) console.log("retry in", error.retryAfter, "ms");
+   *   else throw error;
+   * }
+   * ```
+   */
+  static is(value: unknown, code?: RestErrorCode): value is RestError {
+    if (value instanceof RestError) return code === undefined || value.code === code;
+    if (!(value instanceof Error) && (typeof value !== "object" || value === null)) return false;
+    const candidate = value as { name?: unknown; code?: unknown };
+    if (candidate.name !== "RestError" || typeof candidate.code !== "string" || !CODES.has(candidate.code)) return false;
+    return code === undefined || candidate.code === code;
+  }
+
   /** An error with its stable `code`, a message (never with the token) and the details of the request that failed. */
   constructor(code: RestErrorCode, message: string, details: RestErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -84,4 +125,9 @@ export class RestError extends Error {
     this.route = details.route;
     this.retryAfter = details.retryAfter;
   }
+}
+
+/** The `REST_ABORTED` error of an aborted signal (its `reason` as the cause); the request's details are added by the client. */
+export function abortedError(signal: AbortSignal): RestError {
+  return new RestError("REST_ABORTED", "the request was aborted", { cause: signal.reason });
 }

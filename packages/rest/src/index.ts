@@ -2,15 +2,19 @@ export { Bucket, type BucketUpdate } from "./Bucket.js";
 export { type Clock, systemClock } from "./Clock.js";
 export {
   type AllowedMentions,
+  type ChannelPermissionOverwrite,
   type CreateMessageBody,
   DiscordRest,
   type DiscordRestOptions,
   type GatewayBotInfo,
   type GatewayInfo,
+  type DiscordRestEvents,
   type RateLimitedInfo,
+  type RestCallOptions,
   type RestMessage,
   type RestMethod,
   type RestRequest,
+  type RestResponseInfo,
   type RestVersion,
   VERSION,
 } from "./DiscordRest.js";

@@ -117,4 +117,27 @@ describe("Bucket", () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(granted()).toBe(5); // the 4 the answer allows, not one more window of waiting
   });
+
+  it("a waiter aborted after moving to a shared bucket leaves that bucket's queue, and the next one is granted", async () => {
+    const first = new Bucket(systemClock);
+    const shared = new Bucket(systemClock);
+    const held = await shared.acquire(); // shared's only slot is taken
+    await first.acquire(); // first's in-flight slot: the next ones wait in first
+    const controller = new AbortController();
+    const aborted = first.acquire(false, controller.signal).catch((error: unknown) => error);
+    const next = first.acquire();
+    first.moveWaitersTo(shared);
+    expect(shared.queued).toBe(2);
+    controller.abort("gone");
+    await expect(aborted).resolves.toMatchObject({ code: "REST_ABORTED", cause: "gone" });
+    expect(shared.queued).toBe(1);
+    held.release();
+    await expect(next).resolves.toBe(shared);
+  });
+
+  it("an already aborted signal is refused at once without taking a place", async () => {
+    const bucket = new Bucket(systemClock);
+    await expect(bucket.acquire(false, AbortSignal.abort())).rejects.toMatchObject({ code: "REST_ABORTED" });
+    expect([bucket.queued, bucket.inFlight]).toEqual([0, 0]);
+  });
 });

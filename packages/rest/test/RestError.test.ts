@@ -23,4 +23,38 @@ describe("RestError", () => {
     expect([error.status, error.discordCode, error.method, error.route, error.errors]).toEqual([undefined, undefined, undefined, undefined, undefined]);
     expect("cause" in error).toBe(false);
   });
+
+  describe("is", () => {
+    it("recognises a RestError, and one with a given code", () => {
+      const error = new RestError("REST_TIMEOUT", "slow");
+      expect(RestError.is(error)).toBe(true);
+      expect(RestError.is(error, "REST_TIMEOUT")).toBe(true);
+      expect(RestError.is(error, "REST_ABORTED")).toBe(false);
+    });
+
+    it("recognises an error of another copy of the package by its shape", () => {
+      class RestErrorCopy extends Error {
+        override readonly name = "RestError";
+        constructor(readonly code: string) {
+          super("from another copy");
+        }
+      }
+      const copy: unknown = new RestErrorCopy("REST_HTTP_ERROR");
+      expect(copy instanceof RestError).toBe(false);
+      expect(RestError.is(copy)).toBe(true);
+      expect(RestError.is(copy, "REST_HTTP_ERROR")).toBe(true);
+      expect(RestError.is(copy, "REST_UNAUTHORIZED")).toBe(false);
+      if (RestError.is(copy)) expect(copy.code).toBe("REST_HTTP_ERROR"); // narrowed
+    });
+
+    it("refuses other values: other errors, look-alikes with unknown codes, primitives", () => {
+      const gateway = Object.assign(new Error("x"), { code: "GATEWAY_CLOSED" });
+      const renamed = Object.assign(new Error("x"), { name: "RestError", code: "NOT_A_CODE" });
+      const noCode = Object.assign(new Error("x"), { name: "RestError" });
+      for (const value of [gateway, renamed, noCode, new Error("plain"), null, undefined, "RestError", 42, { name: "RestError", code: 1 }]) {
+        expect(RestError.is(value)).toBe(false);
+      }
+      expect(RestError.is({ name: "RestError", code: "REST_DESTROYED", message: "plain object" })).toBe(true);
+    });
+  });
 });

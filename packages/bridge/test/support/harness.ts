@@ -36,6 +36,8 @@ export interface HarnessOptions {
   start?: boolean;
   /** Extra fields of the discord section. */
   discord?: Record<string, unknown>;
+  /** Changes the guild fixture before the fake starts (members set up as described on {@link Harness}). */
+  prepare?: (guild: GuildFixture, members: Pick<Harness, "player" | "vip" | "administrator" | "management" | "bot">) => void;
   /** Extra options of the fake Discord. */
   fake?: Partial<FakeDiscordOptions>;
 }
@@ -50,6 +52,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   player.roles = [];
   vip.roles = [role("VIP")];
   administrator.roles = [role("Administrator")];
+  options.prepare?.(guild, { player, vip, administrator, management, bot });
   // The fake enforces Discord's REST buckets; wide ones keep tests quick.
   const discord = new FakeDiscord({ token: TOKEN, guilds: [guild], identifyWindow: 50, rest: { bucket: { limit: 50, window: 1000 }, global: false }, ...options.fake });
   await discord.start();
