@@ -358,7 +358,7 @@ export class Bridge extends EventEmitter<BridgeEvents> {
   /** Channel roles muted by LVP's `<command:MODE>+m` echo. */
   readonly #mutedRoles = new Set<string>();
   /**
-   * What `+m` changed on Discord, per channel id: the @everyone overwrite before it (`null`:
+   * What `+m` changed on Discord, per channel id: the `@everyone` overwrite before it (`null`:
    * there was none, so `-m` deletes it). No entry: `+m` changed nothing there.
    */
   readonly #muteUndo = new Map<string, { readonly allow: bigint; readonly deny: bigint } | null>();
@@ -983,7 +983,7 @@ export class Bridge extends EventEmitter<BridgeEvents> {
   }
 
   /**
-   * LVP's `+m`/`-m` on Discord: `+m` denies SEND_MESSAGES to @everyone (the overwrite whose id
+   * LVP's `+m`/`-m` on Discord: `+m` denies SEND_MESSAGES to `@everyone` (the overwrite whose id
    * is the guild's) in the role's channel where the bot has MANAGE_ROLES, remembering the
    * overwrite it replaced; `-m` restores exactly that (or deletes the overwrite `+m` created).
    * A `+m` that changed nothing (already denied, no permission, channel unknown) is not undone.
