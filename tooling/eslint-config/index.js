@@ -8,21 +8,24 @@ import tseslint from "typescript-eslint";
  * use the layer beneath it (and fake-discord in its tests), never one above or beside it.
  */
 export const LAYERS = {
-  "@nuwani/transport": [],
-  "@nuwani/socket": ["@nuwani/transport"],
-  "@nuwani/gateway": ["@nuwani/socket"],
-  "@nuwani/tracker": ["@nuwani/gateway"],
-  "@nuwani/rest": [],
-  "@nuwani/bridge": ["@nuwani/tracker", "@nuwani/gateway", "@nuwani/rest"],
+  // The bottom: what every layer shares (clock, seeded random, guards, Secret). It imports
+  // nothing, and every other package may import it.
+  "@nuwani/util": [],
+  "@nuwani/transport": ["@nuwani/util"],
+  "@nuwani/socket": ["@nuwani/transport", "@nuwani/util"],
+  "@nuwani/gateway": ["@nuwani/socket", "@nuwani/util"],
+  "@nuwani/tracker": ["@nuwani/gateway", "@nuwani/util"],
+  "@nuwani/rest": ["@nuwani/util"],
+  "@nuwani/bridge": ["@nuwani/tracker", "@nuwani/gateway", "@nuwani/rest", "@nuwani/util"],
   // The `nuwani-discord` command. Its demo (`--demo`) embeds the fake Discord, so a newcomer
   // sees the whole system work with no token and no internet; the bridge library stays free
   // of the fakes.
-  "@nuwani/cli": ["@nuwani/bridge", "@nuwani/samp", "@nuwani/tracker", "@nuwani/gateway", "@nuwani/rest", "@nuwani/fake-discord", "@nuwani/fake-samp"],
-  "@nuwani/fake-discord": [],
+  "@nuwani/cli": ["@nuwani/bridge", "@nuwani/samp", "@nuwani/tracker", "@nuwani/gateway", "@nuwani/rest", "@nuwani/fake-discord", "@nuwani/fake-samp", "@nuwani/util"],
+  "@nuwani/fake-discord": ["@nuwani/util"],
   // The fake SA-MP / open.mp server: its own packet codec, no client package.
-  "@nuwani/fake-samp": [],
+  "@nuwani/fake-samp": ["@nuwani/util"],
   // The SA-MP / open.mp game side depends on no Discord package; the CLI composes it with the bridge.
-  "@nuwani/samp": [],
+  "@nuwani/samp": ["@nuwani/util"],
 };
 
 const ALL = Object.keys(LAYERS);

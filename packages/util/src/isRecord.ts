@@ -1,0 +1,4 @@
+/** Whether `value` is an object usable as a string-keyed record (not null, not an array). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
