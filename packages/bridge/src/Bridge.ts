@@ -3,6 +3,7 @@ import { GatewayConnection, IdentifyThrottle, type GatewayVersion, type Identify
 import { DiscordRest, type DiscordRestOptions, type GatewayBotInfo } from "@nuwani/rest";
 import { DiscordTracker, Permissions } from "@nuwani/tracker";
 import type { TrackerDispatch, TrackerGateway, TrackerGuild, TrackerMember } from "@nuwani/tracker";
+import { isRecord } from "@nuwani/util";
 import { BridgeError } from "./BridgeError.js";
 import { systemClock, type Clock } from "./Clock.js";
 import { CommandRegistry, type CommandOutcome, type CommandRegistryOptions } from "./commands.js";
@@ -13,7 +14,6 @@ import { ECHO_PRIORITIES, formatEcho, type EchoFormats, type EchoPriority, type 
 import { describeTarget, type DeliveryTarget, type EchoParam, type GameServer, type PlayerLevel } from "./GameServer.js";
 import { Outbox, type OutboxCounts, type OutboxOptions } from "./Outbox.js";
 import { escapeForDiscord, formatDiscordChat, stripControlCharacters } from "./sanitize.js";
-import { isRecord } from "./isRecord.js";
 
 /**
  * What the bridge needs of a gateway: `GatewayConnection` of `@nuwani/gateway` or a stand-in. The tracker is attached to it, so it is also a `TrackerGateway`.

@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import { createSeededRandom } from "@nuwani/util";
 import { BridgeError } from "./BridgeError.js";
 import { systemClock, type Clock } from "./Clock.js";
 import type { DeliveryTarget, EchoParam, GameMutes, GameServer, GameServerEvents, MutedPlayer, Player, PlayerLevel } from "./GameServer.js";
@@ -45,18 +46,6 @@ const CHAT = [
 const ADMIN_CHAT = ["checking that report", "can someone spectate id 3?", "going afk for 5", "kicked the cheater", "ok"];
 const REASONS = ["cheating", "spawn killing", "ramming", "insulting", "team killing"];
 const WEAPONS = ["Desert Eagle", "M4", "Sawnoff Shotgun", "Minigun", "Fist", "Sniper Rifle", "MP5"];
-
-/** mulberry32: a tiny, fast, seedable 32-bit PRNG; returns floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A deterministic stand-in for the game, for tests and the demo only: with a given seed,
@@ -108,7 +97,7 @@ export class SimulatedGameServer extends EventEmitter<GameServerEvents> implemen
     if (!Number.isInteger(maxPlayers) || maxPlayers < 2 || maxPlayers > 1000) {
       throw new BridgeError("BRIDGE_INVALID_ARGUMENT", "maxPlayers must be an integer from 2 to 1000", { field: "maxPlayers" });
     }
-    this.#random = mulberry32(seed);
+    this.#random = createSeededRandom(seed);
     this.#clock = clock;
     this.#interval = 1000 / rate;
     this.#maxPlayers = maxPlayers;

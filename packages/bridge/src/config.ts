@@ -1,11 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
+import { isRecord, Secret } from "@nuwani/util";
 import { BridgeError } from "./BridgeError.js";
 import type { PlayerLevel } from "./GameServer.js";
-import { isRecord } from "./isRecord.js";
 import { LevelLadder, type LevelRoles } from "./LevelLadder.js";
 import { parseJson } from "./parseJson.js";
-import { Secret } from "./Secret.js";
 
 /** A channel or role named in `nuwani.json`: by snowflake id, or by name. */
 export type DiscordReference = { readonly kind: "id"; readonly id: string } | { readonly kind: "name"; readonly name: string };

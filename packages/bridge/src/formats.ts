@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
+import { isRecord } from "@nuwani/util";
 import { BridgeError } from "./BridgeError.js";
-import { isRecord } from "./isRecord.js";
 import { compileLvpFormat, renderLvpFormat } from "./lvpFormat.js";
 import { checkCoalesce, isEchoPriority, tooFewParameters, type EchoFormat, type EchoParams, type FormattedEcho } from "./echoFormat.js";
 import { compileLvpEcho, type LvpFormatOptions } from "./lvpFormats.js";

@@ -28,7 +28,8 @@ export {
   type PlayerLevel,
 } from "./GameServer.js";
 export { DEFAULT_LEVELS, LevelLadder, type LevelLadderOptions, type LevelRoles } from "./LevelLadder.js";
-export { Secret } from "./Secret.js";
+// `Secret` lives in @nuwani/util; still exported here so users of this package do not break.
+export { Secret } from "@nuwani/util";
 export { FloodControl, type FloodControlOptions, type FloodCounts, type FloodLimit, type FloodVerdict } from "./FloodControl.js";
 export { SimulatedGameServer, type DeliveredMessage, type SimulatedGameServerOptions } from "./SimulatedGameServer.js";
 export {

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { type Clock, systemClock } from "./Clock.js";
+import { type Clock, systemClock } from "@nuwani/util";
 import { createBotUser } from "./createBotUser.js";
 import { createGuild } from "./createGuild.js";
 import { FakeDiscordError } from "./FakeDiscordError.js";

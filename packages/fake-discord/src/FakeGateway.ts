@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from "node:https";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
-import { type Clock, systemClock } from "./Clock.js";
+import { type Clock, systemClock } from "@nuwani/util";
 import { FakeDiscordError } from "./FakeDiscordError.js";
 import { listen } from "./listen.js";
 import { FakeGatewayConnection, type FakeGatewayConnectionHost } from "./FakeGatewayConnection.js";

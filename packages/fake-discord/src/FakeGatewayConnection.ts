@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import type { IncomingHttpHeaders } from "node:http";
-import type { Clock } from "./Clock.js";
+import type { Clock } from "@nuwani/util";
 import { FakeDiscordError } from "./FakeDiscordError.js";
 import type { FakeGatewayFaults } from "./FakeGatewayFaults.js";
 import type { FakeCompression, ReceivedPayload } from "./types.js";

@@ -1,4 +1,4 @@
-import type { Clock } from "./Clock.js";
+import type { Clock } from "@nuwani/util";
 import { FakeDiscordError } from "./FakeDiscordError.js";
 import type { FakeGatewayConnection } from "./FakeGatewayConnection.js";
 import type { FakeCompression } from "./types.js";

@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from "./Clock.js";
+import { type Clock, systemClock } from "@nuwani/util";
 import type { FakeRestVersion } from "./FakeRestRouter.js";
 
 /** A rate limit: `limit` requests per `window` milliseconds. */

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { type Clock, systemClock } from "./Clock.js";
+import { type Clock, systemClock } from "@nuwani/util";
 import { FakeDiscordError } from "./FakeDiscordError.js";
 import { listen } from "./listen.js";
 import { FakeRestBuckets, type FakeRestLimit, type FakeRestRateLimitOptions } from "./FakeRestBuckets.js";

@@ -1,4 +1,4 @@
-import type { Clock } from "./Clock.js";
+import type { Clock } from "@nuwani/util";
 
 /** The daily session start limit (PROTOCOL.md §1, §5). */
 export interface SessionStartLimitOptions {

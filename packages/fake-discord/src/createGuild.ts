@@ -1,3 +1,4 @@
+import { createSeededRandom } from "@nuwani/util";
 import { createBotUser } from "./createBotUser.js";
 import type {
   ChannelFixture,
@@ -114,18 +115,6 @@ const SYLLABLES = ["ka", "lu", "ve", "ro", "mi", "sa", "to", "ne", "xa", "di", "
 const GAMES = ["Las Venturas Playground", "Grand Theft Auto: San Andreas", "Minecraft", "Counter-Strike"];
 const DAY = 86_400_000;
 
-/** mulberry32: a small, fast, seeded PRNG returning floats in [0, 1). */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function toBigInt(value: PermissionInput | undefined, fallback: bigint): bigint {
   if (value === undefined) return fallback;
   return typeof value === "bigint" ? value : BigInt(value);
@@ -158,7 +147,7 @@ function makeName(random: () => number, index: number): string {
  */
 export function createGuild(options: CreateGuildOptions = {}): GuildFixture {
   const seed = options.seed ?? (options.id === undefined ? 1 : seedOf(options.id));
-  const random = createRandom(seed);
+  const random = createSeededRandom(seed);
   const created = Date.UTC(2020, 0, 1) + (seed % 1000) * DAY;
   const id = options.id ?? snowflake(created, seed & 0xfff);
   const bot = options.bot ?? createBotUser();

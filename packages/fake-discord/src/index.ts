@@ -1,4 +1,5 @@
-export { type Clock, systemClock } from "./Clock.js";
+// Kept as this package's own exports so its users do not break; they live in @nuwani/util.
+export { type Clock, systemClock } from "@nuwani/util";
 export {
   createTestCertificate,
   type TestCertificate,

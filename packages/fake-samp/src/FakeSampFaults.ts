@@ -1,4 +1,4 @@
-import type { Random } from "./createRandom.js";
+import type { Random } from "@nuwani/util";
 import { FakeSampError } from "./FakeSampError.js";
 import type { FakeSampLog } from "./FakeSampLog.js";
 import { HEADER_LENGTH } from "./packets.js";

@@ -1,5 +1,5 @@
 import { appendFileSync, renameSync, truncateSync, writeFileSync } from "node:fs";
-import { type Clock, systemClock } from "./Clock.js";
+import { type Clock, systemClock } from "@nuwani/util";
 import { CodePage } from "./CodePage.js";
 import { FakeSampError } from "./FakeSampError.js";
 import {

@@ -1,4 +1,4 @@
-import { createRandom, type Random } from "./createRandom.js";
+import { type Random, createSeededRandom } from "@nuwani/util";
 import { FakeSampError } from "./FakeSampError.js";
 import { type EchoParam, formatJoin, formatPart, type PartReason } from "./logLines.js";
 import type { FakeSampPlayer, FakeSampServer } from "./FakeSampServer.js";
@@ -63,7 +63,7 @@ export class FakeSampPlay {
   /** @throws {@link FakeSampError} `FAKE_SAMP_INVALID_ARGUMENT` for empty lists or a bad target. */
   constructor(server: FakeSampServer, options: FakeSampPlayOptions = {}) {
     this.#server = server;
-    this.#random = options.random ?? createRandom(options.seed ?? 1);
+    this.#random = options.random ?? createSeededRandom(options.seed ?? 1);
     this.#names = options.names ?? DEFAULT_NAMES;
     this.#phrases = options.phrases ?? DEFAULT_PHRASES;
     this.#echoTags = options.echoTags ?? ["admin", "report"];

@@ -1,8 +1,7 @@
 import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
 import { EventEmitter } from "node:events";
-import { type Clock, systemClock } from "./Clock.js";
+import { type Clock, createSeededRandom, systemClock } from "@nuwani/util";
 import { CodePage } from "./CodePage.js";
-import { createRandom } from "./createRandom.js";
 import { type FakeBurstOptions, FakeSampFaults } from "./FakeSampFaults.js";
 import { FakeSampError } from "./FakeSampError.js";
 import { type FakeSampFlavour, FakeSampLog, type FakeSampLogOptions } from "./FakeSampLog.js";
@@ -316,7 +315,7 @@ export class FakeSampServer extends EventEmitter<FakeSampServerEvents> {
     this.rules = new Map(Object.entries({ ...DEFAULT_RULES[this.flavour], mapname: this.mapname, ...options.rules }));
     const extra = options.extraInfo ?? {};
     this.#extraInfo = [extra.discordLink, extra.lightBannerUrl, extra.darkBannerUrl, extra.logoUrl].map((text) => this.codePage.encode(text ?? ""));
-    const random = createRandom(options.seed ?? 1);
+    const random = createSeededRandom(options.seed ?? 1);
     this.log = options.log === undefined ? undefined : new FakeSampLog({ ...options.log, flavour: this.flavour, encoding: this.codePage.encoding, clock: this.#clock });
     this.faults = new FakeSampFaults(random, { log: this.log, burst: (count, burstOptions) => this.#burst(count, burstOptions) });
     for (const input of options.players ?? []) this.#add(input);

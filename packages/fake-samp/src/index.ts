@@ -1,6 +1,6 @@
-export { type Clock, systemClock } from "./Clock.js";
+// Kept as this package's own exports so its users do not break; they live in @nuwani/util.
+export { type Clock, type Random, systemClock } from "@nuwani/util";
 export { CodePage } from "./CodePage.js";
-export type { Random } from "./createRandom.js";
 export { type FakeNuwaniDelivery, FakeNuwaniInclude, type FakeNuwaniIncludeOptions, type FakeNuwaniLevel } from "./FakeNuwaniInclude.js";
 export { FakeSampError, type FakeSampErrorCode } from "./FakeSampError.js";
 export { type FakeBurstOptions, type FakeMalformKind, FakeSampFaults } from "./FakeSampFaults.js";

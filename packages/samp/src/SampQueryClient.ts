@@ -5,7 +5,7 @@ import { isIPv4 } from "node:net";
 import { SampError } from "./SampError.js";
 import { CodePage } from "./CodePage.js";
 import { systemClock, MAX_TIMER_MS, type Clock } from "./Clock.js";
-import { Secret } from "./Secret.js";
+import { Secret } from "@nuwani/util";
 import { TokenBucket } from "./TokenBucket.js";
 import {
   HEADER_LENGTH,

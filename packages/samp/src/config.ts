@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from "node:path";
 import iconv from "iconv-lite";
 import { SampError } from "./SampError.js";
-import { Secret } from "./Secret.js";
+import { Secret } from "@nuwani/util";
 import { DEFAULT_ENCODING } from "./CodePage.js";
 import { MAX_TIMER_MS } from "./Clock.js";
 import type { ServerVariant } from "./SampQueryClient.js";

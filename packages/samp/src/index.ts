@@ -1,6 +1,7 @@
 export { SampError, type SampErrorCode, type SampErrorDetails } from "./SampError.js";
 export { systemClock, type Clock } from "./Clock.js";
-export { Secret } from "./Secret.js";
+// `Secret` lives in @nuwani/util; still exported here so users of this package do not break.
+export { Secret } from "@nuwani/util";
 export { CodePage, DEFAULT_ENCODING } from "./CodePage.js";
 export { GAME_LINE_LENGTH, sanitizeGameText, splitGameLines } from "./sanitize.js";
 export type { ServerInfo, QueriedPlayer, QueryOpcode } from "./packet.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { inspect } from "node:util";
 import { parseGameConfig, RCON_PASSWORD_ENVIRONMENT_VARIABLE } from "../src/config.js";
-import { Secret } from "../src/Secret.js";
+import { Secret } from "../src/index.js";
 import { SampError } from "../src/SampError.js";
 import { createSampGameServer } from "../src/createSampGameServer.js";
 

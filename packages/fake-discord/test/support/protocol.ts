@@ -1,5 +1,5 @@
 import { WebSocket } from "ws";
-import type { Clock } from "../../src/Clock.js";
+import type { Clock } from "@nuwani/util";
 
 /** A gateway payload as a test client sees it. */
 export interface Payload {
