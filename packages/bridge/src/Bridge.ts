@@ -5,7 +5,7 @@ import { DiscordTracker, Permissions } from "@nuwani/tracker";
 import type { TrackerDispatch, TrackerGateway, TrackerGuild, TrackerMember } from "@nuwani/tracker";
 import { isRecord } from "@nuwani/util";
 import { BridgeError } from "./BridgeError.js";
-import { systemClock, type Clock } from "./Clock.js";
+import { systemClock, type Clock } from "@nuwani/util";
 import { CommandRegistry, type CommandOutcome, type CommandRegistryOptions } from "./commands.js";
 import type { DiscordChannelReference, EnabledBridgeConfig } from "./config.js";
 import { defaultFormats } from "./defaultFormats.js";
@@ -96,7 +96,7 @@ export interface BridgeOptions {
   readonly rest?: BridgeRest;
   /** Extra options of the REST client the bridge makes. @defaultValue none */
   readonly restOptions?: Pick<DiscordRestOptions, "retries" | "retryDelay" | "timeout" | "userAgentSuffix" | "maxRateLimitWait">;
-  /** Time source of the outbox and the command rate limit. @defaultValue {@link systemClock} */
+  /** Time source of the outbox and the command rate limit. @defaultValue `systemClock` of `@nuwani/util` */
   readonly clock?: Clock;
   /** Echo formats. @defaultValue {@link defaultFormats} */
   readonly formats?: EchoFormats;

@@ -1,5 +1,5 @@
 import { BridgeError } from "./BridgeError.js";
-import { systemClock, type Clock } from "./Clock.js";
+import { systemClock, type Clock } from "@nuwani/util";
 
 /** A limit of `limit` game lines per `window` ms. */
 export interface FloodLimit {
@@ -13,7 +13,7 @@ export interface FloodControlOptions {
   readonly perUser?: FloodLimit;
   /** Game lines all of Discord may send per window. @defaultValue `{ limit: 10, window: 2000 }` (five lines a second) */
   readonly overall?: FloodLimit;
-  /** Time source. @defaultValue {@link systemClock} */
+  /** Time source. @defaultValue `systemClock` of `@nuwani/util` */
   readonly clock?: Clock;
 }
 

@@ -16,7 +16,7 @@ export interface LevelRoles {
 
 /** Options of {@link LevelLadder}. */
 export interface LevelLadderOptions {
-  /** Level names, lowest first. @defaultValue {@link DEFAULT_LEVELS} */
+  /** Level names, lowest first. @defaultValue `["player", "vip", "administrator", "management"]` (LVP's) */
   readonly levels?: readonly PlayerLevel[];
   /** Which levels play LVP's roles. @defaultValue `vip`, `administrator` and `management` (which must then be in `levels`) */
   readonly roles?: Partial<LevelRoles>;

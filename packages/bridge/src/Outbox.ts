@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import { BridgeError } from "./BridgeError.js";
-import { systemClock, type Clock } from "./Clock.js";
+import { systemClock, type Clock } from "@nuwani/util";
 import { ECHO_PRIORITIES, type EchoPriority } from "./formats.js";
 
 /** Node's longest timer (2^31 − 1 ms); a longer delay would fire after 1 ms. */
@@ -19,7 +19,7 @@ export interface OutboxRate {
 export interface OutboxOptions {
   /** The send function, e.g. the REST client's create message for the channel's id. */
   readonly send: OutboxSend;
-  /** Time source. @defaultValue {@link systemClock} */
+  /** Time source. @defaultValue `systemClock` of `@nuwani/util` */
   readonly clock?: Clock;
   /** Longest message. @defaultValue 2000 (Discord's limit) */
   readonly maxMessageLength?: number;

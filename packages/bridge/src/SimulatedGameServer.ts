@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { createSeededRandom } from "@nuwani/util";
 import { BridgeError } from "./BridgeError.js";
-import { systemClock, type Clock } from "./Clock.js";
+import { systemClock, type Clock } from "@nuwani/util";
 import type { DeliveryTarget, EchoParam, GameMutes, GameServer, GameServerEvents, MutedPlayer, Player, PlayerLevel } from "./GameServer.js";
 
 /** Options of {@link SimulatedGameServer}. */
@@ -12,7 +12,7 @@ export interface SimulatedGameServerOptions {
   readonly rate?: number;
   /** Most players online at once. @defaultValue 50 */
   readonly maxPlayers?: number;
-  /** Time source. @defaultValue {@link systemClock} */
+  /** Time source. @defaultValue `systemClock` of `@nuwani/util` */
   readonly clock?: Clock;
 }
 

@@ -1,5 +1,5 @@
 import { BridgeError } from "./BridgeError.js";
-import { systemClock, type Clock } from "./Clock.js";
+import { systemClock, type Clock } from "@nuwani/util";
 import type { DeliveryTarget, GameMutes, GameServer, Player, PlayerLevel } from "./GameServer.js";
 import { LevelLadder } from "./LevelLadder.js";
 import { GAME_LINE_LENGTH, escapeForDiscord, formatDiscordChat, sanitizeForGame } from "./sanitize.js";
@@ -78,7 +78,7 @@ export interface CommandRegistryOptions {
   readonly ladder?: LevelLadder;
   /** The commands. @defaultValue {@link defaultCommands}(ladder) */
   readonly commands?: readonly Command[];
-  /** Time source. @defaultValue {@link systemClock} */
+  /** Time source. @defaultValue `systemClock` of `@nuwani/util` */
   readonly clock?: Clock;
 }
 

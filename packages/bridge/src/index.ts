@@ -1,10 +1,12 @@
+// What an operator or a gamemode embedding the bridge needs. The machinery (the outbox, flood
+// control, sanitising and parsing helpers, format internals, the command registry) stays
+// inside; tests import it by relative path.
+export { Bridge, type BridgeEvents, type BridgeGateway, type BridgeLineCounts, type BridgeOptions, type BridgeRest, type BridgeSummary } from "./Bridge.js";
+export type { CommandEvent, DiscordToGameEvent, GameToDiscordEvent, GuildReadyEvent, RelayRole, SyncEvent } from "./Bridge.js";
 export { BridgeError, type BridgeErrorCode, type BridgeErrorDetails } from "./BridgeError.js";
-export { systemClock, type Clock } from "./Clock.js";
+// Type only, for users' convenience: the runtime `systemClock` is @nuwani/util's.
+export type { Clock, Secret } from "@nuwani/util";
 export {
-  DEFAULT_CHANNEL_NAMES,
-  DEFAULT_INTENTS,
-  DEFAULT_ROLE_NAMES,
-  TOKEN_ENVIRONMENT_VARIABLE,
   loadConfig,
   parseConfig,
   type BridgeConfig,
@@ -27,70 +29,19 @@ export {
   type Player,
   type PlayerLevel,
 } from "./GameServer.js";
-export { DEFAULT_LEVELS, LevelLadder, type LevelLadderOptions, type LevelRoles } from "./LevelLadder.js";
-// `Secret` lives in @nuwani/util; still exported here so users of this package do not break.
-export { Secret } from "@nuwani/util";
-export { FloodControl, type FloodControlOptions, type FloodCounts, type FloodLimit, type FloodVerdict } from "./FloodControl.js";
+export { LevelLadder, type LevelLadderOptions, type LevelRoles } from "./LevelLadder.js";
 export { SimulatedGameServer, type DeliveredMessage, type SimulatedGameServerOptions } from "./SimulatedGameServer.js";
+export { defaultFormats } from "./defaultFormats.js";
 export {
-  GAME_LINE_LENGTH,
-  escapeForDiscord,
-  formatDiscordChat,
-  sanitizeForGame,
-  splitGameLines,
-  stripColourCodes,
-  stripControlCharacters,
-  stripInvisibleCharacters,
-  type FormatDiscordChatOptions,
-  type SanitizeForGameOptions,
-} from "./sanitize.js";
-export { ECHO_PRIORITIES, type EchoFormat, type EchoParams, type EchoPriority, type FormattedEcho } from "./echoFormat.js";
-export { formatEcho, loadFormats, mergeFormats, parseFormats, type EchoFormats, type FormatsOptions } from "./formats.js";
-export { formatLvp } from "./lvpFormat.js";
+  formatEcho,
+  loadFormats,
+  mergeFormats,
+  parseFormats,
+  type EchoFormat,
+  type EchoFormats,
+  type EchoPriority,
+  type FormatsOptions,
+  type FormattedEcho,
+} from "./formats.js";
 export { parsePawnEcho } from "./parsePawnEcho.js";
-export {
-  LVP_AUDIENCE_CHANNELS,
-  LVP_CHANNELS,
-  LVP_PRIORITIES,
-  type EchoAudience,
-  type LvpFormatOptions,
-  type LvpTagPriority,
-} from "./lvpFormats.js";
-export { DEFAULT_FORMATS_JSON, defaultFormats } from "./defaultFormats.js";
-export {
-  Outbox,
-  type OutboxCounts,
-  type OutboxEvents,
-  type OutboxLatency,
-  type OutboxOptions,
-  type OutboxRate,
-  type OutboxSend,
-  type OutboxStats,
-} from "./Outbox.js";
-export {
-  CommandRegistry,
-  defaultCommands,
-  findPlayer,
-  parseCommand,
-  type Command,
-  type CommandContext,
-  type CommandOutcome,
-  type CommandRegistryOptions,
-  type ParsedCommand,
-} from "./commands.js";
-export {
-  Bridge,
-  isRetryableSendError,
-  type BridgeEvents,
-  type BridgeGateway,
-  type BridgeLineCounts,
-  type BridgeOptions,
-  type BridgeRest,
-  type BridgeSummary,
-  type CommandEvent,
-  type DiscordToGameEvent,
-  type GameToDiscordEvent,
-  type GuildReadyEvent,
-  type RelayRole,
-  type SyncEvent,
-} from "./Bridge.js";
+export type { Command, CommandContext, CommandOutcome } from "./commands.js";

@@ -4,7 +4,7 @@ import { Bridge, isRetryableSendError } from "../src/Bridge.js";
 import { BridgeError } from "../src/BridgeError.js";
 import { parseConfig } from "../src/config.js";
 import { parseFormats } from "../src/formats.js";
-import { Secret } from "../src/index.js";
+import { Secret } from "@nuwani/util";
 import { SimulatedGameServer } from "../src/SimulatedGameServer.js";
 import { startHarness, TOKEN, type Harness } from "./support/harness.js";
 

@@ -7,7 +7,7 @@ import { Bridge } from "../src/Bridge.js";
 import { BridgeError } from "../src/BridgeError.js";
 import { DEFAULT_INTENTS, loadConfig, parseConfig, type EnabledBridgeConfig } from "../src/config.js";
 import { LevelLadder } from "../src/LevelLadder.js";
-import { Secret } from "../src/index.js";
+import { Secret } from "@nuwani/util";
 import { SimulatedGameServer } from "../src/SimulatedGameServer.js";
 
 const TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.super-secret-token-value";

@@ -1,4 +1,5 @@
-import type { BridgeSummary, Clock } from "@nuwani/bridge";
+import type { BridgeSummary } from "@nuwani/bridge";
+import type { Clock } from "@nuwani/util";
 import { neutraliseTerminal } from "./neutraliseTerminal.js";
 
 /** Where the CLI writes. */

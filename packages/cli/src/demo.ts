@@ -2,10 +2,11 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseConfig, type Clock, type EnabledBridgeConfig } from "@nuwani/bridge";
+import { parseConfig, type EnabledBridgeConfig } from "@nuwani/bridge";
 import { createGuild, FakeDiscord, type GuildFixture, type MemberFixture } from "@nuwani/fake-discord";
 import { FakeNuwaniInclude, FakeSampServer } from "@nuwani/fake-samp";
 import { parseGameConfig, type GameConfig } from "@nuwani/samp";
+import type { Clock } from "@nuwani/util";
 
 /** One step of the demo's Discord side, at `at` ms after the start (before scaling). */
 export interface DemoStep {

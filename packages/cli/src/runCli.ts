@@ -5,12 +5,11 @@ import {
   loadConfig,
   loadFormats,
   mergeFormats,
-  systemClock,
   type BridgeRest,
-  type Clock,
   type EchoFormats,
   type EnabledBridgeConfig,
 } from "@nuwani/bridge";
+import { systemClock, type Clock } from "@nuwani/util";
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { DiscordRest } from "@nuwani/rest";
@@ -40,7 +39,7 @@ export interface CliOptions {
   readonly signal?: AbortSignal;
   /**
    * Time of the CLI's own waits (`--for`, the demo's script, the shutdown bounds), of the
-   * bridge's outbox and of the simulated game. @defaultValue `systemClock` of `@nuwani/bridge`
+   * bridge's outbox and of the simulated game. @defaultValue `systemClock` of `@nuwani/util`
    */
   readonly clock?: Clock;
   /** What `--version` prints. @defaultValue the bin passes its package.json version */

@@ -1,4 +1,4 @@
-import type { Clock } from "@nuwani/bridge";
+import type { Clock } from "@nuwani/util";
 
 interface Timer {
   readonly at: number;
