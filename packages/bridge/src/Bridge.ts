@@ -104,7 +104,7 @@ export interface BridgeOptions {
   readonly outbox?: Omit<OutboxOptions, "send" | "clock" | "isRetryable">;
   /** Command rate limit. @defaultValue the registry's (5 per 10 s per user) */
   readonly commandRateLimit?: CommandRegistryOptions["rateLimit"];
-  /** Discord → game flood control (game lines per user and overall). @defaultValue {@link FloodControl}'s */
+  /** Discord → game flood control (game lines per user and overall). @defaultValue 4 lines per 4 s per user, 10 per 2 s overall */
   readonly flood?: Omit<FloodControlOptions, "clock">;
   /**
    * Who may still talk into the game from a channel muted by LVP's `<command:MODE>+m` echo
@@ -300,7 +300,7 @@ function describe(error: unknown): string {
  *   as names, sanitised and split into game lines); bots' messages (its own included) are
  *   ignored; commands with the prefix run with the level of the author's roles and are
  *   answered over REST; messages that mention the bot get a reaction.
- * - **Game → Discord**: echo lines are formatted and queued in a priority {@link Outbox} per
+ * - **Game → Discord**: echo lines are formatted and queued in a priority outbox (`outbox`) per
  *   resolved channel (roles that resolve to one channel share its queue), sent over REST
  *   within Discord's limits. The outbox is paused while the gateway is not ready, so nothing
  *   is lost through an outage (admin lines never are).

@@ -59,7 +59,7 @@ export interface Command {
   run(args: string, context: CommandContext, prefix: string): void | Promise<void>;
 }
 
-/** What {@link CommandRegistry.handle} did. */
+/** What became of a command (`bridge.commands.handle`); the `command` event carries its `kind`. */
 export type CommandOutcome =
   | { readonly kind: "ignored" }
   | { readonly kind: "ran"; readonly name: string }

@@ -11,7 +11,7 @@ export type DiscordReference = { readonly kind: "id"; readonly id: string } | { 
 
 /**
  * How a channel role is found: as configured (an id or a name), or, when `nuwani.json` does
- * not name it, by its documented default names ({@link DEFAULT_CHANNEL_NAMES}), first found wins.
+ * not name it, by its documented default names (`#echo`; `#admin` or `#crew`; `#management`; `#vip`), first found wins.
  */
 export type DiscordChannelReference = DiscordReference | { readonly kind: "default"; readonly names: readonly string[] };
 
@@ -80,7 +80,7 @@ export interface EnabledBridgeConfig {
   readonly api: string | undefined;
   /** Gateway and REST version. @defaultValue 10, or the `v` of `endpoint` */
   readonly version: 6 | 10;
-  /** Gateway intents. @defaultValue {@link DEFAULT_INTENTS} on version 10, none on 6 */
+  /** Gateway intents. @defaultValue GUILDS, GUILD_MEMBERS, GUILD_PRESENCES, GUILD_MESSAGES and MESSAGE_CONTENT on version 10, none on 6 */
   readonly intents: number | undefined;
   /** The guild (server) id the bridge serves. @defaultValue the bot's only guild (found on connect) */
   readonly guild: string | undefined;
@@ -88,7 +88,7 @@ export interface EnabledBridgeConfig {
   readonly channels: DiscordChannels;
   /** The level ladder (`discord.ladder`, `discord.ladderRoles`). @defaultValue LVP's */
   readonly ladder: LevelLadder;
-  /** Role → level mappings, in file order. @defaultValue {@link DEFAULT_ROLE_NAMES} */
+  /** Role → level mappings, in file order. @defaultValue the roles named `VIP`, `Administrator` and `Management` */
   readonly levels: readonly DiscordLevelMapping[];
   /** Prefix of commands from Discord. @defaultValue `"!"` */
   readonly commandPrefix: string;

@@ -50,5 +50,5 @@ export const DEFAULT_FORMATS_JSON = {
   "unmute-echo": "<command:MODE>-m",
 } as const;
 
-/** {@link DEFAULT_FORMATS_JSON}, validated. */
+/** The default formats (LVP's tags and positional parameters), validated and compiled. */
 export const defaultFormats: EchoFormats = parseFormats(DEFAULT_FORMATS_JSON);

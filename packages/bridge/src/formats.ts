@@ -63,7 +63,7 @@ function compileBridgeFormat(tag: string, fields: Record<string, unknown>): Echo
  *   see `formatLvp`), each parameter escaped;
  * - LVP's own, a string as in LVP's `irc_messages.json`, e.g. `"<prefix:%>*** %s (Id:%d)"`:
  *   plain text (escaped as a whole), `<color:N>` dropped, `<prefix:…>`/`<target:…>`/`<command:…>`
- *   routed as `options` say (see {@link LvpFormatOptions}).
+ *   routed as `options` say (see {@link FormatsOptions}).
  *
  * So LVP's `irc_messages.json` loads as it is. Unknown fields are errors (formats are ours to write).
  * @throws {@link BridgeError} `BRIDGE_FORMATS_INVALID` naming the tag and field, or `BRIDGE_CONFIG_MALFORMED`
