@@ -9,7 +9,7 @@
  * | `BRIDGE_FORMATS_INVALID` | an entry of a formats file is invalid | `tag`, `field` |
  * | `BRIDGE_ECHO_INVALID` | an echo call cannot be rendered: fewer parameters than its format needs, or a per-call target naming no mapped channel and no valid member name (LVP's formatter throws on both) | `tag`, `field` (`params` or `target`) |
  * | `BRIDGE_INVALID_ARGUMENT` | an option or argument passed to a bridge API is out of range | `field` |
- * | `BRIDGE_DISPOSED` | a method was called after `dispose()` | |
+ * | `BRIDGE_DESTROYED` | a method was called after `destroy()` (the outbox) or `stop()` (the bridge) | |
  * | `BRIDGE_SEND_FAILED` | the outbox's send function failed; carried by the outbox's `failure` event | `channel`, `retryable`, `cause` |
  * | `BRIDGE_CONNECT_FAILED` | `Bridge.start()` could not connect to Discord (a fatal gateway error, e.g. a wrong token) | `cause` |
  * | `BRIDGE_CHANNEL_UNRESOLVED` | a channel of `discord.channels` is not in the guild (or the guild is missing); lines for it are dropped | `field` |
@@ -26,7 +26,7 @@ export type BridgeErrorCode =
   | "BRIDGE_FORMATS_INVALID"
   | "BRIDGE_ECHO_INVALID"
   | "BRIDGE_INVALID_ARGUMENT"
-  | "BRIDGE_DISPOSED"
+  | "BRIDGE_DESTROYED"
   | "BRIDGE_SEND_FAILED"
   | "BRIDGE_CONNECT_FAILED"
   | "BRIDGE_CHANNEL_UNRESOLVED"

@@ -177,7 +177,7 @@ export class Outbox extends EventEmitter<OutboxEvents> {
   readonly #samples = Object.fromEntries(ECHO_PRIORITIES.map((p) => [p, [] as number[]])) as Record<EchoPriority, number[]>;
   readonly #sampleIndex = Object.fromEntries(ECHO_PRIORITIES.map((p) => [p, 0])) as Record<EchoPriority, number>;
   #paused = false;
-  #disposed = false;
+  #destroyed = false;
 
   /**
    * An empty outbox sending through `options.send`, within its rate and length limits.
@@ -240,10 +240,10 @@ export class Outbox extends EventEmitter<OutboxEvents> {
    * @param text - the line, already escaped for Discord
    * @param priority - @defaultValue `"normal"`
    * @param coalesceKey - label for `… and N more <label>` under overload, or `null`
-   * @throws {@link BridgeError} `BRIDGE_DISPOSED` after `dispose()`, `BRIDGE_INVALID_ARGUMENT` for an unknown priority
+   * @throws {@link BridgeError} `BRIDGE_DESTROYED` after `destroy()`, `BRIDGE_INVALID_ARGUMENT` for an unknown priority
    */
   enqueue(channel: string, text: string, priority: EchoPriority = "normal", coalesceKey: string | null = null): void {
-    if (this.#disposed) throw new BridgeError("BRIDGE_DISPOSED", "the outbox was disposed");
+    if (this.#destroyed) throw new BridgeError("BRIDGE_DESTROYED", "the outbox was destroyed");
     if (!ECHO_PRIORITIES.includes(priority)) {
       throw new BridgeError("BRIDGE_INVALID_ARGUMENT", "priority must be one of admin, high, normal, low", { field: "priority" });
     }
@@ -295,7 +295,7 @@ export class Outbox extends EventEmitter<OutboxEvents> {
 
   /** Sends again, at once: pending retry delays are skipped. */
   resume(): void {
-    if (this.#disposed) return;
+    if (this.#destroyed) return;
     this.#paused = false;
     for (const [channel, state] of this.#channels) {
       if (!state.sending && state.timer !== undefined) {
@@ -314,14 +314,22 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     return { count: samples.length, p50: at(0.5), p99: at(0.99), max: samples.at(-1) ?? 0 };
   }
 
-  /** Stops all timers; queued lines stay counted as queued. Further `enqueue` calls throw. */
-  dispose(): void {
-    this.#disposed = true;
+  /**
+   * Final and synchronous: stops all timers; queued lines stay counted as queued. Further
+   * `enqueue` calls throw `BRIDGE_DESTROYED`. Harmless twice.
+   */
+  destroy(): void {
+    this.#destroyed = true;
     for (const state of this.#channels.values()) {
       if (state.timer !== undefined) this.#clock.clearTimeout(state.timer);
       state.timer = undefined;
     }
   }
+  /** @deprecated Use {@link Outbox.destroy}; kept for one release. */
+  dispose(): void {
+    this.destroy();
+  }
+
 
   #channel(channel: string): ChannelState {
     let state = this.#channels.get(channel);
@@ -413,7 +421,7 @@ export class Outbox extends EventEmitter<OutboxEvents> {
 
   #flush(channel: string): void {
     const state = this.#channels.get(channel);
-    if (state === undefined || this.#paused || this.#disposed || state.sending || state.timer !== undefined) return;
+    if (state === undefined || this.#paused || this.#destroyed || state.sending || state.timer !== undefined) return;
     if (ECHO_PRIORITIES.every((p) => state.queues[p].length === 0)) return;
     if (this.#rate !== null) {
       const now = this.#clock.now();
@@ -511,7 +519,7 @@ export class Outbox extends EventEmitter<OutboxEvents> {
   }
 
   #afterFailure(channel: string, state: ChannelState, retryable: boolean, cause: unknown): void {
-    if (this.#disposed) return;
+    if (this.#destroyed) return;
     if (retryable) {
       state.attempt++;
       let delay: number;

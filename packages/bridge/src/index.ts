@@ -1,8 +1,19 @@
 // What an operator or a gamemode embedding the bridge needs. The machinery (the outbox, flood
 // control, sanitising and parsing helpers, format internals, the command registry) stays
 // inside; tests import it by relative path.
-export { Bridge, type BridgeEvents, type BridgeGateway, type BridgeLineCounts, type BridgeOptions, type BridgeRest, type BridgeSummary } from "./Bridge.js";
-export type { CommandEvent, DiscordToGameEvent, GameToDiscordEvent, GuildReadyEvent, RelayRole, SyncEvent } from "./Bridge.js";
+export { Bridge } from "./Bridge.js";
+export type { BridgeGateway, BridgeOptions, BridgeRest } from "./BridgeOptions.js";
+export type {
+  BridgeEvents,
+  BridgeLineCounts,
+  BridgeSummary,
+  CommandEvent,
+  DiscordToGameEvent,
+  GameToDiscordEvent,
+  GuildReadyEvent,
+  RelayRole,
+  SyncEvent,
+} from "./BridgeEvents.js";
 export { BridgeError, type BridgeErrorCode, type BridgeErrorDetails } from "./BridgeError.js";
 // Type only, for users' convenience: the runtime `systemClock` is @nuwani/util's.
 export type { Clock, Secret } from "@nuwani/util";

@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { Bridge, isRetryableSendError } from "../src/Bridge.js";
+import { Bridge } from "../src/Bridge.js";
+import { isRetryableSendError } from "../src/BridgeContext.js";
 import { BridgeError } from "../src/BridgeError.js";
 import { parseConfig } from "../src/config.js";
 import { parseFormats } from "../src/formats.js";
@@ -493,6 +494,6 @@ describe("Bridge: lifecycle and secrets", () => {
     const bridge = new Bridge({ config: config as never, game: new SimulatedGameServer() });
     await bridge.stop();
     await bridge.stop();
-    await expect(bridge.start()).rejects.toMatchObject({ code: "BRIDGE_DISPOSED" });
+    await expect(bridge.start()).rejects.toMatchObject({ code: "BRIDGE_DESTROYED" });
   });
 });

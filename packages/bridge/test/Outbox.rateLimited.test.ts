@@ -1,7 +1,7 @@
 import { FakeDiscord } from "@nuwani/fake-discord";
 import { type Clock, DiscordRest } from "@nuwani/rest";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { isRetryableSendError } from "../src/Bridge.js";
+import { isRetryableSendError } from "../src/BridgeContext.js";
 import type { BridgeError } from "../src/BridgeError.js";
 import { Outbox } from "../src/Outbox.js";
 
@@ -58,7 +58,7 @@ describe("Outbox over DiscordRest against the fake Discord (loopback)", () => {
         await rest.createMessage(channel, content);
       },
     });
-    cleanup.push(() => outbox.dispose());
+    cleanup.push(() => outbox.destroy());
     const failures: BridgeError[] = [];
     outbox.on("failure", (error) => failures.push(error));
 

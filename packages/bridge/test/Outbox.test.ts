@@ -366,7 +366,22 @@ describe("Outbox", () => {
     expect(outbox.latency("normal").count).toBe(2);
   });
 
-  it("stops on dispose and refuses new lines", async () => {
+  it("stops on destroy and refuses new lines", async () => {
+    const { send, calls } = sender();
+    const outbox = new Outbox({ send });
+    outbox.enqueue("echo", "a");
+    calls[0]!.reject(new Error("down"));
+    await vi.advanceTimersByTimeAsync(0);
+    outbox.destroy();
+    outbox.destroy(); // harmless twice
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(calls).toHaveLength(1);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(() => outbox.enqueue("echo", "b")).toThrow(expect.objectContaining({ code: "BRIDGE_DESTROYED" }));
+    expect(outbox.stats).toMatchObject({ emitted: 1, queued: 1 });
+  });
+
+  it("keeps dispose() one release as a deprecated alias of destroy()", async () => {
     const { send, calls } = sender();
     const outbox = new Outbox({ send });
     outbox.enqueue("echo", "a");
@@ -375,9 +390,7 @@ describe("Outbox", () => {
     outbox.dispose();
     await vi.advanceTimersByTimeAsync(60_000);
     expect(calls).toHaveLength(1);
-    expect(vi.getTimerCount()).toBe(0);
-    expect(() => outbox.enqueue("echo", "b")).toThrow(expect.objectContaining({ code: "BRIDGE_DISPOSED" }));
-    expect(outbox.stats).toMatchObject({ emitted: 1, queued: 1 });
+    expect(() => outbox.enqueue("echo", "b")).toThrow(expect.objectContaining({ code: "BRIDGE_DESTROYED" }));
   });
 
   it("validates its options and the priority", () => {
@@ -456,7 +469,7 @@ describe("Outbox", () => {
         seen.coalesced += stats.coalesced;
         seen.dropped += stats.dropped;
         seen.split += contents.filter((content) => !/^\d+:/.test(content) && !content.startsWith("…")).length;
-        outbox.dispose();
+        outbox.destroy();
         vi.clearAllTimers();
       }),
       { numRuns: 80 },

@@ -1,5 +1,6 @@
 import { createGuild, FakeDiscord, type FakeDiscordOptions, type GuildFixture, type MemberFixture } from "@nuwani/fake-discord";
-import { Bridge, type BridgeOptions } from "../../src/Bridge.js";
+import { Bridge } from "../../src/Bridge.js";
+import type { BridgeOptions } from "../../src/BridgeOptions.js";
 import { parseConfig, type EnabledBridgeConfig } from "../../src/config.js";
 import { SimulatedGameServer } from "../../src/SimulatedGameServer.js";
 
