@@ -139,32 +139,44 @@ function minutes(count: number): string {
  * `help` (built into the registry) lists what the caller may run.
  */
 export function defaultCommands(ladder: LevelLadder = new LevelLadder()): Command[] {
-  const { vip, administrator } = ladder.roles;
+  return [...chatCommands(ladder), ...moderationCommands(ladder)];
+}
+
+/** A command that relays its argument to `target` in game as `prefix name: message`, then replies `done` (if any). */
+function relayCommand(name: string, prefix: (context: CommandContext) => string, target: DeliveryTarget, done: string | undefined): Command["run"] {
+  return (args, context, commandPrefix) => {
+    const lines = formatDiscordChat(context.author.name, args, { prefix: prefix(context) });
+    if (lines.length === 0) return context.reply(`Usage: \`${commandPrefix}${name} <message>\``);
+    if (!context.deliver(target, lines)) return context.reply(FLOODED);
+    return done === undefined ? undefined : context.reply(done);
+  };
+}
+
+/** The player a command's first argument names, and the rest; a reply and `undefined` when none (or several). */
+async function playerArgument(args: string, context: CommandContext, usage: string): Promise<[Player, string] | undefined> {
+  const [query, rest] = splitFirst(args);
+  if (query === "") {
+    await context.reply(`Usage: \`${usage}\``);
+    return undefined;
+  }
+  const found = findPlayer(context.game.players(), query);
+  if (found === undefined || found === "ambiguous") {
+    await context.reply(`${found === undefined ? "No player in game matches" : "Several players in game match"} ${escapeForDiscord(query.slice(0, 32))}.`);
+    return undefined;
+  }
+  return [found, rest];
+}
+
+/** The game's mutes; a reply and `undefined` when it has none. */
+async function gameMutes(context: CommandContext): Promise<GameMutes | undefined> {
+  if (context.game.mutes === undefined) await context.reply("This game cannot mute players.");
+  return context.game.mutes;
+}
+
+/** `players`, `msg`, `pm`, `vip`, `admin` and `say`. */
+function chatCommands(ladder: LevelLadder): Command[] {
   const everyone = ladder.lowest;
-  const message = (name: string, prefix: (context: CommandContext) => string, target: DeliveryTarget, done: string | undefined) =>
-    (args: string, context: CommandContext, commandPrefix: string): void | Promise<void> => {
-      const lines = formatDiscordChat(context.author.name, args, { prefix: prefix(context) });
-      if (lines.length === 0) return context.reply(`Usage: \`${commandPrefix}${name} <message>\``);
-      if (!context.deliver(target, lines)) return context.reply(FLOODED);
-      return done === undefined ? undefined : context.reply(done);
-    };
-  const player = async (args: string, context: CommandContext, usage: string): Promise<[Player, string] | undefined> => {
-    const [query, rest] = splitFirst(args);
-    if (query === "") {
-      await context.reply(`Usage: \`${usage}\``);
-      return undefined;
-    }
-    const found = findPlayer(context.game.players(), query);
-    if (found === undefined || found === "ambiguous") {
-      await context.reply(`${found === undefined ? "No player in game matches" : "Several players in game match"} ${escapeForDiscord(query.slice(0, 32))}.`);
-      return undefined;
-    }
-    return [found, rest];
-  };
-  const mutes = async (context: CommandContext): Promise<GameMutes | undefined> => {
-    if (context.game.mutes === undefined) await context.reply("This game cannot mute players.");
-    return context.game.mutes;
-  };
+  const { vip, administrator, management } = ladder.roles;
   return [
     {
       name: "players",
@@ -184,132 +196,111 @@ export function defaultCommands(ladder: LevelLadder = new LevelLadder()): Comman
       channels: ["echo"],
       usage: "<message>",
       description: "send a message to the players in game",
-      run: message("msg", () => "[Discord]", "all", undefined),
+      run: relayCommand("msg", () => "[Discord]", "all", undefined),
     },
-    {
-      name: "pm",
-      level: everyone,
-      usage: "<player> <message>",
-      description: "send a private message to a player in game",
-      async run(args, context, prefix) {
-        const usage = `${prefix}pm <player> <message>`;
-        const found = await player(args, context, usage);
-        if (found === undefined) return;
-        const [target, text] = found;
-        const lines = formatDiscordChat(context.author.name, text, { prefix: "[Discord] PM from" });
-        if (lines.length === 0) return context.reply(`Usage: \`${usage}\``);
-        const name = sanitizeForGame(target.name, { maxLength: 32 });
-        const copy = formatDiscordChat(context.author.name, `(to ${name}, id ${target.id}) ${sanitizeForGame(text)}`, { prefix: "[Discord] PM from" });
-        if (!context.deliver({ player: target.id }, lines)) return context.reply(FLOODED);
-        // LVP shows Discord's (IRC's) private messages to the in-game crew as well.
-        context.deliver("administrators", copy);
-        return context.reply(`Your message has been sent to ${escapeForDiscord(target.name)}.`);
-      },
-    },
+    { name: "pm", level: everyone, usage: "<player> <message>", description: "send a private message to a player in game", run: runPm },
     {
       name: "vip",
       level: vip,
       channels: ["echo", "vip"],
       usage: "<message>",
       description: "send a message to the VIPs in game",
-      run: message("vip", () => "[Discord] VIP", "vips", undefined),
+      run: relayCommand("vip", () => "[Discord] VIP", "vips", undefined),
     },
     {
       name: "admin",
       level: administrator,
       usage: "<message>",
       description: "send a message to the in-game administrator chat",
-      run: message(
-        "admin",
-        (context) => (ladder.atLeast(context.level, ladder.roles.management) ? "[Discord] Manager" : "[Discord] Admin"),
-        "administrators",
-        undefined,
-      ),
+      run: relayCommand("admin", (context) => (ladder.atLeast(context.level, management) ? "[Discord] Manager" : "[Discord] Admin"), "administrators", undefined),
     },
     {
       name: "say",
       level: administrator,
       usage: "<message>",
       description: "send a highlighted message to every player in game",
-      run: message("say", () => "* [Discord] Message from", "all", "The message has been published."),
-    },
-    {
-      name: "announce",
-      level: administrator,
-      usage: "<message>",
-      description: "send an announcement to every player in game",
-      async run(args, context, prefix) {
-        const text = sanitizeForGame(args, { maxLength: GAME_LINE_LENGTH });
-        if (text === "") return context.reply(`Usage: \`${prefix}announce <message>\``);
-        if (!context.deliver("administrators", formatDiscordChat(context.author.name, "published an announcement", { prefix: "[Discord]" }))) {
-          return context.reply(FLOODED);
-        }
-        await context.game.announce(text);
-        return context.reply("The announcement has been published.");
-      },
-    },
-    {
-      name: "mute",
-      level: administrator,
-      usage: "<player> [minutes=2]",
-      description: "mute a player in game",
-      async run(args, context, prefix) {
-        const usage = `${prefix}mute <player> [minutes=2]`;
-        const mutable = await mutes(context);
-        if (mutable === undefined) return;
-        const found = await player(args, context, usage);
-        if (found === undefined) return;
-        const [target, rest] = found;
-        const duration = rest === "" ? 2 : Number(rest);
-        if (!Number.isInteger(duration) || duration < 1 || duration > 10_080) {
-          return context.reply(`Usage: \`${usage}\` (minutes: a whole number from 1 to 10080)`);
-        }
-        await mutable.mute(target.id, duration * 60);
-        const name = sanitizeForGame(target.name, { maxLength: 32 });
-        context.deliver(
-          "administrators",
-          formatDiscordChat(context.author.name, `muted ${name} (Id:${target.id}) for ${minutes(duration)}`, { prefix: "[Discord]" }),
-        );
-        return context.reply(`${escapeForDiscord(target.name)} has been muted for ${minutes(duration)}.`);
-      },
-    },
-    {
-      name: "unmute",
-      level: administrator,
-      usage: "<player>",
-      description: "lift a player's mute",
-      async run(args, context, prefix) {
-        const mutable = await mutes(context);
-        if (mutable === undefined) return;
-        const found = await player(args, context, `${prefix}unmute <player>`);
-        if (found === undefined) return;
-        const [target] = found;
-        const muted = await mutable.list();
-        if (!muted.some((entry) => entry.id === target.id)) return context.reply(`${escapeForDiscord(target.name)} is not muted right now.`);
-        await mutable.unmute(target.id);
-        const name = sanitizeForGame(target.name, { maxLength: 32 });
-        context.deliver("administrators", formatDiscordChat(context.author.name, `unmuted ${name} (Id:${target.id})`, { prefix: "[Discord]" }));
-        return context.reply(`${escapeForDiscord(target.name)} has been unmuted.`);
-      },
-    },
-    {
-      name: "muted",
-      level: administrator,
-      usage: "",
-      description: "the players muted in game",
-      async run(_args, context) {
-        const mutable = await mutes(context);
-        if (mutable === undefined) return;
-        const muted = [...(await mutable.list())].sort((a, b) => (a.remainingSeconds ?? Infinity) - (b.remainingSeconds ?? Infinity));
-        if (muted.length === 0) return context.reply("Nobody is muted right now.");
-        const shown = muted.map((entry) => {
-          const left = entry.remainingSeconds === undefined ? "until unmuted" : `expires in ${minutes(Math.max(1, Math.ceil(entry.remainingSeconds / 60)))}`;
-          return `${escapeForDiscord(entry.name)} (${left})`;
-        });
-        return context.reply(fit(`Muted players: ${shown.join(", ")}`));
-      },
+      run: relayCommand("say", () => "* [Discord] Message from", "all", "The message has been published."),
     },
   ];
+}
+
+/** `announce`, `mute`, `unmute` and `muted` (administrators). */
+function moderationCommands(ladder: LevelLadder): Command[] {
+  const { administrator } = ladder.roles;
+  return [
+    { name: "announce", level: administrator, usage: "<message>", description: "send an announcement to every player in game", run: runAnnounce },
+    { name: "mute", level: administrator, usage: "<player> [minutes=2]", description: "mute a player in game", run: runMute },
+    { name: "unmute", level: administrator, usage: "<player>", description: "lift a player's mute", run: runUnmute },
+    { name: "muted", level: administrator, usage: "", description: "the players muted in game", run: runMuted },
+  ];
+}
+
+async function runPm(args: string, context: CommandContext, prefix: string): Promise<void> {
+  const usage = `${prefix}pm <player> <message>`;
+  const found = await playerArgument(args, context, usage);
+  if (found === undefined) return;
+  const [target, text] = found;
+  const lines = formatDiscordChat(context.author.name, text, { prefix: "[Discord] PM from" });
+  if (lines.length === 0) return context.reply(`Usage: \`${usage}\``);
+  const name = sanitizeForGame(target.name, { maxLength: 32 });
+  const copy = formatDiscordChat(context.author.name, `(to ${name}, id ${target.id}) ${sanitizeForGame(text)}`, { prefix: "[Discord] PM from" });
+  if (!context.deliver({ player: target.id }, lines)) return context.reply(FLOODED);
+  // LVP shows Discord's (IRC's) private messages to the in-game crew as well.
+  context.deliver("administrators", copy);
+  return context.reply(`Your message has been sent to ${escapeForDiscord(target.name)}.`);
+}
+
+async function runAnnounce(args: string, context: CommandContext, prefix: string): Promise<void> {
+  const text = sanitizeForGame(args, { maxLength: GAME_LINE_LENGTH });
+  if (text === "") return context.reply(`Usage: \`${prefix}announce <message>\``);
+  if (!context.deliver("administrators", formatDiscordChat(context.author.name, "published an announcement", { prefix: "[Discord]" }))) {
+    return context.reply(FLOODED);
+  }
+  await context.game.announce(text);
+  return context.reply("The announcement has been published.");
+}
+
+async function runMute(args: string, context: CommandContext, prefix: string): Promise<void> {
+  const usage = `${prefix}mute <player> [minutes=2]`;
+  const mutable = await gameMutes(context);
+  if (mutable === undefined) return;
+  const found = await playerArgument(args, context, usage);
+  if (found === undefined) return;
+  const [target, rest] = found;
+  const duration = rest === "" ? 2 : Number(rest);
+  if (!Number.isInteger(duration) || duration < 1 || duration > 10_080) {
+    return context.reply(`Usage: \`${usage}\` (minutes: a whole number from 1 to 10080)`);
+  }
+  await mutable.mute(target.id, duration * 60);
+  const name = sanitizeForGame(target.name, { maxLength: 32 });
+  context.deliver("administrators", formatDiscordChat(context.author.name, `muted ${name} (Id:${target.id}) for ${minutes(duration)}`, { prefix: "[Discord]" }));
+  return context.reply(`${escapeForDiscord(target.name)} has been muted for ${minutes(duration)}.`);
+}
+
+async function runUnmute(args: string, context: CommandContext, prefix: string): Promise<void> {
+  const mutable = await gameMutes(context);
+  if (mutable === undefined) return;
+  const found = await playerArgument(args, context, `${prefix}unmute <player>`);
+  if (found === undefined) return;
+  const [target] = found;
+  const muted = await mutable.list();
+  if (!muted.some((entry) => entry.id === target.id)) return context.reply(`${escapeForDiscord(target.name)} is not muted right now.`);
+  await mutable.unmute(target.id);
+  const name = sanitizeForGame(target.name, { maxLength: 32 });
+  context.deliver("administrators", formatDiscordChat(context.author.name, `unmuted ${name} (Id:${target.id})`, { prefix: "[Discord]" }));
+  return context.reply(`${escapeForDiscord(target.name)} has been unmuted.`);
+}
+
+async function runMuted(_args: string, context: CommandContext): Promise<void> {
+  const mutable = await gameMutes(context);
+  if (mutable === undefined) return;
+  const muted = [...(await mutable.list())].sort((a, b) => (a.remainingSeconds ?? Infinity) - (b.remainingSeconds ?? Infinity));
+  if (muted.length === 0) return context.reply("Nobody is muted right now.");
+  const shown = muted.map((entry) => {
+    const left = entry.remainingSeconds === undefined ? "until unmuted" : `expires in ${minutes(Math.max(1, Math.ceil(entry.remainingSeconds / 60)))}`;
+    return `${escapeForDiscord(entry.name)} (${left})`;
+  });
+  return context.reply(fit(`Muted players: ${shown.join(", ")}`));
 }
 
 /**

@@ -159,12 +159,49 @@ function resolveOptions(options: LvpFormatOptions): {
  */
 export function compileLvpEcho(tag: string, format: string, options: LvpFormatOptions = {}): EchoFormat {
   const { channels, audiences, priorities } = resolveOptions(options);
+  const { rest, audience, target, command } = readDirectives(tag, format, channels);
+  const compiled = compileLvpFormat(rest, tag);
+  const defaultRole = audiences[audience];
+  if (command === "MODE") return modeFormat(tag, format, compiled, target, defaultRole);
+
+  const configured = Object.hasOwn(priorities, tag) ? priorities[tag] : undefined;
+  let priority: EchoPriority;
+  if (configured !== undefined) {
+    if (!isEchoPriority(configured.priority)) throw invalidOption(`priorities.${tag}`, `priorities.${tag}.priority must be one of admin, high, normal, low`);
+    priority = configured.priority;
+  } else {
+    const privileged = new Set([audiences.administrators, audiences.management]);
+    const routed = target?.kind === "channel" ? target.role : defaultRole;
+    priority = target?.kind === "param" || privileged.has(routed) ? "admin" : command === "NOTICE" ? "high" : "normal";
+  }
+  const coalesce = checkCoalesce(tag, priority, configured?.coalesce, `priorities.${tag}`);
+  return {
+    source: format,
+    syntax: "lvp",
+    priority,
+    coalesce,
+    render(params: EchoParams): FormattedEcho | null {
+      const { channel, recipient } = destination(tag, target, defaultRole, channels, params);
+      const plain = renderLvpFormat(compiled, params);
+      if (plain === undefined) throw tooFewParameters(tag, compiled.required, params.length);
+      const text = escapeForDiscord(plain).trim();
+      if (text === "") return null;
+      if (recipient !== undefined) return { kind: "notice", recipient, text, priority };
+      return { kind: "message", channel, text, priority, coalesceKey: coalesce ?? null };
+    },
+  };
+}
+
+/** LVP's directives of a format, in the order of its formatter (colours, prefixes, targets, commands), and the text left. */
+function readDirectives(
+  tag: string,
+  format: string,
+  channels: ReadonlyMap<string, string>,
+): { rest: string; audience: EchoAudience; target: Target | undefined; command: "PRIVMSG" | "NOTICE" | "MODE" } {
   // Assigned in the callbacks below: the casts keep TypeScript from narrowing to the initial values.
   let audience = "all" as EchoAudience;
   let target = undefined as Target | undefined;
   let command = "PRIVMSG" as "PRIVMSG" | "NOTICE" | "MODE";
-
-  // The order of LVP's formatter: colours, prefixes, targets, commands, then placeholders.
   let rest = format.replace(/<color>/g, "");
   rest = rest.replace(/<color:(\d+)>/g, (_, colour: string) => {
     if (Number(colour) > 15) throw invalid(tag, "colour", `IRC colour ${colour} is not 0–15`);
@@ -177,18 +214,7 @@ export function compileLvpEcho(tag: string, format: string, options: LvpFormatOp
     return "";
   });
   rest = rest.replace(/<target:(.+?)>/g, (_, name: string) => {
-    const parameter = TARGET_PARAMETER.exec(name);
-    if (parameter !== null) {
-      target = { kind: "param", index: Number(parameter[1]) };
-    } else if (!VALID_TARGET.test(name)) {
-      throw invalid(tag, "target", `invalid target ${shown(name)}`);
-    } else if (/^[#&]/.test(name)) {
-      const mapped = channels.get(name.toLowerCase());
-      if (mapped === undefined) throw invalid(tag, "target", `the target channel ${shown(name)} maps to no channel role (see the channels option)`);
-      target = { kind: "channel", role: mapped };
-    } else {
-      target = { kind: "member", name };
-    }
+    target = readTarget(tag, name, channels);
     return "";
   });
   rest = rest.replace(/<command:(.+?)>/g, (_, name: string) => {
@@ -196,63 +222,55 @@ export function compileLvpEcho(tag: string, format: string, options: LvpFormatOp
     command = name;
     return "";
   });
-  const compiled = compileLvpFormat(rest, tag);
+  return { rest, audience, target, command };
+}
 
-  const defaultRole = audiences[audience];
-  const fixed: Target | undefined = target;
-  if (command === "MODE") {
-    const [only, ...others] = compiled.parts;
-    const mode = only?.kind === "text" && others.length === 0 ? only.text.trim() : undefined;
-    if (mode !== "+m" && mode !== "-m") throw invalid(tag, "command", "MODE supports +m (mute) and -m (unmute) only");
-    if (fixed !== undefined && fixed.kind !== "channel") throw invalid(tag, "target", "MODE needs a channel target");
-    const channel = fixed?.kind === "channel" ? fixed.role : defaultRole;
-    const result: FormattedEcho = { kind: "mode", channel, mute: mode === "+m" };
-    return { source: format, syntax: "lvp", priority: "high", coalesce: undefined, render: () => result };
+/** A `<target:…>` directive: a parameter, a mapped channel, or a member. */
+function readTarget(tag: string, name: string, channels: ReadonlyMap<string, string>): Target {
+  const parameter = TARGET_PARAMETER.exec(name);
+  if (parameter !== null) return { kind: "param", index: Number(parameter[1]) };
+  if (!VALID_TARGET.test(name)) throw invalid(tag, "target", `invalid target ${shown(name)}`);
+  if (!/^[#&]/.test(name)) return { kind: "member", name };
+  const mapped = channels.get(name.toLowerCase());
+  if (mapped === undefined) throw invalid(tag, "target", `the target channel ${shown(name)} maps to no channel role (see the channels option)`);
+  return { kind: "channel", role: mapped };
+}
+
+/** A `<command:MODE>` format: `+m` or `-m` on a channel role. */
+function modeFormat(tag: string, format: string, compiled: ReturnType<typeof compileLvpFormat>, target: Target | undefined, defaultRole: string): EchoFormat {
+  const [only, ...others] = compiled.parts;
+  const mode = only?.kind === "text" && others.length === 0 ? only.text.trim() : undefined;
+  if (mode !== "+m" && mode !== "-m") throw invalid(tag, "command", "MODE supports +m (mute) and -m (unmute) only");
+  if (target !== undefined && target.kind !== "channel") throw invalid(tag, "target", "MODE needs a channel target");
+  const channel = target?.kind === "channel" ? target.role : defaultRole;
+  const result: FormattedEcho = { kind: "mode", channel, mute: mode === "+m" };
+  return { source: format, syntax: "lvp", priority: "high", coalesce: undefined, render: () => result };
+}
+
+/** Where one call goes: the channel role, or the member a direct message is for. */
+function destination(
+  tag: string,
+  target: Target | undefined,
+  defaultRole: string,
+  channels: ReadonlyMap<string, string>,
+  params: EchoParams,
+): { channel: string; recipient: string | undefined } {
+  if (target?.kind === "channel") return { channel: target.role, recipient: undefined };
+  if (target?.kind === "member") return { channel: defaultRole, recipient: target.name };
+  if (target === undefined) return { channel: defaultRole, recipient: undefined };
+  const value = params[target.index];
+  if (value === undefined) throw tooFewParameters(tag, target.index + 1, params.length);
+  const name = String(value);
+  if (/^[#&]/.test(name)) {
+    const mapped = channels.get(name.toLowerCase());
+    if (mapped === undefined) {
+      throw new BridgeError("BRIDGE_ECHO_INVALID", `echo "${tag}" targets channel ${shown(name)}, which maps to no channel role`, { tag, field: "target" });
+    }
+    return { channel: mapped, recipient: undefined };
   }
-
-  const configured = Object.hasOwn(priorities, tag) ? priorities[tag] : undefined;
-  let priority: EchoPriority;
-  if (configured !== undefined) {
-    if (!isEchoPriority(configured.priority)) throw invalidOption(`priorities.${tag}`, `priorities.${tag}.priority must be one of admin, high, normal, low`);
-    priority = configured.priority;
-  } else {
-    const privileged = new Set([audiences.administrators, audiences.management]);
-    const routed = fixed?.kind === "channel" ? fixed.role : defaultRole;
-    priority = fixed?.kind === "param" || privileged.has(routed) ? "admin" : command === "NOTICE" ? "high" : "normal";
+  const recipient = stripControlCharacters(name).trim();
+  if (recipient === "" || recipient.length > MAX_RECIPIENT_LENGTH) {
+    throw new BridgeError("BRIDGE_ECHO_INVALID", `echo "${tag}" targets ${shown(name)}, which is not a member name`, { tag, field: "target" });
   }
-  const coalesce = checkCoalesce(tag, priority, configured?.coalesce, `priorities.${tag}`);
-
-  return {
-    source: format,
-    syntax: "lvp",
-    priority,
-    coalesce,
-    render(params: EchoParams): FormattedEcho | null {
-      let channel = fixed?.kind === "channel" ? fixed.role : defaultRole;
-      let recipient = fixed?.kind === "member" ? fixed.name : undefined;
-      if (fixed?.kind === "param") {
-        const value = params[fixed.index];
-        if (value === undefined) throw tooFewParameters(tag, fixed.index + 1, params.length);
-        const name = String(value);
-        if (/^[#&]/.test(name)) {
-          const mapped = channels.get(name.toLowerCase());
-          if (mapped === undefined) {
-            throw new BridgeError("BRIDGE_ECHO_INVALID", `echo "${tag}" targets channel ${shown(name)}, which maps to no channel role`, { tag, field: "target" });
-          }
-          channel = mapped;
-        } else {
-          recipient = stripControlCharacters(name).trim();
-          if (recipient === "" || recipient.length > MAX_RECIPIENT_LENGTH) {
-            throw new BridgeError("BRIDGE_ECHO_INVALID", `echo "${tag}" targets ${shown(name)}, which is not a member name`, { tag, field: "target" });
-          }
-        }
-      }
-      const plain = renderLvpFormat(compiled, params);
-      if (plain === undefined) throw tooFewParameters(tag, compiled.required, params.length);
-      const text = escapeForDiscord(plain).trim();
-      if (text === "") return null;
-      if (recipient !== undefined) return { kind: "notice", recipient, text, priority };
-      return { kind: "message", channel, text, priority, coalesceKey: coalesce ?? null };
-    },
-  };
+  return { channel: defaultRole, recipient };
 }
