@@ -1,5 +1,5 @@
 import { BridgeError } from "./BridgeError.js";
-import { systemClock, type Clock } from "@nuwani/util";
+import { SlidingWindow, systemClock, type Clock } from "@nuwani/util";
 
 /** A limit of `limit` game lines per `window` ms. */
 export interface FloodLimit {
@@ -35,16 +35,17 @@ export type FloodVerdict = "ok" | "user" | "overall";
 export class FloodControl {
   readonly #clock: Clock;
   readonly #perUser: FloodLimit;
-  readonly #overall: FloodLimit;
-  readonly #users = new Map<string, number[]>();
-  readonly #all: number[] = [];
+  /** One window per user with lines in it; users whose window emptied are forgotten. */
+  readonly #users = new Map<string, SlidingWindow>();
+  readonly #all: SlidingWindow;
   readonly #refused = { user: 0, overall: 0 };
 
   /** @throws {@link BridgeError} `BRIDGE_INVALID_ARGUMENT` (field `perUser` or `overall`) */
   constructor(options: FloodControlOptions = {}) {
     this.#clock = options.clock ?? systemClock;
     this.#perUser = check(options.perUser ?? { limit: 4, window: 4000 }, "perUser");
-    this.#overall = check(options.overall ?? { limit: 10, window: 2000 }, "overall");
+    const overall = check(options.overall ?? { limit: 10, window: 2000 }, "overall");
+    this.#all = new SlidingWindow({ ...overall, clock: this.#clock });
   }
 
   /** Messages refused so far. */
@@ -57,34 +58,23 @@ export class FloodControl {
    * @returns `"ok"`, or why it refused
    */
   admit(user: string, lines: number): FloodVerdict {
-    const now = this.#clock.now();
-    expire(this.#all, now - this.#overall.window);
-    for (const [id, times] of this.#users) {
-      expire(times, now - this.#perUser.window);
-      if (times.length === 0) this.#users.delete(id);
-    }
-    const mine = this.#users.get(user) ?? [];
-    if (mine.length + lines > this.#perUser.limit) {
+    for (const [id, window] of this.#users) if (window.count === 0) this.#users.delete(id);
+    const mine = this.#users.get(user) ?? new SlidingWindow({ ...this.#perUser, clock: this.#clock });
+    if (lines > mine.remaining) {
       this.#refused.user++;
       return "user";
     }
-    if (this.#all.length + lines > this.#overall.limit) {
+    if (lines > this.#all.remaining) {
       this.#refused.overall++;
       return "overall";
     }
     for (let i = 0; i < lines; i++) {
-      mine.push(now);
-      this.#all.push(now);
+      mine.tryTake();
+      this.#all.tryTake();
     }
     this.#users.set(user, mine);
     return "ok";
   }
-}
-
-function expire(times: number[], before: number): void {
-  let drop = 0;
-  while (drop < times.length && times[drop]! <= before) drop++;
-  if (drop > 0) times.splice(0, drop);
 }
 
 function check(limit: FloodLimit, field: string): FloodLimit {

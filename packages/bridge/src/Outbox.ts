@@ -1,10 +1,10 @@
 import { EventEmitter } from "node:events";
 import { BridgeError } from "./BridgeError.js";
-import { systemClock, type Clock } from "@nuwani/util";
+import { MAX_TIMER_MS, SlidingWindow, systemClock, type Clock } from "@nuwani/util";
 import { ECHO_PRIORITIES, type EchoPriority } from "./formats.js";
 
 /** Node's longest timer (2^31 − 1 ms); a longer delay would fire after 1 ms. */
-const MAX_TIMER_DELAY = 2_147_483_647;
+const MAX_TIMER_DELAY = MAX_TIMER_MS;
 
 /** Sends one message to a channel (by channel key); resolves once Discord accepted it. */
 export type OutboxSend = (channel: string, content: string) => Promise<void>;
@@ -118,7 +118,8 @@ interface ChannelState {
   sending: boolean;
   timer: unknown;
   attempt: number;
-  readonly sendTimes: number[];
+  /** This channel's sends within the rate window; `null` without a local rate. */
+  readonly sends: SlidingWindow | null;
 }
 
 type MutableCounts = { -readonly [K in keyof OutboxCounts]: OutboxCounts[K] };
@@ -196,6 +197,8 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     if (rate !== null) {
       positiveInteger(rate.limit, "rate.limit");
       positiveInteger(rate.window, "rate.window");
+      if (rate.limit > 10_000) throw new BridgeError("BRIDGE_INVALID_ARGUMENT", "rate.limit must be at most 10000", { field: "rate.limit" });
+      if (rate.window > MAX_TIMER_DELAY) throw new BridgeError("BRIDGE_INVALID_ARGUMENT", `rate.window must be at most ${MAX_TIMER_DELAY} ms`, { field: "rate.window" });
     }
     this.#rate = rate;
     this.#coalesceAbove = positiveInteger(options.coalesceAbove ?? 50, "coalesceAbove");
@@ -342,7 +345,7 @@ export class Outbox extends EventEmitter<OutboxEvents> {
         sending: false,
         timer: undefined,
         attempt: 0,
-        sendTimes: [],
+        sends: this.#rate === null ? null : new SlidingWindow({ ...this.#rate, clock: this.#clock }),
       };
       this.#channels.set(channel, state);
     }
@@ -423,24 +426,20 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     const state = this.#channels.get(channel);
     if (state === undefined || this.#paused || this.#destroyed || state.sending || state.timer !== undefined) return;
     if (ECHO_PRIORITIES.every((p) => state.queues[p].length === 0)) return;
-    if (this.#rate !== null) {
-      const now = this.#clock.now();
-      while (state.sendTimes.length > 0 && state.sendTimes[0]! <= now - this.#rate.window) state.sendTimes.shift();
-      if (state.sendTimes.length >= this.#rate.limit) {
-        // Whole milliseconds, at least 1: with a clock of fractional milliseconds a wait of a
-        // rounding error would otherwise come back just short of the window, again and again.
-        const wait = Math.max(1, Math.ceil(state.sendTimes[0]! + this.#rate.window - now));
-        state.timer = this.#clock.setTimeout(() => {
-          state.timer = undefined;
-          this.#flush(channel);
-        }, wait);
-        return;
-      }
+    if (state.sends?.full === true) {
+      // Whole milliseconds, at least 1: with a clock of fractional milliseconds a wait of a
+      // rounding error would otherwise come back just short of the window, again and again.
+      const wait = Math.max(1, Math.ceil(state.sends.retryAfter));
+      state.timer = this.#clock.setTimeout(() => {
+        state.timer = undefined;
+        this.#flush(channel);
+      }, wait);
+      return;
     }
     const batch = this.#batch(state);
     if (batch === undefined) return;
     state.sending = true;
-    state.sendTimes.push(this.#clock.now());
+    state.sends?.record();
     let sending: Promise<void>;
     try {
       sending = Promise.resolve(this.#send(channel, batch.content));

@@ -1,5 +1,5 @@
 import { BridgeError } from "./BridgeError.js";
-import { systemClock, type Clock } from "@nuwani/util";
+import { SlidingWindow, systemClock, type Clock } from "@nuwani/util";
 import type { DeliveryTarget, GameMutes, GameServer, Player, PlayerLevel } from "./GameServer.js";
 import { LevelLadder } from "./LevelLadder.js";
 import { GAME_LINE_LENGTH, escapeForDiscord, formatDiscordChat, sanitizeForGame } from "./sanitize.js";
@@ -318,7 +318,8 @@ export class CommandRegistry {
   readonly #clock: Clock;
   readonly #limit: number;
   readonly #window: number;
-  readonly #recent = new Map<string, { times: number[]; warned: boolean }>();
+  /** Per user with commands in the window: the window, and whether they were warned in it; users whose window emptied are forgotten. */
+  readonly #recent = new Map<string, { readonly window: SlidingWindow; warned: boolean }>();
 
   /**
    * A registry with `help`, the given commands (the default ones unless `options.commands` is
@@ -331,8 +332,9 @@ export class CommandRegistry {
     if (prefix === "" || /\s/.test(prefix)) {
       throw new BridgeError("BRIDGE_INVALID_ARGUMENT", "prefix must be non-empty and without spaces", { field: "prefix" });
     }
-    if (!Number.isInteger(rateLimit.limit) || rateLimit.limit < 1 || !Number.isInteger(rateLimit.window) || rateLimit.window < 1) {
-      throw new BridgeError("BRIDGE_INVALID_ARGUMENT", "rateLimit needs a positive integer limit and window", { field: "rateLimit" });
+    const { limit, window } = rateLimit;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000 || !Number.isInteger(window) || window < 1 || window >= 2 ** 31) {
+      throw new BridgeError("BRIDGE_INVALID_ARGUMENT", "rateLimit needs a positive integer limit (at most 10000) and window (ms, below 2^31)", { field: "rateLimit" });
     }
     this.prefix = prefix;
     this.ladder = ladder;
@@ -415,19 +417,15 @@ export class CommandRegistry {
   }
 
   #allow(user: string): boolean {
-    const now = this.#clock.now();
-    for (const [id, entry] of this.#recent) {
-      while (entry.times.length > 0 && entry.times[0]! <= now - this.#window) entry.times.shift();
-      if (entry.times.length === 0) this.#recent.delete(id);
-    }
+    for (const [id, entry] of this.#recent) if (entry.window.count === 0) this.#recent.delete(id);
     let entry = this.#recent.get(user);
     if (entry === undefined) {
-      entry = { times: [], warned: false };
+      entry = { window: new SlidingWindow({ limit: this.#limit, window: this.#window, clock: this.#clock }), warned: false };
       this.#recent.set(user, entry);
     }
-    if (entry.times.length >= this.#limit) return false;
+    if (!entry.window.tryTake()) return false;
     entry.warned = false;
-    entry.times.push(now);
     return true;
   }
+
 }

@@ -4,6 +4,8 @@
  * markdown escaped, mentions and `@everyone`/`@here` neutralised, one line per line.
  */
 
+import { splitText, truncateUnits } from "@nuwani/util";
+
 /** SA-MP's chat line length (`SendClientMessage` shows at most 144 characters). */
 export const GAME_LINE_LENGTH = 144;
 
@@ -43,13 +45,6 @@ export function stripColourCodes(text: string): string {
   return current;
 }
 
-/** Cuts `text` to at most `length` UTF-16 units without splitting a surrogate pair. */
-function cut(text: string, length: number): string {
-  if (text.length <= length) return text;
-  const code = text.charCodeAt(length - 1);
-  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? length - 1 : length);
-}
-
 /** Options of {@link sanitizeForGame}. */
 export interface SanitizeForGameOptions {
   /** Longest result, in characters; longer text is cut and ends in `…`. @defaultValue 432 (three game lines) */
@@ -66,26 +61,19 @@ export function sanitizeForGame(text: string, options: SanitizeForGameOptions = 
   const plain = stripColourCodes(stripInvisibleCharacters(stripControlCharacters(text.replace(/<a?(:\w+:)\d+>/g, "$1"))));
   const collapsed = plain.replace(/\s+/gu, " ").trim();
   if (collapsed.length <= maxLength) return collapsed;
-  return `${cut(collapsed, Math.max(0, maxLength - 1)).trimEnd()}…`;
+  return `${truncateUnits(collapsed, Math.max(0, maxLength - 1)).trimEnd()}…`;
 }
 
 /**
  * Splits one line of game text into lines of at most `lineLength` characters, at the last
- * space that fits when there is one, otherwise at a code point boundary.
+ * space that fits when there is one, otherwise at a code point boundary (`splitText` of
+ * `@nuwani/util`); an empty text is one empty line.
  * @param lineLength - @defaultValue {@link GAME_LINE_LENGTH}
+ * @throws RangeError (`UtilError` `UTIL_INVALID_OPTION`) unless `lineLength` is an integer of at least 2
  */
 export function splitGameLines(text: string, lineLength: number = GAME_LINE_LENGTH): string[] {
-  if (!Number.isInteger(lineLength) || lineLength < 2) throw new RangeError("lineLength must be an integer of at least 2");
-  const lines: string[] = [];
-  let rest = text.trim();
-  while (rest.length > lineLength) {
-    const space = rest.lastIndexOf(" ", lineLength);
-    const line = space > 0 ? rest.slice(0, space) : cut(rest, lineLength);
-    lines.push(line.trimEnd());
-    rest = rest.slice(line.length).trimStart();
-  }
-  if (rest !== "" || lines.length === 0) lines.push(rest);
-  return lines;
+  const lines = splitText(text, lineLength);
+  return lines.length === 0 ? [""] : lines;
 }
 
 /** Options of {@link formatDiscordChat}. */

@@ -398,6 +398,9 @@ describe("Outbox", () => {
     expect(() => new Outbox({ send: undefined as never })).toThrow(expect.objectContaining({ field: "send" }));
     expect(() => new Outbox({ send, maxMessageLength: 10 })).toThrow(expect.objectContaining({ field: "maxMessageLength" }));
     expect(() => new Outbox({ send, rate: { limit: 0, window: 1 } })).toThrow(expect.objectContaining({ field: "rate.limit" }));
+    // The window is a timer's delay and the limit a ring buffer's size: both bounded.
+    expect(() => new Outbox({ send, rate: { limit: 10_001, window: 1000 } })).toThrow(expect.objectContaining({ code: "BRIDGE_INVALID_ARGUMENT", field: "rate.limit" }));
+    expect(() => new Outbox({ send, rate: { limit: 5, window: 2 ** 31 } })).toThrow(expect.objectContaining({ code: "BRIDGE_INVALID_ARGUMENT", field: "rate.window" }));
     expect(() => new Outbox({ send, coalesceAbove: 10, maxQueued: 5 })).toThrow(expect.objectContaining({ field: "maxQueued" }));
     expect(() => new Outbox({ send }).enqueue("echo", "x", "urgent" as EchoPriority)).toThrow(expect.objectContaining({ field: "priority" }));
   });

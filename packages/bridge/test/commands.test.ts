@@ -359,5 +359,7 @@ describe("CommandRegistry", () => {
     );
     expect(() => new CommandRegistry({ prefix: "" })).toThrow(expect.objectContaining({ field: "prefix" }));
     expect(() => new CommandRegistry({ rateLimit: { limit: 0, window: 1 } })).toThrow(expect.objectContaining({ field: "rateLimit" }));
+    expect(() => new CommandRegistry({ rateLimit: { limit: 5, window: 2 ** 31 } })).toThrow(expect.objectContaining({ code: "BRIDGE_INVALID_ARGUMENT", field: "rateLimit" }));
+    expect(() => new CommandRegistry({ rateLimit: { limit: 10_001, window: 1000 } })).toThrow(expect.objectContaining({ code: "BRIDGE_INVALID_ARGUMENT", field: "rateLimit" }));
   });
 });

@@ -91,7 +91,7 @@ function plainError(error: unknown): string {
  * Resolves when the run should end: at `--for`, or when `signal` aborts. Armed at once, before
  * anything connects, so neither can be missed while Discord does not answer.
  */
-function armStop(ms: number | undefined, signal: AbortSignal | undefined, clock: Clock): { readonly stopped: Promise<StopReason>; dispose(): void } {
+function armStop(ms: number | undefined, signal: AbortSignal | undefined, clock: Clock): { readonly stopped: Promise<StopReason>; destroy(): void } {
   let timer: unknown;
   let onAbort: (() => void) | undefined;
   const reasonOf = (reason: unknown): StopReason => (reason === "SIGINT" || reason === "SIGTERM" ? reason : "abort");
@@ -105,7 +105,7 @@ function armStop(ms: number | undefined, signal: AbortSignal | undefined, clock:
   });
   return {
     stopped,
-    dispose() {
+    destroy() {
       if (timer !== undefined) clock.clearTimeout(timer);
       if (onAbort !== undefined) signal?.removeEventListener("abort", onAbort);
     },
@@ -239,7 +239,7 @@ export async function runCli(argv: readonly string[], options: CliOptions = {}):
     if (setup === "off") return EXIT_CODES.OK;
     return await run(setup, command.seconds, drain, stop.stopped, print, clock);
   } finally {
-    stop.dispose();
+    stop.destroy();
   }
 }
 
