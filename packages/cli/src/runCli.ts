@@ -39,7 +39,8 @@ export interface CliOptions {
   readonly signal?: AbortSignal;
   /**
    * Time of the CLI's own waits (`--for`, the demo's script, the shutdown bounds), of the
-   * bridge's outbox and of the simulated game. @defaultValue `systemClock` of `@nuwani/util`
+   * bridge's outbox, of the simulated game, and of the REST client it makes for `--config`
+   * (its retry backoff and timeouts). @defaultValue `systemClock` of `@nuwani/util`
    */
   readonly clock?: Clock;
   /** What `--version` prints. @defaultValue the bin passes its package.json version */
@@ -169,7 +170,12 @@ async function prepare(command: Extract<CliCommand, { kind: "demo" | "config" }>
   }
   for (const warning of [...loaded.warnings, ...(game?.warnings ?? [])]) print.line("bridge", `warning: ${warning}`);
   const formats = loaded.formats === undefined ? defaultFormats : mergeFormats(defaultFormats, await loadFormats(loaded.formats));
-  const rest = new DiscordRest({ token: loaded.token.reveal(), version: loaded.version, ...(loaded.api === undefined ? {} : { baseUrl: loaded.api }) });
+  const rest = new DiscordRest({
+    token: loaded.token.reveal(),
+    version: loaded.version,
+    ...(loaded.api === undefined ? {} : { baseUrl: loaded.api }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  });
   if (game !== undefined) return { config: loaded, formats, rest, marked: false, game };
   return { config: loaded, formats, rest: markPostedLines(rest), marked: true };
 }

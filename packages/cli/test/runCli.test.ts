@@ -308,7 +308,15 @@ describe("runCli: issue 9, bounded runs while Discord does not answer", () => {
     const clock = new ManualClock();
     const controller = new AbortController();
     const run = runCli(["--config", path, "--simulate-game"], { ...io, env: {}, clock, signal: controller.signal });
-    await vi.waitFor(() => expect(io.out).toMatch(/attempt 1 failed \(\w+\); next attempt in \d+\.\d s/), until);
+    // GET /gateway/bot fails first, after the REST client's retries: their backoff is on the
+    // injected clock (3.5 s of it), not real time.
+    const attempt = /attempt 1 failed \(\w+\); next attempt in \d+\.\d s/;
+    await vi.waitFor(() => expect(io.out).toContain("GET /gateway/bot: asking"), until);
+    for (let elapsed = 0; !attempt.test(io.out) && elapsed < 10_000; elapsed += 100) {
+      clock.advance(100);
+      for (let turn = 0; turn < 5; turn++) await ioTurn();
+    }
+    await vi.waitFor(() => expect(io.out).toMatch(attempt), until);
     controller.abort("SIGINT");
     expect(await driveUntilSettled(run, clock, 100, 5000)).toBe(130);
     expect(io.out).toContain("Summary after");
@@ -372,7 +380,16 @@ describe("runCli: the demo", () => {
   it("by default runs the bridge through the real SA-MP adapter against the fake SA-MP server (real UDP and log I/O, bounded), ends at --for with exit 0 and removes its log directory", async () => {
     const io = capture();
     const before = new Set((await readdir(tmpdir())).filter((name) => name.startsWith("nuwani-demo-")));
-    expect(await runCli(["--demo", "--for", "4"], { ...io, env: {}, demoMembers: 50 })).toBe(0);
+    // --for 4 on the injected clock, not 4 s of real time: the clock stands still while
+    // Discord connects and the game is first read (real loopback I/O), then moves in 20 ms
+    // steps with room for I/O between them, so UDP, log and HTTP answers keep up.
+    const clock = new ManualClock();
+    const run = runCli(["--demo", "--for", "4"], { ...io, env: {}, demoMembers: 50, clock });
+    await vi.waitFor(() => {
+      expect(io.out).toContain("connected (READY)");
+      expect(io.out).toContain("reading the fake SA-MP server at 127.0.0.1:");
+    }, until);
+    expect(await driveUntilSettled(run, clock, 20, 120_000, "io")).toBe(0);
     const out = io.out;
     expect(out).toMatch(/fake SA-MP server on udp:\/\/127\.0\.0\.1:\d+ \(query and RCON\)/);
     expect(out).toContain("reading the fake SA-MP server at 127.0.0.1:");
