@@ -6,10 +6,11 @@
 // Time: the sockets, the gateway's heartbeats and the fake's own timers run on real timers
 // (they only keep the connection alive); the two clocks the rule depends on are manual: the
 // fake's `now()` (its op 8 window) and the tracker's retry timer. Nothing here sleeps.
-import { createGuild, FakeDiscord, Intents, serializeGuild, systemClock } from "@nuwani/fake-discord";
-import type { Clock as FakeClock, FakeMemberRequestRecord, FakeSession } from "@nuwani/fake-discord";
+import { createGuild, FakeDiscord, Intents, serializeGuild } from "@nuwani/fake-discord";
+import type { FakeMemberRequestRecord, FakeSession } from "@nuwani/fake-discord";
 import { GatewayConnection, IdentifyThrottle } from "@nuwani/gateway";
-import type { Clock } from "@nuwani/gateway";
+import { systemClock } from "@nuwani/util";
+import type { Clock } from "@nuwani/util";
 import { afterEach, describe, expect, it } from "vitest";
 import { DiscordTracker } from "../src/DiscordTracker.js";
 import type { TrackerError } from "../src/TrackerError.js";
@@ -22,9 +23,10 @@ class ManualTime {
   readonly delays: number[] = [];
   readonly #timers = new Map<number, { at: number; callback: () => void }>();
   #id = 0;
+  readonly #armed: (() => void)[] = [];
 
   /** The fake's clock: manual `now()`, real timers for its heartbeat and session bookkeeping. */
-  readonly fake: FakeClock = {
+  readonly fake: Clock = {
     now: () => this.now,
     setTimeout: (callback, ms) => systemClock.setTimeout(callback, ms),
     clearTimeout: (handle) => systemClock.clearTimeout(handle),
@@ -37,6 +39,7 @@ class ManualTime {
       this.delays.push(ms);
       const id = ++this.#id;
       this.#timers.set(id, { at: this.now + ms, callback });
+      for (const resolve of this.#armed.splice(0)) resolve();
       return id;
     },
     clearTimeout: (handle: unknown) => {
@@ -46,6 +49,12 @@ class ManualTime {
 
   get pending(): number {
     return this.#timers.size;
+  }
+
+  /** Resolves once one of the tracker's timers is pending (at once if one is). */
+  whenArmed(): Promise<void> {
+    if (this.#timers.size > 0) return Promise.resolve();
+    return new Promise((resolve) => this.#armed.push(resolve));
   }
 
   /** Moves time forward, running the tracker's timers that fall due. */
@@ -123,7 +132,9 @@ describe("DiscordTracker on a real v10 GatewayConnection: op 8 rate limit end to
 
     // The gateway rejected with GATEWAY_RATE_LIMITED (retryAfter 20,000 ms) and the tracker
     // armed exactly one retry timer for that long; the guild is not synced meanwhile.
-    await expect.poll(() => time.pending, { timeout: 10_000 }).toBe(1);
+    // (The rejection crosses the loopback socket: wait for the timer to be armed, not for time.)
+    await time.whenArmed();
+    expect(time.pending).toBe(1);
     expect(time.delays).toEqual([20_000]);
     expect(tracker.getGuild(guild.id)?.synced).toBe(false);
     expect(discord.memberRequests).toHaveLength(2);
