@@ -1,5 +1,5 @@
-import type { DiscordTracker } from "./DiscordTracker.js";
 import { isRecord } from "@nuwani/util";
+import type { DiscordTracker } from "./DiscordTracker.js";
 import { readId, readUser } from "./parsePayload.js";
 import type { TrackerChannel, TrackerGuild, TrackerMember, TrackerRole, TrackerUser } from "./types.js";
 
