@@ -9,7 +9,7 @@
 import { createGuild, FakeDiscord, Intents, serializeGuild } from "@nuwani/fake-discord";
 import type { FakeMemberRequestRecord, FakeSession } from "@nuwani/fake-discord";
 import { GatewayConnection, IdentifyThrottle } from "@nuwani/gateway";
-import { systemClock } from "@nuwani/util";
+import { ManualClock, systemClock } from "@nuwani/util";
 import type { Clock } from "@nuwani/util";
 import { afterEach, describe, expect, it } from "vitest";
 import { DiscordTracker } from "../src/DiscordTracker.js";
@@ -17,58 +17,41 @@ import type { TrackerError } from "../src/TrackerError.js";
 import { BOT } from "./support/payloads.js";
 import { next } from "./support/loopback.js";
 
-/** Manual time shared by the fake's op 8 window and the tracker's retry timer. */
-class ManualTime {
-  now = Date.parse("2026-06-01T00:00:00.000Z");
+/**
+ * Manual time shared by the fake's op 8 window and the tracker's retry timer: util's
+ * ManualClock for the tracker, recording each delay and telling when a timer is armed.
+ */
+class ManualTime extends ManualClock {
   readonly delays: number[] = [];
-  readonly #timers = new Map<number, { at: number; callback: () => void }>();
-  #id = 0;
   readonly #armed: (() => void)[] = [];
 
-  /** The fake's clock: manual `now()`, real timers for its heartbeat and session bookkeeping. */
+  constructor() {
+    super(Date.parse("2026-06-01T00:00:00.000Z"));
+  }
+
+  /** The fake's clock: this `now()`, real timers for its heartbeat and session bookkeeping. */
   readonly fake: Clock = {
-    now: () => this.now,
+    now: () => this.now(),
     setTimeout: (callback, ms) => systemClock.setTimeout(callback, ms),
     clearTimeout: (handle) => systemClock.clearTimeout(handle),
   };
 
-  /** The tracker's clock: manual `now()` and timers. */
-  readonly tracker: Clock = {
-    now: () => this.now,
-    setTimeout: (callback: () => void, ms: number) => {
-      this.delays.push(ms);
-      const id = ++this.#id;
-      this.#timers.set(id, { at: this.now + ms, callback });
-      for (const resolve of this.#armed.splice(0)) resolve();
-      return id;
-    },
-    clearTimeout: (handle: unknown) => {
-      this.#timers.delete(handle as number);
-    },
-  };
+  /** The tracker's clock: this one. */
+  get tracker(): Clock {
+    return this;
+  }
 
-  get pending(): number {
-    return this.#timers.size;
+  override setTimeout(callback: () => void, ms: number): unknown {
+    this.delays.push(ms);
+    const handle = super.setTimeout(callback, ms);
+    for (const resolve of this.#armed.splice(0)) resolve();
+    return handle;
   }
 
   /** Resolves once one of the tracker's timers is pending (at once if one is). */
   whenArmed(): Promise<void> {
-    if (this.#timers.size > 0) return Promise.resolve();
+    if (this.pending > 0) return Promise.resolve();
     return new Promise((resolve) => this.#armed.push(resolve));
-  }
-
-  /** Moves time forward, running the tracker's timers that fall due. */
-  advance(ms: number): void {
-    const end = this.now + ms;
-    for (;;) {
-      let due: [number, { at: number; callback: () => void }] | undefined;
-      for (const entry of this.#timers) if (entry[1].at <= end && (due === undefined || entry[1].at < due[1].at)) due = entry;
-      if (due === undefined) break;
-      this.#timers.delete(due[0]);
-      this.now = due[1].at;
-      due[1].callback();
-    }
-    this.now = end;
   }
 }
 
