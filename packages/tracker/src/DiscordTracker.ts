@@ -66,7 +66,7 @@ export interface DiscordTrackerOptions {
   maxSyncRetryDelay?: number;
 }
 
-/** Checks the numeric options; throws `TRACKER_INVALID_ARGUMENT`. */
+/** Checks the options; throws `TRACKER_INVALID_ARGUMENT`. */
 function checkOptions(options: DiscordTrackerOptions): { sliceTime: number; retries: number; maxDelay: number } {
   const sliceTime = options.sliceTime ?? 4;
   if (typeof sliceTime !== "number" || !(sliceTime >= 0)) {
@@ -80,7 +80,18 @@ function checkOptions(options: DiscordTrackerOptions): { sliceTime: number; retr
   if (typeof maxDelay !== "number" || !(maxDelay >= 0 && maxDelay <= MAX_TIMER_MS)) {
     throw new TrackerError("TRACKER_INVALID_ARGUMENT", `maxSyncRetryDelay must be a number from 0 to ${MAX_TIMER_MS}.`);
   }
+  const { clock, now } = options;
+  if (clock !== undefined && !isClock(clock)) {
+    throw new TrackerError("TRACKER_INVALID_ARGUMENT", "clock must be a Clock: { now(), setTimeout(callback, ms), clearTimeout(handle) }.");
+  }
+  if (now !== undefined && typeof now !== "function") throw new TrackerError("TRACKER_INVALID_ARGUMENT", "now must be a function.");
   return { sliceTime, retries, maxDelay };
+}
+
+function isClock(value: unknown): value is Clock {
+  if (typeof value !== "object" || value === null) return false;
+  const { now, setTimeout, clearTimeout } = value as Record<string, unknown>;
+  return typeof now === "function" && typeof setTimeout === "function" && typeof clearTimeout === "function";
 }
 
 /**

@@ -62,4 +62,13 @@ describe("DiscordTracker: the clock option", () => {
     expect(await drain(tracker)).toBeGreaterThan(1);
     expect(tracker.getGuild(guild.id)?.trackedMembers).toBe(1000);
   });
+
+  it("a clock or now that is not one is TRACKER_INVALID_ARGUMENT at construction, not a crash later", () => {
+    const invalid = expect.objectContaining({ code: "TRACKER_INVALID_ARGUMENT" });
+    for (const clock of [null, 5, {}, { now: () => 0 }, { now: () => 0, setTimeout: systemClock.setTimeout }]) {
+      expect(() => new DiscordTracker({ clock: clock as unknown as Clock })).toThrow(invalid);
+    }
+    expect(() => new DiscordTracker({ now: 5 as unknown as () => number })).toThrow(invalid);
+    expect(() => new DiscordTracker({ clock: systemClock })).not.toThrow();
+  });
 });
