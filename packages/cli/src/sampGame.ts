@@ -1,6 +1,6 @@
 // The CLI's contact with @nuwani/samp: a real SA-MP / open.mp server read from outside (query,
 // RCON, log), and what the CLI prints of it.
-import { describeTarget, type DeliveryTarget } from "@nuwani/bridge";
+import { describeTarget, type DeliveryTarget } from "@nuwani/game";
 import type { Clock } from "@nuwani/util";
 import { createSampGameServer, type GameConfig, type SampError } from "@nuwani/samp";
 import type { Printer } from "./Printer.js";

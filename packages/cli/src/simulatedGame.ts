@@ -1,6 +1,7 @@
 // The CLI's one contact with the GameServer contract: the simulated game, and what the CLI
 // prints of it. When the contract changes, this file changes.
-import { describeTarget, SimulatedGameServer, type DeliveryTarget, type EchoParam, type GameServer } from "@nuwani/bridge";
+import { SimulatedGameServer } from "@nuwani/bridge";
+import { describeTarget, type DeliveryTarget, type EchoParam, type GameServer } from "@nuwani/game";
 import type { Clock } from "@nuwani/util";
 import type { Printer } from "./Printer.js";
 
