@@ -6,7 +6,8 @@ import { FakeSampServer } from "@nuwani/fake-samp";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { runCli } from "../src/runCli.js";
 import { capture } from "./support/capture.js";
-import { driveUntilSettled, ioTurn, ManualClock } from "./support/ManualClock.js";
+import { ManualClock } from "@nuwani/util";
+import { driveUntilSettled, ioPause, ioTurn } from "./support/drive.js";
 
 const TOKEN = "cli.Samp-Token-NEVER-PRINT";
 const PASSWORD = "Rcon-Pass-NEVER-PRINT";
@@ -23,7 +24,7 @@ async function driveUntil(clock: ManualClock, check: () => boolean, what: string
   for (let elapsed = 0; elapsed < limit; elapsed += 20) {
     if (check()) return;
     clock.advance(20);
-    await new Promise((resolve) => setTimeout(resolve, 1));
+    await ioPause();
     await ioTurn();
   }
   if (!check()) throw new Error(`${what}: not within ${limit} ms of clock time`);

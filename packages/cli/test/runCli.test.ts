@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CLI_USAGE } from "../src/parseCliArgs.js";
 import { runCli } from "../src/runCli.js";
 import { accounting, capture } from "./support/capture.js";
-import { driveUntilSettled, ioTurn, ManualClock } from "./support/ManualClock.js";
+import { ManualClock } from "@nuwani/util";
+import { driveUntilSettled, ioTurn } from "./support/drive.js";
 
 const TOKEN = "cli.Token-7d1e9b-NEVER-PRINT";
 /** Waits on events of real loopback I/O (not on time passing): bounded, polled. */
