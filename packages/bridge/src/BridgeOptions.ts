@@ -90,7 +90,12 @@ export interface BridgeOptions {
   readonly rest?: BridgeRest;
   /** Extra options of the REST client the bridge makes. @defaultValue none */
   readonly restOptions?: Pick<DiscordRestOptions, "retries" | "retryDelay" | "timeout" | "userAgentSuffix" | "maxRateLimitWait">;
-  /** Time source of the outbox and the command rate limit. @defaultValue `systemClock` of `@nuwani/util` */
+  /**
+   * Time source of the outbox, the command rate limit, the flood control, the identify
+   * throttle of the gateway it makes, and the waits for `GET /gateway/bot` and the guilds
+   * (`guildWait`); the gateway's connection timers and the REST client it makes keep their own.
+   * @defaultValue `systemClock` of `@nuwani/util`
+   */
   readonly clock?: Clock;
   /** Echo formats. @defaultValue {@link defaultFormats} */
   readonly formats?: EchoFormats;
