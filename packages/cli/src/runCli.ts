@@ -15,12 +15,12 @@ import { dirname, resolve } from "node:path";
 import { DiscordRest } from "@nuwani/rest";
 import { parseGameConfig, SampError, type GameConfig } from "@nuwani/samp";
 import { CliError } from "./CliError.js";
-import { describeReconnect } from "./connectionNotices.js";
 import { demoScript, displayName, startDemo, DEMO_SCRIPT_LENGTH, type Demo } from "./demo.js";
 import { EXIT_CODES, type ExitCode } from "./exitCodes.js";
 import { markPostedLines, SIMULATED_MARK } from "./markPostedLines.js";
 import { CLI_USAGE, parseCliArgs, type CliCommand } from "./parseCliArgs.js";
 import { formatSummary, Printer, type CliStream } from "./Printer.js";
+import { listen, plainError } from "./printBridge.js";
 import { sampGame } from "./sampGame.js";
 import { simulatedGame, type CliGame } from "./simulatedGame.js";
 
@@ -77,16 +77,6 @@ interface Setup {
   readonly game?: GameConfig;
 }
 
-function plainError(error: unknown): string {
-  if (error instanceof BridgeError) {
-    return `${error.message}${error.field === undefined ? "" : ` [field: ${error.field}]`} (${error.code})`;
-  }
-  if (error instanceof SampError) {
-    return `${error.message}${error.field === undefined ? "" : ` [field: ${error.field}]`} (${error.code})`;
-  }
-  if (error instanceof CliError) return `${error.message} (${error.code})`;
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * Resolves when the run should end: at `--for`, or when `signal` aborts. Armed at once, before
@@ -329,42 +319,6 @@ async function startGame(game: CliGame, print: Printer): Promise<void> {
   }
 }
 
-/** Prints what crosses the bridge and what the connection does. */
-function listen(bridge: Bridge, print: Printer, marked: boolean): void {
-  const channelNames = new Map<string, string>();
-  const mark = (content: string): string => (marked ? content.replace(/^/gm, SIMULATED_MARK) : content);
-  bridge.on("gameToDiscord", ({ channelId, content }) => print.line("toDiscord", mark(content), { lead: `#${channelNames.get(channelId) ?? channelId}` }));
-  bridge.on("command", ({ author, level, content, outcome, replies }) =>
-    print.line("bridge", `${author} (${level}) ran ${content.slice(0, 60)} → ${outcome}${replies.length > 0 ? `; replied: ${replies.join(" / ")}` : ""}`),
-  );
-  bridge.on("mention", ({ author, emoji }) => print.line("bridge", `${author} mentioned the bot: reacted with ${emoji}`));
-  let lastProgress = -1;
-  bridge.on("sync", ({ guild, received, expected, done }) => {
-    if (done) print.line("bridge", `members of ${guild} synced: ${received} of ${expected}`);
-    else if (received !== lastProgress) {
-      lastProgress = received;
-      const width = 20;
-      const filled = expected > 0 ? Math.min(width, Math.round((received / expected) * width)) : width;
-      print.line("bridge", `syncing members [${"#".repeat(filled)}${".".repeat(width - filled)}] ${received}/${expected}`);
-    }
-  });
-  bridge.on("guildReady", ({ guild, channels }) => {
-    for (const channel of Object.values(channels)) channelNames.set(channel.id, channel.name);
-    const list = Object.entries(channels)
-      .map(([role, channel]) => `${role} → #${channel.name}`)
-      .join(", ");
-    print.line("bridge", `guild ${guild.name} available; channels: ${list}`);
-  });
-  bridge.on("state", (state, previous) => {
-    if (state === "reconnecting" || state === "disconnected") print.line("bridge", `connection lost (${previous} → ${state}); outbox paused`);
-  });
-  bridge.on("debug", (message) => {
-    const notice = describeReconnect(message);
-    if (notice !== undefined) print.line("bridge", notice);
-  });
-  bridge.on("reconnect", ({ kind }) => print.line("bridge", `session ${kind === "resumed" ? "resumed: missed events replayed" : "identified afresh"}; outbox resumed`));
-  bridge.on("error", (error) => print.line("error", plainError(error)));
-}
 
 /** Schedules the demo's Discord side on the clock, squeezed into `--for` when that is shorter. */
 function playDemo(demo: Demo, seconds: number | undefined, print: Printer, clock: Clock): unknown[] {
