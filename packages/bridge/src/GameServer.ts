@@ -1,5 +1,6 @@
 // The game contract lives in @nuwani/game, shared with the game adapters (@nuwani/samp).
 export {
+  DEFAULT_LEVELS,
   describeTarget,
   type DeliveryTarget,
   type EchoParam,

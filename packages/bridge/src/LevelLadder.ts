@@ -1,8 +1,6 @@
+import { DEFAULT_LEVELS } from "@nuwani/game";
 import { BridgeError } from "./BridgeError.js";
 import type { PlayerLevel } from "./GameServer.js";
-
-/** LVP's level ladder, lowest first: the default. */
-export const DEFAULT_LEVELS: readonly PlayerLevel[] = ["player", "vip", "administrator", "management"];
 
 /**
  * The levels LVP's commands and audiences are about, as names of the ladder: who counts as a

@@ -1,8 +1,9 @@
+import { GAME_LINE_LENGTH } from "@nuwani/game";
 import { BridgeError } from "./BridgeError.js";
 import { SlidingWindow, systemClock, type Clock } from "@nuwani/util";
 import type { DeliveryTarget, GameMutes, GameServer, Player, PlayerLevel } from "./GameServer.js";
 import { LevelLadder } from "./LevelLadder.js";
-import { GAME_LINE_LENGTH, escapeForDiscord, formatDiscordChat, sanitizeForGame } from "./sanitize.js";
+import { escapeForDiscord, formatDiscordChat, sanitizeForGame } from "./sanitize.js";
 
 /** A command line split into name (lower case) and the rest. */
 export interface ParsedCommand {

@@ -30,6 +30,7 @@ export {
   type EnabledBridgeConfig,
 } from "./config.js";
 export {
+  DEFAULT_LEVELS,
   describeTarget,
   type DeliveryTarget,
   type EchoParam,

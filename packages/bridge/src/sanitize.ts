@@ -4,10 +4,8 @@
  * markdown escaped, mentions and `@everyone`/`@here` neutralised, one line per line.
  */
 
+import { GAME_LINE_LENGTH } from "@nuwani/game";
 import { splitText, truncateUnits } from "@nuwani/util";
-
-/** SA-MP's chat line length (`SendClientMessage` shows at most 144 characters). */
-export const GAME_LINE_LENGTH = 144;
 
 const ZERO_WIDTH_SPACE = "\u200B";
 // Line breaks and tabs become spaces; the rest of the controls (C0, DEL, C1, bidi overrides,

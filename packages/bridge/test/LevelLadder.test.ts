@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_LEVELS, LevelLadder } from "../src/LevelLadder.js";
+import { DEFAULT_LEVELS } from "@nuwani/game";
+import { LevelLadder } from "../src/LevelLadder.js";
 
 describe("LevelLadder", () => {
   it("is LVP's ladder by default", () => {

@@ -6,6 +6,7 @@ describe("@nuwani/bridge", () => {
     expect(Object.keys(api).sort()).toEqual([
       "Bridge",
       "BridgeError",
+      "DEFAULT_LEVELS",
       "LevelLadder",
       "SimulatedGameServer",
       "defaultFormats",

@@ -1,7 +1,7 @@
+import { GAME_LINE_LENGTH } from "@nuwani/game";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
-  GAME_LINE_LENGTH,
   escapeForDiscord,
   formatDiscordChat,
   sanitizeForGame,
