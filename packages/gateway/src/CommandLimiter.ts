@@ -1,8 +1,6 @@
-import { defaultClock } from "./Clock.js";
-import type { Clock } from "./Clock.js";
+import { MAX_TIMER_MS, systemClock, type Clock } from "@nuwani/util";
 import { GatewayError } from "./GatewayError.js";
 import { RateLimiter } from "./RateLimiter.js";
-import { MAX_TIMER_DELAY } from "./longTimeout.js";
 
 /**
  * The class of an outbound gateway command.
@@ -29,7 +27,7 @@ export interface CommandLimiterOptions {
   presenceLimit?: number;
   /** @defaultValue 20000 */
   presenceWindow?: number;
-  /** @defaultValue {@link defaultClock} */
+  /** @defaultValue `systemClock` of `@nuwani/util` (the globals, looked up lazily) */
   clock?: Clock;
 }
 
@@ -92,7 +90,7 @@ export class CommandLimiter {
 
   /** A limiter with an empty window and nothing queued. */
   public constructor(options: CommandLimiterOptions = {}) {
-    const clock = options.clock ?? defaultClock;
+    const clock = options.clock ?? systemClock;
     const limit = options.limit ?? 120;
     const window = options.window ?? 60_000;
     const reserve = options.reserve ?? CommandLimiter.DEFAULT_RESERVE;
@@ -262,7 +260,7 @@ export class CommandLimiter {
         this.#schedule();
       },
       // Capped (a longer Node timer fires at once); #drain checks the time, so early is safe.
-      Math.min(Math.max(1, wait), MAX_TIMER_DELAY),
+      Math.min(Math.max(1, wait), MAX_TIMER_MS),
     );
   }
 

@@ -1,15 +1,15 @@
 import { EventEmitter } from "node:events";
 import { ReconnectingSocket } from "@nuwani/socket";
-import type { ReconnectDecision, SocketCloseEvent, SocketCloseInfo, SocketError, Transport } from "@nuwani/socket";
+import type { ReconnectDecision, SocketCloseEvent, SocketCloseInfo, SocketError } from "@nuwani/socket";
+import type { Transport } from "@nuwani/transport";
 import type * as V6 from "discord-api-types/v6";
 import type * as V10 from "discord-api-types/v10";
-import type { Clock } from "./Clock.js";
-import { defaultClock } from "./Clock.js";
+import { MAX_TIMER_MS, systemClock, type Clock } from "@nuwani/util";
 import { classifyClose } from "./closeCodes.js";
 import { CommandLimiter } from "./CommandLimiter.js";
 import { GatewayError } from "./GatewayError.js";
 import { IdentifyThrottle } from "./IdentifyThrottle.js";
-import { MAX_TIMER_DELAY, setLongTimeout, type LongTimeout } from "./longTimeout.js";
+import { setLongTimeout, type LongTimeout } from "./longTimeout.js";
 import { MemberChunkCollector, createNonce } from "./MemberChunkCollector.js";
 import type { MemberChunk, MemberRequestResult } from "./MemberChunkCollector.js";
 
@@ -158,7 +158,7 @@ export interface GatewayConnectionOptions<V extends GatewayVersion = 10> {
   backoff?: { base?: number; cap?: number; stableAfter?: number; dropJitter?: number };
   /** The WebSocket transport (a fake in tests, a proxy-aware one…). @defaultValue a `WsTransport` */
   transport?: Transport;
-  /** Time source of every timer. @defaultValue `defaultClock` (the globals, looked up lazily) */
+  /** Time source of every timer. @defaultValue `systemClock` of `@nuwani/util` (the globals, looked up lazily) */
   clock?: Clock;
   /** Random source in [0, 1) for the heartbeat jitter, the op 9 wait and the backoff. @defaultValue Math.random */
   random?: () => number;
@@ -354,7 +354,7 @@ export class GatewayConnection<V extends GatewayVersion = 10> extends EventEmitt
     this.version = version;
     this.#token = options.token.replace(/^Bot\s+/i, "");
     this.#options = options;
-    this.#clock = options.clock ?? defaultClock;
+    this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? Math.random;
     this.#baseUrl = parseBaseUrl(options.url ?? DEFAULT_URL);
     this.#throttle = options.identifyThrottle ?? new IdentifyThrottle({ clock: this.#clock });
@@ -910,7 +910,7 @@ export class GatewayConnection<V extends GatewayVersion = 10> extends EventEmitt
     const { opcode, retry_after: retryAfter, meta } = d as { opcode?: unknown; retry_after?: unknown; meta?: unknown };
     const nonce = (meta as { nonce?: unknown } | null | undefined)?.nonce;
     const seconds = typeof retryAfter === "number" && Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : 0;
-    const ms = Math.min(Math.ceil(seconds * 1000), MAX_TIMER_DELAY);
+    const ms = Math.min(Math.ceil(seconds * 1000), MAX_TIMER_MS);
     this.#debug(`rate limited: op ${typeof opcode === "number" ? String(opcode) : "?"}, retry after ${String(ms)} ms`);
     if (opcode !== 8 || typeof nonce !== "string") return;
     this.#members.fail(
@@ -1154,7 +1154,7 @@ function timeoutOption(name: string, value: number | undefined, fallback: number
   if (typeof value !== "number" || Number.isNaN(value) || value < 0) {
     throw GatewayError.invalidOption(name, "a number of milliseconds ≥ 0", value);
   }
-  return Math.min(value, MAX_TIMER_DELAY);
+  return Math.min(value, MAX_TIMER_MS);
 }
 
 /** The base URL: `ws:` or `wss:`, its query and trailing slashes dropped. */

@@ -1,8 +1,6 @@
 import type { APIGatewaySessionStartLimit } from "discord-api-types/v10";
-import { defaultClock } from "./Clock.js";
-import type { Clock } from "./Clock.js";
+import { MAX_TIMER_MS, systemClock, type Clock } from "@nuwani/util";
 import { GatewayError } from "./GatewayError.js";
-import { MAX_TIMER_DELAY } from "./longTimeout.js";
 
 /**
  * The `session_start_limit` of `GET /gateway/bot`. `max_concurrency` is optional because the
@@ -52,7 +50,7 @@ export interface IdentifyThrottleOptions {
    * @defaultValue `{ limit: 8, window: 600000 }`
    */
   storm?: IdentifyStormGuard | false;
-  /** @defaultValue {@link defaultClock} */
+  /** @defaultValue `systemClock` of `@nuwani/util` (the globals, looked up lazily) */
   clock?: Clock;
 }
 
@@ -116,7 +114,7 @@ export class IdentifyThrottle {
     IdentifyThrottle.#checkConcurrency(maxConcurrency);
     this.interval = interval;
     this.#maxConcurrency = maxConcurrency;
-    this.#clock = options.clock ?? defaultClock;
+    this.#clock = options.clock ?? systemClock;
     const storm = options.storm ?? {};
     const stormLimit = storm === false ? Number.POSITIVE_INFINITY : (storm.limit ?? 8);
     const stormWindow = storm === false ? 0 : (storm.window ?? 600_000);
@@ -367,7 +365,7 @@ export class IdentifyThrottle {
       },
       // At least 1 ms, so a clock whose timers fire a little early cannot spin; at most the
       // longest Node timer (#drain checks the time, so firing early is safe).
-      Math.min(Math.max(1, wait), MAX_TIMER_DELAY),
+      Math.min(Math.max(1, wait), MAX_TIMER_MS),
     );
   }
 

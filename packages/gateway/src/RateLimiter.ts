@@ -1,7 +1,5 @@
-import { defaultClock } from "./Clock.js";
-import type { Clock } from "./Clock.js";
+import { MAX_TIMER_MS, systemClock, type Clock } from "@nuwani/util";
 import { GatewayError } from "./GatewayError.js";
-import { MAX_TIMER_DELAY } from "./longTimeout.js";
 
 /** Options of a {@link RateLimiter}. */
 export interface RateLimiterOptions {
@@ -9,7 +7,7 @@ export interface RateLimiterOptions {
   limit: number;
   /** The window length in milliseconds; positive and finite. */
   window: number;
-  /** @defaultValue {@link defaultClock} */
+  /** @defaultValue `systemClock` of `@nuwani/util` (the globals, looked up lazily) */
   clock?: Clock;
 }
 
@@ -56,7 +54,7 @@ export class RateLimiter {
     if (!Number.isFinite(window) || window <= 0) throw GatewayError.invalidOption("window", "a positive number of milliseconds", window);
     this.limit = options.limit;
     this.window = options.window;
-    this.#clock = options.clock ?? defaultClock;
+    this.#clock = options.clock ?? systemClock;
     this.#times = new Float64Array(options.limit);
   }
 
@@ -170,7 +168,7 @@ export class RateLimiter {
       this.#armed = false;
       this.#drain();
       // Capped (a longer Node timer fires at once); #drain checks the time, so early is safe.
-    }, Math.min(Math.max(1, this.retryAfter), MAX_TIMER_DELAY));
+    }, Math.min(Math.max(1, this.retryAfter), MAX_TIMER_MS));
   }
 
   #disarm(): void {

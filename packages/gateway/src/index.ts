@@ -1,5 +1,4 @@
-export { defaultClock } from "./Clock.js";
-export type { Clock } from "./Clock.js";
+export type { Clock } from "@nuwani/util";
 export { GatewayError } from "./GatewayError.js";
 export type { GatewayErrorCode, GatewayErrorOptions } from "./GatewayError.js";
 export { CLOSE_CODES, classifyClose } from "./closeCodes.js";

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Clock } from "../src/Clock.js";
+import type { Clock } from "@nuwani/util";
 import { GatewayError } from "../src/GatewayError.js";
 import { RateLimiter } from "../src/RateLimiter.js";
 import { maxInWindow } from "./support/maxInWindow.js";

@@ -1,8 +1,8 @@
 import { Buffer } from "node:buffer";
 import { EventEmitter } from "node:events";
 import { WsTransport, type Transport, type TransportConnection, type TransportListener } from "@nuwani/transport";
+import { clampDelay, systemClock, type Clock } from "@nuwani/util";
 import { Backoff } from "./Backoff.js";
-import { systemClock, type Clock } from "./Clock.js";
 import { checkCodecOptions, DEFAULT_MAX_PAYLOAD_SIZE, GatewayCodec } from "./GatewayCodec.js";
 import { SocketError, type SocketErrorCode } from "./SocketError.js";
 import type {
@@ -66,25 +66,22 @@ interface Waiting {
   readonly kind: "waiting";
   timer: unknown;
 }
-interface Disposed {
-  readonly kind: "disposed";
+interface Destroyed {
+  readonly kind: "destroyed";
 }
 
 /** The connection state: one discriminated union, replaced only by `#transition`. */
-type State = Idle | Connecting | Open | Closing | Waiting | Disposed;
+type State = Idle | Connecting | Open | Closing | Waiting | Destroyed;
 
 /** The transitions `#transition` allows; anything else is a bug and is rejected. */
 const TRANSITIONS: Readonly<Record<SocketState, readonly SocketState[]>> = {
-  idle: ["connecting", "waiting", "disposed"],
-  connecting: ["open", "waiting", "idle", "disposed"],
-  open: ["closing", "waiting", "idle", "disposed"],
-  closing: ["waiting", "idle", "disposed"],
-  waiting: ["connecting", "idle", "disposed"],
-  disposed: [],
+  idle: ["connecting", "waiting", "destroyed"],
+  connecting: ["open", "waiting", "idle", "destroyed"],
+  open: ["closing", "waiting", "idle", "destroyed"],
+  closing: ["waiting", "idle", "destroyed"],
+  waiting: ["connecting", "idle", "destroyed"],
+  destroyed: [],
 };
-
-/** The longest timer Node accepts (2^31 − 1 ms); longer ones would fire at once. */
-const MAX_DELAY = 2_147_483_647;
 
 /** The close code of closes the socket starts itself (hello timeout, broken stream). */
 const RESET_CODE = 4000;
@@ -156,7 +153,7 @@ export class ReconnectingSocket extends EventEmitter<ReconnectingSocketEvents> {
     this.#random = options.random ?? Math.random;
     this.#shouldReconnect = options.shouldReconnect;
     this.#clock = options.clock ?? systemClock;
-    this.#transport = options.transport ?? new WsTransport();
+    this.#transport = options.transport ?? new WsTransport({ clock: this.#clock });
   }
 
   /** What the socket is doing now. */
@@ -177,13 +174,13 @@ export class ReconnectingSocket extends EventEmitter<ReconnectingSocketEvents> {
    * Starts connecting, when idle. Does nothing while an attempt is in flight, a connection is
    * open or an attempt is planned: there is never more than one connection. While a close the
    * client asked for is still in progress, connects again once it is done.
-   * @throws {@link SocketError} `SOCKET_DISPOSED` after `dispose()`.
+   * @throws {@link SocketError} `SOCKET_DESTROYED` after `destroy()`.
    */
   connect(): void {
     const state = this.#state;
     switch (state.kind) {
-      case "disposed":
-        throw new SocketError("SOCKET_DISPOSED", "connect() was called after dispose()");
+      case "destroyed":
+        throw new SocketError("SOCKET_DESTROYED", "connect() was called after destroy()");
       case "idle":
         this.#attempt = 0;
         this.#startAttempt();
@@ -286,7 +283,7 @@ export class ReconnectingSocket extends EventEmitter<ReconnectingSocketEvents> {
    * stays as it is.
    * @param code - 1000 or 3000–4999; keep it non-1000 to resume a Discord session. @defaultValue 4000
    * @param reason - at most 123 bytes of UTF-8. @defaultValue ""
-   * @throws {@link SocketError} `SOCKET_DISPOSED` after `dispose()`; `SOCKET_INVALID_ARGUMENT`
+   * @throws {@link SocketError} `SOCKET_DESTROYED` after `destroy()`; `SOCKET_INVALID_ARGUMENT`
    *   for an invalid code, reason or delay.
    */
   reconnect(code = RESET_CODE, reason = "", options: ReconnectOptions = {}): void {
@@ -297,8 +294,8 @@ export class ReconnectingSocket extends EventEmitter<ReconnectingSocketEvents> {
     }
     const state = this.#state;
     switch (state.kind) {
-      case "disposed":
-        throw new SocketError("SOCKET_DISPOSED", "reconnect() was called after dispose()");
+      case "destroyed":
+        throw new SocketError("SOCKET_DESTROYED", "reconnect() was called after destroy()");
       case "idle":
         this.#attempt = 0;
         if (delay === undefined) this.#startAttempt();
@@ -322,14 +319,14 @@ export class ReconnectingSocket extends EventEmitter<ReconnectingSocketEvents> {
   }
 
   /**
-   * Stops for good: cancels attempts and timers, closes an open connection with 1000 (a
-   * `close` event follows at once) and frees the codec. Later `connect()`/`reconnect()` throw;
-   * `close()` and `dispose()` do nothing.
+   * Stops for good, synchronously: cancels attempts and timers, closes an open connection with
+   * 1000 (a `close` event follows at once) and frees the codec. Later `connect()`/`reconnect()`
+   * throw `SOCKET_DESTROYED`; `close()` and `destroy()` do nothing (idempotent).
    */
-  dispose(): void {
+  destroy(): void {
     const state = this.#state;
-    if (state.kind === "disposed") return;
-    this.#transition({ kind: "disposed" });
+    if (state.kind === "destroyed") return;
+    this.#transition({ kind: "destroyed" });
     if (state.kind === "open") {
       closeQuietly(state.connection, 1000, "");
       this.emit("close", { code: 1000, reason: "", initiatedBy: "client", reconnect: false, delay: 0 });
@@ -338,6 +335,11 @@ export class ReconnectingSocket extends EventEmitter<ReconnectingSocketEvents> {
       const { code, reason } = state.request;
       this.emit("close", { code, reason, initiatedBy: "client", reconnect: false, delay: 0 });
     }
+  }
+
+  /** @deprecated Use {@link ReconnectingSocket.destroy}; this alias goes in the next major release. */
+  dispose(): void {
+    this.destroy();
   }
 
   // ---- state machine -----------------------------------------------------------------------
@@ -423,7 +425,7 @@ export class ReconnectingSocket extends EventEmitter<ReconnectingSocketEvents> {
   #onConnected(link: Link, connection: TransportConnection): void {
     const state = this.#state;
     if (state.kind !== "connecting" || state.link !== link) {
-      // Cancelled, timed out or disposed meanwhile: this connection belongs to nobody.
+      // Cancelled, timed out or destroyed meanwhile: this connection belongs to nobody.
       connection.terminate();
       return;
     }
@@ -654,7 +656,7 @@ export class ReconnectingSocket extends EventEmitter<ReconnectingSocketEvents> {
   }
 
   #wait(delay: number): number {
-    const chosen = Math.min(Math.round(delay), MAX_DELAY);
+    const chosen = clampDelay(Math.round(delay));
     const waiting: Waiting = { kind: "waiting", timer: undefined };
     this.#transition(waiting);
     waiting.timer = this.#clock.setTimeout(() => {
@@ -724,7 +726,7 @@ function duration(name: string, value: number | undefined, fallback: number, min
     throw new SocketError("SOCKET_INVALID_ARGUMENT", `${name} must be a finite number ≥ ${String(min)}, got ${String(value)}`);
   }
   // Node fires a longer timer at once: longer waits are capped.
-  return Math.min(value, MAX_DELAY);
+  return clampDelay(value);
 }
 
 function checkClose(code: number, reason: string): void {

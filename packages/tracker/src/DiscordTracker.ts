@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
-import { type Clock, defaultClock, GatewayError } from "@nuwani/gateway";
+import { GatewayError } from "@nuwani/gateway";
+import { type Clock, systemClock } from "@nuwani/util";
 import { computePermissions } from "./computePermissions.js";
 import { MemberStore, STATUSES } from "./MemberStore.js";
 import {
@@ -266,7 +267,7 @@ export class DiscordTracker extends EventEmitter<DiscordTrackerEvents> {
       throw new TrackerError("TRACKER_INVALID_ARGUMENT", "sliceTime must be a number >= 0.");
     }
     this.#syncMembers = options.syncMembers ?? true;
-    this.#time = options.clock ?? defaultClock;
+    this.#time = options.clock ?? systemClock;
     const retries = options.syncRetries ?? 3;
     if (!Number.isSafeInteger(retries) || retries < 0) {
       throw new TrackerError("TRACKER_INVALID_ARGUMENT", "syncRetries must be an integer >= 0.");

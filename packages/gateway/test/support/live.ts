@@ -4,7 +4,7 @@ import { GatewayConnection } from "../../src/GatewayConnection.js";
 import type { GatewayConnectionOptions, GatewayDispatch, GatewayVersion } from "../../src/GatewayConnection.js";
 import type { GatewayError } from "../../src/GatewayError.js";
 import { IdentifyThrottle } from "../../src/IdentifyThrottle.js";
-import { seededRandom } from "./ScriptedTransport.js";
+import { createSeededRandom } from "@nuwani/util";
 
 /**
  * Fixtures for tests against the real fake Discord on 127.0.0.1 (port 0), with real timers and
@@ -34,7 +34,7 @@ export class LiveFixtures {
       url: discord.gatewayUrl,
       identifyThrottle: new IdentifyThrottle({ interval: 100 }),
       backoff: { base: 10, cap: 50 },
-      random: seededRandom(7),
+      random: createSeededRandom(7),
       ...options,
     });
     this.#gateways.push(gateway);
