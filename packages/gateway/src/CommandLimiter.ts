@@ -1,6 +1,5 @@
-import { MAX_TIMER_MS, systemClock, type Clock } from "@nuwani/util";
+import { MAX_TIMER_MS, SlidingWindow, systemClock, type Clock } from "@nuwani/util";
 import { GatewayError } from "./GatewayError.js";
-import { RateLimiter } from "./RateLimiter.js";
 
 /**
  * The class of an outbound gateway command.
@@ -12,11 +11,11 @@ import { RateLimiter } from "./RateLimiter.js";
  */
 export type CommandPriority = "heartbeat" | "normal" | "presence";
 
-/** Options of a {@link CommandLimiter}. All windows are sliding (see {@link RateLimiter}). */
+/** Options of a {@link CommandLimiter}. All windows are sliding (`SlidingWindow` of `@nuwani/util`). */
 export interface CommandLimiterOptions {
   /** Payloads per window per connection, heartbeats included. @defaultValue 120 */
   limit?: number;
-  /** @defaultValue 60000 */
+  /** Milliseconds, positive and below 2^31. @defaultValue 60000 */
   window?: number;
   /**
    * Slots of each window that only heartbeats may use: normal commands get `limit - reserve`.
@@ -25,7 +24,7 @@ export interface CommandLimiterOptions {
   reserve?: number;
   /** Presence updates per presence window. @defaultValue 5 */
   presenceLimit?: number;
-  /** @defaultValue 20000 */
+  /** Milliseconds, positive and below 2^31. @defaultValue 20000 */
   presenceWindow?: number;
   /** @defaultValue `systemClock` of `@nuwani/util` (the globals, looked up lazily) */
   clock?: Clock;
@@ -78,9 +77,9 @@ export class CommandLimiter {
   public readonly reserve: number;
 
   readonly #clock: Clock;
-  readonly #total: RateLimiter;
-  readonly #normal: RateLimiter;
-  readonly #presence: RateLimiter;
+  readonly #total: SlidingWindow;
+  readonly #normal: SlidingWindow;
+  readonly #presence: SlidingWindow;
   readonly #heartbeats: Waiter[] = [];
   readonly #normals: Waiter[] = [];
   readonly #presences: Waiter[] = [];
@@ -99,18 +98,21 @@ export class CommandLimiter {
       throw GatewayError.invalidOption("reserve", `an integer from 0 to ${limit - 1}`, reserve);
     }
     const presenceLimit = options.presenceLimit ?? 5;
-    if (!Number.isInteger(presenceLimit) || presenceLimit < 1) {
-      throw GatewayError.invalidOption("presenceLimit", "a positive integer", presenceLimit);
+    if (!Number.isInteger(presenceLimit) || presenceLimit < 1 || presenceLimit > 1_000_000) {
+      throw GatewayError.invalidOption("presenceLimit", "an integer from 1 to 1000000", presenceLimit);
     }
+    const presenceWindow = options.presenceWindow ?? 20_000;
+    for (const [name, value] of [["window", window], ["presenceWindow", presenceWindow]] as const) {
+      if (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
+        throw GatewayError.invalidOption(name, "a positive number of milliseconds below 2^31", value);
+      }
+    }
+    if (limit > 1_000_000) throw GatewayError.invalidOption("limit", "an integer from 1 to 1000000", limit);
     this.reserve = reserve;
     this.#clock = clock;
-    this.#total = new RateLimiter({ limit, window, clock });
-    this.#normal = new RateLimiter({ limit: limit - reserve, window, clock });
-    this.#presence = new RateLimiter({
-      limit: presenceLimit,
-      window: options.presenceWindow ?? 20_000,
-      clock,
-    });
+    this.#total = new SlidingWindow({ limit, window, clock });
+    this.#normal = new SlidingWindow({ limit: limit - reserve, window, clock });
+    this.#presence = new SlidingWindow({ limit: presenceLimit, window: presenceWindow, clock });
   }
 
   /** How many sends are waiting, all priorities together. */

@@ -3,8 +3,6 @@ export { GatewayError } from "./GatewayError.js";
 export type { GatewayErrorCode, GatewayErrorOptions } from "./GatewayError.js";
 export { CLOSE_CODES, classifyClose } from "./closeCodes.js";
 export type { CloseAction, CloseClassification, CloseCodeInfo } from "./closeCodes.js";
-export { RateLimiter } from "./RateLimiter.js";
-export type { RateLimiterOptions } from "./RateLimiter.js";
 export { CommandLimiter } from "./CommandLimiter.js";
 export type { CommandLimiterOptions, CommandPriority } from "./CommandLimiter.js";
 export { IdentifyThrottle } from "./IdentifyThrottle.js";
