@@ -27,7 +27,7 @@ export type {
   GatewayState,
   GatewayVersion,
   IdentifyProperties,
-} from "./GatewayConnection.js";
+} from "./types.js";
 
 // ---- Discord's types, from the same discord-api-types this package is built against ----------
 // One import suffices and the listener types cannot skew from a separately installed copy.

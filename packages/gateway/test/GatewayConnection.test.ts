@@ -1,7 +1,7 @@
 import { ActivityType, PresenceUpdateStatus } from "discord-api-types/v6";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { GatewayConnection } from "../src/GatewayConnection.js";
-import type { GatewayConnectionOptions, GatewaySession, GatewayVersion } from "../src/GatewayConnection.js";
+import type { GatewayConnectionOptions, GatewaySession, GatewayVersion } from "../src/types.js";
 import { GatewayError } from "../src/GatewayError.js";
 import type { GatewayErrorCode } from "../src/GatewayError.js";
 import { createHarness, flush, identified, opened, sequences, TOKEN, track } from "./support/harness.js";

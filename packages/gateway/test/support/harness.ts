@@ -1,5 +1,5 @@
 import { GatewayConnection } from "../../src/GatewayConnection.js";
-import type { GatewayConnectionOptions, GatewayDispatch, GatewayState, GatewayVersion } from "../../src/GatewayConnection.js";
+import type { GatewayConnectionOptions, GatewayDispatch, GatewayState, GatewayVersion } from "../../src/types.js";
 import type { GatewayError } from "../../src/GatewayError.js";
 import { createSeededRandom } from "@nuwani/util";
 import { flush, ScriptedTransport } from "./ScriptedTransport.js";

@@ -1,7 +1,7 @@
 import { FakeDiscord } from "@nuwani/fake-discord";
 import type { FakeDiscordOptions } from "@nuwani/fake-discord";
 import { GatewayConnection } from "../../src/GatewayConnection.js";
-import type { GatewayConnectionOptions, GatewayDispatch, GatewayVersion } from "../../src/GatewayConnection.js";
+import type { GatewayConnectionOptions, GatewayDispatch, GatewayVersion } from "../../src/types.js";
 import type { GatewayError } from "../../src/GatewayError.js";
 import { IdentifyThrottle } from "../../src/IdentifyThrottle.js";
 import { createSeededRandom } from "@nuwani/util";
