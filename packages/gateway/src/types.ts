@@ -4,6 +4,7 @@ import type * as V6 from "discord-api-types/v6";
 import type * as V10 from "discord-api-types/v10";
 import type { GatewayError } from "./GatewayError.js";
 import type { IdentifyThrottle } from "./IdentifyThrottle.js";
+import type { MemberChunk } from "./MemberChunkCollector.js";
 
 // The public types of a GatewayConnection: its options, events, states and session.
 
@@ -178,4 +179,30 @@ export interface GatewayConnectionEvents<V extends GatewayVersion = 10> {
   error: [error: GatewayError];
   /** What the connection is doing; never contains the token. */
   debug: [message: string];
+}
+
+/** What {@link GatewayConnection.requestGuildMembers} asks for (op 8). */
+export interface GatewayMemberRequest {
+  /** The guild whose members to request. */
+  guildId: string;
+  /** Members whose username starts with this; `""` for all. Not with `userIds`. @defaultValue "" */
+  query?: string;
+  /** The most members to return with `query`; 0 for no limit. @defaultValue 0 */
+  limit?: number;
+  /** These members (up to 100). Not with `query`. @defaultValue undefined */
+  userIds?: string[];
+  /** Include their presences (needs the presence intent). @defaultValue undefined (not sent) */
+  presences?: boolean;
+}
+
+/** Options of {@link GatewayConnection.requestGuildMembers}. */
+export interface GatewayMemberRequestOptions {
+  /** Sees each GUILD_MEMBERS_CHUNK as it arrives. @defaultValue undefined */
+  onChunk?: (chunk: MemberChunk) => void;
+  /** Gap allowed between two chunks, in ms. @defaultValue the connection's `memberRequestTimeout` (30000) */
+  timeout?: number;
+  /** Keep the members to resolve with; off when `onChunk` consumes them. @defaultValue true */
+  collect?: boolean;
+  /** Gives up when aborted (`GATEWAY_ABORTED`). @defaultValue undefined (no signal) */
+  signal?: AbortSignal;
 }

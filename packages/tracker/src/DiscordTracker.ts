@@ -830,7 +830,7 @@ export class DiscordTracker extends EventEmitter<DiscordTrackerEvents> {
           return;
         }
         guild.sync = null;
-        if (GatewayError.is(error, "GATEWAY_DISCONNECTED")) {
+        if (GatewayError.is(error, "GATEWAY_DISCONNECTED") || GatewayError.is(error, "GATEWAY_DESTROYED")) {
           // The session was lost: the next READY and GUILD_CREATE rebuild the guild anyway.
           this.#debug(`guild ${guild.id}: member sync cancelled, the session was lost`);
           return;
