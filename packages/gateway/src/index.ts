@@ -1,26 +1,12 @@
 export type { Clock } from "@nuwani/util";
-export { GatewayError } from "./GatewayError.js";
-export type { GatewayErrorCode, GatewayErrorOptions } from "./GatewayError.js";
-export { CLOSE_CODES, classifyClose } from "./closeCodes.js";
-export type { CloseAction, CloseClassification, CloseCodeInfo } from "./closeCodes.js";
-export { CommandLimiter } from "./CommandLimiter.js";
-export type { CommandLimiterOptions, CommandPriority } from "./CommandLimiter.js";
-export { IdentifyThrottle } from "./IdentifyThrottle.js";
-export type { IdentifyStormGuard, IdentifyThrottleOptions, SessionStartLimit, SessionStartLimitState } from "./IdentifyThrottle.js";
-export { MemberChunkCollector, createNonce } from "./MemberChunkCollector.js";
-export type {
-  MemberChunk,
-  MemberChunkCollectorOptions,
-  MemberRequest,
-  MemberRequestOptions,
-  MemberRequestResult,
-} from "./MemberChunkCollector.js";
 export { GatewayConnection } from "./GatewayConnection.js";
 export type {
   GatewayConnectOptions,
   GatewayConnectionEvents,
   GatewayConnectionOptions,
   GatewayDispatch,
+  GatewayMemberRequest,
+  GatewayMemberRequestOptions,
   GatewayPresence,
   GatewaySendOptions,
   GatewaySession,
@@ -28,6 +14,12 @@ export type {
   GatewayVersion,
   IdentifyProperties,
 } from "./types.js";
+export { GatewayError } from "./GatewayError.js";
+export type { GatewayErrorCode, GatewayErrorOptions } from "./GatewayError.js";
+// Shared by the connections (shards) of a process, and fed GET /gateway/bot's session_start_limit.
+export { IdentifyThrottle } from "./IdentifyThrottle.js";
+export type { IdentifyStormGuard, IdentifyThrottleOptions, SessionStartLimit, SessionStartLimitState } from "./IdentifyThrottle.js";
+export type { MemberChunk, MemberRequestResult } from "./MemberChunkCollector.js";
 
 // ---- Discord's types, from the same discord-api-types this package is built against ----------
 // One import suffices and the listener types cannot skew from a separately installed copy.
