@@ -24,7 +24,8 @@ export class LiveFixtures {
 
   /**
    * A client of `discord` with short waits: backoff ≤ 50 ms, identifies 100 ms apart, seeded
-   * jitter; it records what its listeners see.
+   * jitter; it records what its listeners see. A `clock` option (e.g. a `ManualClock`
+   * shared with the fake) drives its identify throttle too.
    */
   client(discord: FakeDiscord, options: Partial<GatewayConnectionOptions<GatewayVersion>> = {}): LiveClient {
     const gateway = new GatewayConnection<GatewayVersion>({
@@ -32,7 +33,7 @@ export class LiveFixtures {
       version: 6,
       token: discord.token,
       url: discord.gatewayUrl,
-      identifyThrottle: new IdentifyThrottle({ interval: 100 }),
+      identifyThrottle: new IdentifyThrottle({ interval: 100, ...(options.clock === undefined ? {} : { clock: options.clock }) }),
       backoff: { base: 10, cap: 50 },
       random: createSeededRandom(7),
       ...options,
