@@ -2,7 +2,7 @@ import { FakeGateway } from "@nuwani/fake-discord";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { GatewayError } from "../src/GatewayError.js";
 import { LiveFixtures, seqs, strictlyIncreasing, types } from "./support/live.js";
-import { ManualClock } from "./support/ManualClock.js";
+import { ManualClock } from "@nuwani/util";
 import { GatewayIntentBits } from "../src/index.js";
 
 // A hostile or broken gateway, on the real fake Discord over loopback.

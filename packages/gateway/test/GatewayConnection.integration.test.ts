@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { GatewayError } from "../src/GatewayError.js";
 import type { MemberChunk } from "../src/MemberChunkCollector.js";
 import { LiveFixtures, seqs, strictlyIncreasing, types } from "./support/live.js";
-import { ManualClock } from "./support/ManualClock.js";
+import { ManualClock } from "@nuwani/util";
 import { GatewayIntentBits } from "../src/index.js";
 
 const live = new LiveFixtures();
