@@ -13,7 +13,7 @@ import type {
 import { EventEmitter } from "node:events";
 import packageJson from "../package.json" with { type: "json" };
 import type { Bucket } from "./Bucket.js";
-import { type Clock, MAX_TIMER_DELAY, systemClock } from "./Clock.js";
+import { type Clock, MAX_TIMER_MS, isRecord, systemClock } from "@nuwani/util";
 import { encodeEmoji } from "./encodeEmoji.js";
 import { codePointLength } from "./splitMessage.js";
 import type { RateLimit } from "./GlobalLimiter.js";
@@ -54,7 +54,7 @@ export interface RestCallOptions {
 /** What {@link DiscordRestOptions.onRateLimited} is told about a 429. */
 export interface RateLimitedInfo {
   method: string;
-  /** The route with its major parameter (see {@link routeKey}). */
+  /** The route with its major parameter (`/channels/123/messages`; other ids are `:id`). */
   route: string;
   /** Whether it was the global limit (everything pauses) rather than the route's bucket. */
   global: boolean;
@@ -68,7 +68,7 @@ export interface RateLimitedInfo {
 export interface RestResponseInfo {
   /** The HTTP method. */
   method: string;
-  /** The route with its major parameter (see {@link routeKey}); webhook tokens are placeholders. */
+  /** The route with its major parameter (`/channels/123/messages`; other ids are `:id`, webhook tokens `:token`). */
   route: string;
   /** The HTTP status Discord answered. */
   status: number;
@@ -170,7 +170,7 @@ export interface DiscordRestOptions {
   maxResponseBytes?: number;
   /** Called for every 429 received. @defaultValue none */
   onRateLimited?: (info: RateLimitedInfo) => void;
-  /** Time source of every wait. @defaultValue {@link systemClock} */
+  /** Time source of every wait (rate-limit buckets, the global limit, retry backoff, request timeouts). @defaultValue `systemClock` of `@nuwani/util` */
   clock?: Clock;
   /** The `fetch` to use. @defaultValue the global `fetch`, looked up at call time */
   fetch?: typeof fetch;
@@ -238,10 +238,6 @@ interface Answer {
   text: string;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function defaultRetryDelay(attempt: number): number {
   return Math.min(500 * 2 ** (attempt - 1), 8000);
 }
@@ -261,6 +257,8 @@ function parseJson(text: string): unknown {
     return undefined;
   }
 }
+
+let readRateLimits: (rest: DiscordRest) => RateLimitManager;
 
 /**
  * A small Discord REST client on Node's own `fetch`. It sends `Authorization: Bot <token>`
@@ -288,10 +286,9 @@ export class DiscordRest extends EventEmitter<DiscordRestEvents> {
   readonly version: RestVersion;
   /** The base URL (without the version). */
   readonly baseUrl: string;
-  /** The rate-limit state (buckets, the global limit, the invalid-request guard). */
-  readonly rateLimits: RateLimitManager;
-
   readonly #token: string;
+  /** The rate-limit state (buckets, the global limit, the invalid-request guard); see {@link rateLimitsOf}. */
+  readonly #rateLimits: RateLimitManager;
   private readonly clock: Clock;
   private readonly retries: number;
   private readonly rateLimitRetries: number;
@@ -304,6 +301,10 @@ export class DiscordRest extends EventEmitter<DiscordRestEvents> {
   private readonly fetchOption: typeof fetch | undefined;
   private readonly sleeps = new Set<{ handle: unknown; reject: (error: Error) => void }>();
   private destroyed = false;
+
+  static {
+    readRateLimits = (rest) => rest.#rateLimits;
+  }
 
   /**
    * Checks the options; nothing is sent until a request is made.
@@ -343,8 +344,8 @@ export class DiscordRest extends EventEmitter<DiscordRestEvents> {
     this.retryDelay = options.retryDelay ?? defaultRetryDelay;
     const delay = (name: string, value: number | undefined, fallback: number): number => {
       const chosen = value ?? fallback;
-      if (typeof chosen !== "number" || !(chosen > 0) || chosen > MAX_TIMER_DELAY) {
-        throw new RestError("REST_INVALID_ARGUMENT", `${name} must be > 0 and at most ${MAX_TIMER_DELAY} ms`);
+      if (typeof chosen !== "number" || !(chosen > 0) || chosen > MAX_TIMER_MS) {
+        throw new RestError("REST_INVALID_ARGUMENT", `${name} must be > 0 and at most ${MAX_TIMER_MS} ms`);
       }
       return chosen;
     };
@@ -356,7 +357,7 @@ export class DiscordRest extends EventEmitter<DiscordRestEvents> {
     }`;
     this.onRateLimited = options.onRateLimited;
     this.fetchOption = options.fetch;
-    this.rateLimits = new RateLimitManager({
+    this.#rateLimits = new RateLimitManager({
       clock: this.clock,
       global: options.globalLimit === false ? false : limit("globalLimit", options.globalLimit ?? { limit: 50, window: 1000 }),
       invalidRequests: limit("invalidRequestLimit", options.invalidRequestLimit ?? { limit: 9000, window: 600_000 }),
@@ -371,7 +372,7 @@ export class DiscordRest extends EventEmitter<DiscordRestEvents> {
 
   /** Invalid answers (401, 403, 429) received within the guard's window. */
   get invalidRequestCount(): number {
-    return this.rateLimits.invalidRequests.count;
+    return this.#rateLimits.invalidRequests.count;
   }
 
   /**
@@ -548,7 +549,7 @@ export class DiscordRest extends EventEmitter<DiscordRestEvents> {
       let bucket: Bucket;
       if (reserved === undefined) {
         this.checkUsable(fail);
-        const own = this.rateLimits.bucketFor(route);
+        const own = this.#rateLimits.bucketFor(route);
         if (ordered) own.ordered = true;
         bucket = await own.acquire(front, signal);
       } else {
@@ -557,7 +558,7 @@ export class DiscordRest extends EventEmitter<DiscordRestEvents> {
       try {
         // Granted, but aborted before this ran: give the slot back unused.
         throwIfAborted(signal);
-        await this.rateLimits.global.acquire(signal);
+        await this.#rateLimits.global.acquire(signal);
         this.checkUsable(fail);
         throwIfAborted(signal);
       } catch (error) {
@@ -595,7 +596,7 @@ export class DiscordRest extends EventEmitter<DiscordRestEvents> {
       const { status } = answer;
       const scope = answer.headers.get("x-ratelimit-scope");
       // A 429 of a shared resource's limit is not the bot's fault: Discord does not count it as invalid.
-      if (!(status === 429 && scope?.toLowerCase() === "shared")) this.rateLimits.invalidRequests.record(status);
+      if (!(status === 429 && scope?.toLowerCase() === "shared")) this.#rateLimits.invalidRequests.record(status);
       const target = this.learn(route, bucket, answer.headers);
       if (ordered) target.ordered = true;
       const body = parseJson(answer.text);
@@ -616,7 +617,7 @@ export class DiscordRest extends EventEmitter<DiscordRestEvents> {
         const info = limitedBy;
         // Never remember a wait longer than the maximum: one hostile answer must not silence a route.
         const wait = Math.min(info.retryAfter, this.maxRateLimitWait);
-        if (info.global) this.rateLimits.global.pause(wait);
+        if (info.global) this.#rateLimits.global.pause(wait);
         else target.block(wait);
         this.onRateLimited?.(info);
         const limited = { status, body, retryAfter: info.retryAfter };
@@ -671,7 +672,7 @@ export class DiscordRest extends EventEmitter<DiscordRestEvents> {
     delay: number,
     signal: AbortSignal | undefined,
   ): Promise<{ slot: Promise<Bucket> } | undefined> {
-    const ms = Number.isFinite(delay) && delay > 0 ? Math.min(delay, MAX_TIMER_DELAY) : 0;
+    const ms = Number.isFinite(delay) && delay > 0 ? Math.min(delay, MAX_TIMER_MS) : 0;
     if (ordered) {
       const slot = target.reserve(this.clock.now() + ms, signal);
       slot.catch(() => undefined); // destroy() rejects it; the caller awaits it next
@@ -711,7 +712,7 @@ export class DiscordRest extends EventEmitter<DiscordRestEvents> {
    */
   destroy(): void {
     this.destroyed = true;
-    this.rateLimits.destroy();
+    this.#rateLimits.destroy();
     for (const sleep of this.sleeps) {
       this.clock.clearTimeout(sleep.handle);
       sleep.reject(new RestError("REST_DESTROYED", "the REST client was destroyed"));
@@ -721,7 +722,7 @@ export class DiscordRest extends EventEmitter<DiscordRestEvents> {
 
   private checkUsable(fail: (code: RestErrorCode, message: string) => RestError): void {
     if (this.destroyed) throw fail("REST_DESTROYED", "the REST client was destroyed");
-    const guard = this.rateLimits.invalidRequests;
+    const guard = this.#rateLimits.invalidRequests;
     if (guard.exhausted) {
       throw fail(
         "REST_INVALID_REQUEST_LIMIT",
@@ -733,7 +734,7 @@ export class DiscordRest extends EventEmitter<DiscordRestEvents> {
   /** Learns from the answer's headers (the bucket hash and window); returns the route's bucket from now on. */
   private learn(route: RouteKey, bucket: Bucket, headers: Headers): Bucket {
     const hash = headers.get("x-ratelimit-bucket");
-    const target = hash === null || hash === "" ? bucket : this.rateLimits.learn(route, hash, bucket);
+    const target = hash === null || hash === "" ? bucket : this.#rateLimits.learn(route, hash, bucket);
     const limit = number(headers, "x-ratelimit-limit");
     const remaining = number(headers, "x-ratelimit-remaining");
     const resetAfter = number(headers, "x-ratelimit-reset-after");
@@ -836,7 +837,7 @@ export class DiscordRest extends EventEmitter<DiscordRestEvents> {
   private sleep(requested: number, signal: AbortSignal | undefined): Promise<void> {
     if (signal?.aborted === true) return Promise.reject(abortedError(signal));
     if (!(requested > 0)) return Promise.resolve();
-    const ms = Math.min(requested, MAX_TIMER_DELAY); // a retryDelay of days is cut, never wrapped to 1 ms
+    const ms = Math.min(requested, MAX_TIMER_MS); // a retryDelay of days is cut, never wrapped to 1 ms
     return new Promise<void>((resolve, reject) => {
       const onAbort = (): void => {
         this.clock.clearTimeout(sleep.handle);
@@ -879,7 +880,7 @@ function isMessageRoute(route: RouteKey): boolean {
 }
 
 function describeDelay(delay: number): string {
-  return Number.isFinite(delay) && delay > 0 ? `${Math.ceil(Math.min(delay, MAX_TIMER_DELAY))} ms` : "0 ms";
+  return Number.isFinite(delay) && delay > 0 ? `${Math.ceil(Math.min(delay, MAX_TIMER_MS))} ms` : "0 ms";
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
@@ -895,4 +896,13 @@ function describeAnswer(status: number, body: unknown): string {
     return `HTTP ${status} ${body.message}${typeof body.code === "number" ? ` (code ${body.code})` : ""}`;
   }
   return `HTTP ${status}`;
+}
+
+/**
+ * The rate-limit state of a client: its buckets, the global limit and the invalid-request
+ * guard. For this package's own modules and tests; the package does not export it.
+ * @internal
+ */
+export function rateLimitsOf(rest: DiscordRest): RateLimitManager {
+  return readRateLimits(rest);
 }

@@ -1,4 +1,4 @@
-import { type Clock, MAX_TIMER_DELAY } from "./Clock.js";
+import { type Clock, clampDelay } from "@nuwani/util";
 import { abortedError, RestError } from "./RestError.js";
 
 /** A limit of `limit` requests per `window` milliseconds. */
@@ -109,7 +109,7 @@ export class GlobalLimiter {
         this.timerAt = Number.NaN;
         this.pump();
       },
-      Math.min(Math.max(0, at - this.clock.now()), MAX_TIMER_DELAY), // a longer wait re-arms when this fires
+      clampDelay(at - this.clock.now()), // a longer wait re-arms when this fires
     );
   }
 

@@ -1,4 +1,4 @@
-import type { Clock } from "./Clock.js";
+import type { Clock } from "@nuwani/util";
 import type { RateLimit } from "./GlobalLimiter.js";
 
 /**

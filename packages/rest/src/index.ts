@@ -1,5 +1,4 @@
-export { Bucket, type BucketUpdate } from "./Bucket.js";
-export { type Clock, systemClock } from "./Clock.js";
+export type { Clock } from "@nuwani/util";
 export {
   type AllowedMentions,
   type ChannelPermissionOverwrite,
@@ -18,10 +17,6 @@ export {
   type RestVersion,
   VERSION,
 } from "./DiscordRest.js";
-export { encodeEmoji } from "./encodeEmoji.js";
-export { GlobalLimiter, type RateLimit } from "./GlobalLimiter.js";
-export { InvalidRequestGuard } from "./InvalidRequestGuard.js";
-export { RateLimitManager, type RateLimitManagerOptions } from "./RateLimitManager.js";
+export type { RateLimit } from "./GlobalLimiter.js";
 export { RestError, type RestErrorCode, type RestErrorDetails } from "./RestError.js";
-export { type RouteKey, routeKey } from "./routeKey.js";
 export { codePointLength, splitMessage, type SplitMessageOptions } from "./splitMessage.js";

@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { DiscordRest, type DiscordRestOptions } from "../src/DiscordRest.js";
+import { DiscordRest, type DiscordRestOptions, rateLimitsOf } from "../src/DiscordRest.js";
 import { RestError } from "../src/RestError.js";
 import { routeKey } from "../src/routeKey.js";
 import { channelId, restFor, startFake } from "./support/fake.js";
@@ -68,7 +68,7 @@ describe("DiscordRest: AbortSignal", () => {
     const second = settle(rest.createMessage(CHANNEL, "B", { signal: b.signal }));
     const third = settle(rest.createMessage(CHANNEL, "C"));
     await vi.advanceTimersByTimeAsync(0);
-    const bucket = rest.rateLimits.bucketFor(routeKey("POST", `/channels/${CHANNEL}/messages`));
+    const bucket = rateLimitsOf(rest).bucketFor(routeKey("POST", `/channels/${CHANNEL}/messages`));
     expect([calls.length, bucket.inFlight, bucket.queued]).toEqual([1, 1, 2]);
 
     b.abort("changed my mind");
@@ -123,7 +123,7 @@ describe("DiscordRest: AbortSignal", () => {
     await vi.advanceTimersByTimeAsync(500);
     await expect(after).resolves.toEqual({ value: {} });
     expect(calls.map((call) => call.url.split("/v10")[1])).toEqual(["/users/@me", "/guilds/2"]);
-    expect(rest.rateLimits.bucketFor(routeKey("GET", "/guilds/1")).inFlight).toBe(0); // its bucket slot was given back
+    expect(rateLimitsOf(rest).bucketFor(routeKey("GET", "/guilds/1")).inFlight).toBe(0); // its bucket slot was given back
   });
 
   it("a signal that aborts after the answer changes nothing; listeners are removed", async () => {

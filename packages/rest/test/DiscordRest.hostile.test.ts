@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { DiscordRest } from "../src/DiscordRest.js";
+import { DiscordRest, rateLimitsOf } from "../src/DiscordRest.js";
 import type { RestError } from "../src/RestError.js";
 import { routeKey } from "../src/routeKey.js";
 import { channelId, restFor, startFake } from "./support/fake.js";
@@ -58,7 +58,7 @@ describe("DiscordRest against hostile rate-limit answers (the fake on loopback, 
     const rest = restFor(discord, { version: 10, clock, maxRateLimitWait: 2000 });
     discord.rest.faults.rateLimitNext({ retryAfter: 1e9, global: true });
     expect(await failure(rest.createMessage(channelId(discord), "x"))).toMatchObject({ code: "REST_RATE_LIMITED", retryAfter: 1e12 });
-    expect(rest.rateLimits.global.paused).toBe(true);
+    expect(rateLimitsOf(rest).global.paused).toBe(true);
     const other = rest.getGatewayBot();
     await clock.advance(2000);
     await expect(other).resolves.toMatchObject({ shards: 1 });
@@ -82,7 +82,7 @@ describe("DiscordRest against hostile rate-limit answers (the fake on loopback, 
     discord.rest.faults.headersNext({ "X-RateLimit-Remaining": "lots", "X-RateLimit-Limit": "-3", "X-RateLimit-Reset-After": "NaN" });
     await expect(rest.createMessage(general, "second")).resolves.toMatchObject({ content: "second" });
     await expect(rest.createMessage(general, "third")).resolves.toMatchObject({ content: "third" });
-    const bucket = rest.rateLimits.bucketFor(routeKey("POST", `/channels/${general}/messages`));
+    const bucket = rateLimitsOf(rest).bucketFor(routeKey("POST", `/channels/${general}/messages`));
     expect(bucket.limit).toBe(5);
   });
 

@@ -1,7 +1,7 @@
 import { inspect } from "node:util";
 import { REACTIONS_BUCKET } from "@nuwani/fake-discord";
 import { describe, expect, it } from "vitest";
-import type { RateLimitedInfo } from "../src/DiscordRest.js";
+import { type RateLimitedInfo, rateLimitsOf } from "../src/DiscordRest.js";
 import { RestError } from "../src/RestError.js";
 import { routeKey } from "../src/routeKey.js";
 import { addChannel, channelId, restFor, startFake } from "./support/fake.js";
@@ -18,7 +18,7 @@ describe("DiscordRest against the fake Discord (loopback HTTP)", () => {
       expect(messages.map((message) => message.content)).toEqual(Array.from({ length: 17 }, (_, i) => `message ${i}`));
       expect(discord.rest.rateLimitedCount).toBe(0);
       expect(discord.postedMessages.map((message) => message.content)).toEqual(messages.map((message) => message.content));
-      const bucket = rest.rateLimits.bucketFor(routeKey("POST", `/channels/${general}/messages`));
+      const bucket = rateLimitsOf(rest).bucketFor(routeKey("POST", `/channels/${general}/messages`));
       expect([bucket.known, bucket.limit]).toEqual([true, 5]);
       const sent = discord.rest.requests.at(-1)!;
       expect(sent.headers["user-agent"]).toMatch(/^DiscordBot \(https:\/\/github\.com\/LVPlayground\/nuwani-discord, /);
@@ -55,7 +55,7 @@ describe("DiscordRest against the fake Discord (loopback HTTP)", () => {
     waiting.catch(() => undefined);
     await Promise.all([rest.createMessage(other, "b1"), rest.createMessage(other, "b2")]);
     expect(discord.postedMessages.map((message) => message.content).sort()).toEqual(["a1", "a2", "b1", "b2"]);
-    expect(rest.rateLimits.bucketFor(routeKey("POST", `/channels/${general}/messages`)).queued).toBe(1);
+    expect(rateLimitsOf(rest).bucketFor(routeKey("POST", `/channels/${general}/messages`)).queued).toBe(1);
     expect(discord.rest.rateLimitedCount).toBe(0);
     rest.destroy();
     await expect(waiting).rejects.toMatchObject({ code: "REST_DESTROYED" });
@@ -79,8 +79,8 @@ describe("DiscordRest against the fake Discord (loopback HTTP)", () => {
     await Promise.all(calls);
     const put = routeKey("PUT", `/channels/${general}/messages/1/reactions/x/@me`);
     const del = routeKey("DELETE", `/channels/${general}/messages/1/reactions/x/@me`);
-    expect(rest.rateLimits.hashOf(put)).toBe(REACTIONS_BUCKET);
-    expect(rest.rateLimits.bucketFor(put)).toBe(rest.rateLimits.bucketFor(del));
+    expect(rateLimitsOf(rest).hashOf(put)).toBe(REACTIONS_BUCKET);
+    expect(rateLimitsOf(rest).bucketFor(put)).toBe(rateLimitsOf(rest).bucketFor(del));
     expect(discord.reactions).toHaveLength(10);
     expect(discord.rest.rateLimitedCount).toBe(0);
   });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { systemClock } from "../src/Clock.js";
+import { systemClock } from "@nuwani/util";
 import { InvalidRequestGuard } from "../src/InvalidRequestGuard.js";
 
 beforeEach(() => {

@@ -1,4 +1,4 @@
-import type { Clock } from "../../src/Clock.js";
+import type { Clock } from "@nuwani/util";
 
 /**
  * A clock the test moves by hand, for tests against the fake on real loopback sockets (where
