@@ -330,8 +330,9 @@ export class DiscordRest extends EventEmitter<DiscordRestEvents> {
       return chosen;
     };
     const limit = (name: string, value: RateLimit): RateLimit => {
-      if (!Number.isInteger(value.limit) || value.limit < 1 || !(value.window > 0)) {
-        throw new RestError("REST_INVALID_ARGUMENT", `${name} needs limit ≥ 1 and window > 0`);
+      // The bounds of util's sliding window: its UtilError must never reach a user.
+      if (!Number.isInteger(value.limit) || value.limit < 1 || value.limit > 1_000_000 || !(value.window > 0) || !(value.window <= MAX_TIMER_MS)) {
+        throw new RestError("REST_INVALID_ARGUMENT", `${name} needs an integer limit from 1 to 1000000 and a window > 0 ms, at most ${MAX_TIMER_MS} ms`);
       }
       return { limit: value.limit, window: value.window };
     };
@@ -558,7 +559,7 @@ export class DiscordRest extends EventEmitter<DiscordRestEvents> {
       try {
         // Granted, but aborted before this ran: give the slot back unused.
         throwIfAborted(signal);
-        await this.#rateLimits.global.acquire(signal);
+        await this.#rateLimits.global.take(signal);
         this.checkUsable(fail);
         throwIfAborted(signal);
       } catch (error) {

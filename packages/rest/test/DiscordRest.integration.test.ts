@@ -1,5 +1,6 @@
 import { inspect } from "node:util";
 import { REACTIONS_BUCKET } from "@nuwani/fake-discord";
+import { createSeededRandom } from "@nuwani/util";
 import { describe, expect, it } from "vitest";
 import { type RateLimitedInfo, rateLimitsOf } from "../src/DiscordRest.js";
 import { RestError } from "../src/RestError.js";
@@ -29,7 +30,7 @@ describe("DiscordRest against the fake Discord (loopback HTTP)", () => {
   for (const version of [6, 10] as const) {
     it(`regression v${version}: with a fetch adding 0–3 ms of jitter, 20 messages to one channel were posted out of order; now in submission order`, async () => {
       const discord = await startFake({ rest: SMALL });
-      const random = seeded(20_241_129);
+      const random = createSeededRandom(20_241_129); // the same jitter on every run
       const jittering: typeof fetch = async (input, init) => {
         await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 4)));
         return fetch(input, init);
@@ -224,15 +225,3 @@ describe("DiscordRest against the fake Discord (loopback HTTP)", () => {
     await expect(rest.getGatewayBot()).resolves.toMatchObject({ url: discord.gatewayUrl, session_start_limit: { total: 1000 } });
   });
 });
-
-/** A seeded pseudo-random generator (mulberry32): the same jitter on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}

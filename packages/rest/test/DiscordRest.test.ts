@@ -105,6 +105,22 @@ describe("DiscordRest: requests", () => {
     await expect(rest.request({ method: "GET", path: "gateway" })).rejects.toMatchObject({ code: "REST_INVALID_ARGUMENT" });
     await expect(rest.request({ method: "HEAD" as "GET", path: "/gateway" })).rejects.toMatchObject({ code: "REST_INVALID_ARGUMENT" });
   });
+
+  it("a globalLimit or invalidRequestLimit outside the sliding window's bounds is REST_INVALID_ARGUMENT, never util's error", () => {
+    const limits = [
+      { limit: 1_000_001, window: 1000 },
+      { limit: 1.5, window: 1000 },
+      { limit: 1, window: 2 ** 31 },
+      { limit: 1, window: Number.POSITIVE_INFINITY },
+      { limit: 1, window: Number.NaN },
+    ];
+    for (const limit of limits) {
+      for (const options of [{ globalLimit: limit }, { invalidRequestLimit: limit }]) {
+        expect(() => new DiscordRest({ token: "t", ...options })).toThrow(expect.objectContaining({ name: "RestError", code: "REST_INVALID_ARGUMENT" }) as Error);
+      }
+    }
+    expect(() => new DiscordRest({ token: "t", globalLimit: { limit: 1_000_000, window: 2 ** 31 - 1 } })).not.toThrow();
+  });
 });
 
 describe("DiscordRest: defaults and Discord's rules", () => {
