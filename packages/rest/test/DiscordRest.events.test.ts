@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { DiscordRest, type DiscordRestOptions, rateLimitsOf, type RestResponseInfo } from "../src/DiscordRest.js";
+import { DiscordRest, rateLimitsOf } from "../src/DiscordRest.js";
+import type { RestResponseInfo } from "../src/DiscordRestEvents.js";
+import type { DiscordRestOptions } from "../src/DiscordRestOptions.js";
 import { bucketHeaders, json, scriptedFetch, type Step } from "./support/scriptedFetch.js";
 
 const TOKEN = "MTIzNDU2Nzg5.events-token.value";

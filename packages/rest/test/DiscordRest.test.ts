@@ -1,6 +1,8 @@
 import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { DiscordRest, type DiscordRestOptions, rateLimitsOf, VERSION } from "../src/DiscordRest.js";
+import { DiscordRest, rateLimitsOf } from "../src/DiscordRest.js";
+import type { DiscordRestOptions } from "../src/DiscordRestOptions.js";
+import { VERSION } from "../src/version.js";
 import { RestError } from "../src/RestError.js";
 import { routeKey } from "../src/routeKey.js";
 import { bucketHeaders, json, scriptedFetch, type Step } from "./support/scriptedFetch.js";
@@ -104,6 +106,21 @@ describe("DiscordRest: requests", () => {
     await expect(rest.createReaction(CHANNEL, "1", "")).rejects.toMatchObject({ code: "REST_INVALID_ARGUMENT" });
     await expect(rest.request({ method: "GET", path: "gateway" })).rejects.toMatchObject({ code: "REST_INVALID_ARGUMENT" });
     await expect(rest.request({ method: "HEAD" as "GET", path: "/gateway" })).rejects.toMatchObject({ code: "REST_INVALID_ARGUMENT" });
+  });
+
+  it("regression: a body JSON cannot encode (a bigint, a cycle) was rejected with a bare TypeError; now REST_INVALID_ARGUMENT, nothing sent", async () => {
+    const { rest, calls } = client([json(200, {})]);
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    for (const body of [{ id: 1n }, cycle]) {
+      await expect(rest.request({ method: "POST", path: "/channels/1/messages", body })).rejects.toMatchObject({
+        name: "RestError",
+        code: "REST_INVALID_ARGUMENT",
+        method: "POST",
+        route: "/channels/1/messages",
+      });
+    }
+    expect(calls).toHaveLength(0);
   });
 
   it("a globalLimit or invalidRequestLimit outside the sliding window's bounds is REST_INVALID_ARGUMENT, never util's error", () => {

@@ -1,6 +1,7 @@
 import { FakeDiscord, type FakeDiscordOptions } from "@nuwani/fake-discord";
 import { afterEach } from "vitest";
-import { DiscordRest, type DiscordRestOptions } from "../../src/DiscordRest.js";
+import { DiscordRest } from "../../src/DiscordRest.js";
+import type { DiscordRestOptions } from "../../src/DiscordRestOptions.js";
 
 const discords: FakeDiscord[] = [];
 const clients: DiscordRest[] = [];
