@@ -1,5 +1,5 @@
 export { SampError, type SampErrorCode, type SampErrorDetails } from "./SampError.js";
-export { systemClock, type Clock } from "./Clock.js";
+export type { Clock } from "@nuwani/util";
 // `Secret` lives in @nuwani/util; still exported here so users of this package do not break.
 export { Secret } from "@nuwani/util";
 export { CodePage, DEFAULT_ENCODING } from "./CodePage.js";
