@@ -63,12 +63,19 @@ describe("SampQueryClient round trips", () => {
   });
 
   it("asks different opcodes at once and matches each answer to its request", async () => {
+    // Hold the first request's answer until the second request arrived: answers go out in
+    // reverse order of arrival, whichever comes first (no timer, no sleep).
+    let held: (() => void) | undefined;
     server.handle((request, send) => {
       const answer = opcodeOf(request) === "i"
         ? reply.info(request, { players: 0, maxPlayers: 1, hostname: ascii("h"), gamemode: ascii("g"), language: ascii("l") })
         : reply.rules(request, []);
-      // Answer in reverse order of arrival.
-      setTimeout(() => send(answer), opcodeOf(request) === "i" ? 30 : 0);
+      if (held === undefined) {
+        held = () => send(answer);
+        return;
+      }
+      send(answer);
+      held();
     });
     const c = make();
     const [info, rules] = await Promise.all([c.info(), c.rules()]);
