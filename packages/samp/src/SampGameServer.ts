@@ -5,12 +5,11 @@ import { type Clock, MAX_TIMER_MS, splitText, systemClock, truncateUnits } from 
 import type { SampQueryClient, ServerVariant } from "./SampQueryClient.js";
 import type { LogTail } from "./LogTail.js";
 import { parseLogLine, type LogEvent, type PartReason } from "./parseLogLine.js";
-import { GAME_LINE_LENGTH, sanitizeGameText } from "./sanitize.js";
+import { DEFAULT_LEVELS, GAME_LINE_LENGTH } from "@nuwani/game";
+import { sanitizeGameText } from "./sanitize.js";
 import type { DeliveryTarget, EchoParam, GameMutes, GameServer, GameServerEvents, MutedPlayer, Player, PlayerLevel } from "./GameServer.js";
 import type { QueriedPlayer } from "./packet.js";
 
-/** LVP's level ladder, lowest first. */
-export const DEFAULT_LEVELS: readonly PlayerLevel[] = ["player", "vip", "administrator", "management"];
 
 /** What players see before a line sent with RCON `say`. */
 export const SAY_PREFIX = "* Admin: ";

@@ -1,7 +1,6 @@
+import { GAME_LINE_LENGTH } from "@nuwani/game";
 import { splitText } from "@nuwani/util";
 
-/** The longest chat line the game shows (`SendClientMessage`): 144 characters. */
-export const GAME_LINE_LENGTH = 144;
 
 // Line breaks and tabs become spaces; other controls (C0, DEL, C1, bidi overrides, lone
 // surrogates) are removed.
