@@ -7,7 +7,7 @@ import type { DiscordRestOptions } from "../src/DiscordRestOptions.js";
 import { RestError } from "../src/RestError.js";
 import { routeKey } from "../src/routeKey.js";
 import { channelId, restFor, startFake } from "./support/fake.js";
-import { ManualClock } from "./support/manualClock.js";
+import { ManualClock } from "@nuwani/util";
 import { json, scriptedFetch, type Step } from "./support/scriptedFetch.js";
 
 const TOKEN = "MTIzNDU2Nzg5.abort-token.value";
@@ -151,12 +151,12 @@ describe("DiscordRest: AbortSignal against the fake Discord (loopback HTTP)", ()
     const b = settle(rest.createMessage(general, "B", { signal: controller.signal }));
     const c = rest.createMessage(general, "C");
     const d = rest.createMessage(general, "D");
-    await clock.advance(500);
+    await clock.advanceAsync(500);
     controller.abort(new Error("player quit"));
     expect((await b).error).toMatchObject({ code: "REST_ABORTED", cause: new Error("player quit") });
-    await clock.advance(500);
+    await clock.advanceAsync(500);
     expect((await c).content).toBe("C");
-    await clock.advance(1000);
+    await clock.advanceAsync(1000);
     expect((await d).content).toBe("D");
     expect(discord.postedMessages.map((message) => message.content)).toEqual(["A", "C", "D"]);
     expect(discord.rest.rateLimitedCount).toBe(0);

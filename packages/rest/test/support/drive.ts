@@ -1,4 +1,4 @@
-import type { ManualClock } from "./manualClock.js";
+import type { ManualClock } from "@nuwani/util";
 
 /** Statuses whose answer has no body (a `Response` refuses one). */
 const NO_BODY = new Set([101, 204, 205, 304]);
@@ -68,7 +68,7 @@ export async function runOnClock<T>(
   for (let steps = 0; !settled; steps++) {
     if (steps >= maxSteps) throw new Error(`runOnClock: the work did not settle within ${maxSteps} steps of ${step} ms`);
     await settleIo(io, held);
-    if (!settled) await clock.advance(step);
+    if (!settled) await clock.advanceAsync(step);
   }
   await watched;
   return work;

@@ -3,7 +3,7 @@ import { afterEach } from "vitest";
 import { DiscordRest } from "../../src/DiscordRest.js";
 import type { DiscordRestOptions } from "../../src/DiscordRestOptions.js";
 import { countedFetch, runOnClock } from "./drive.js";
-import { ManualClock } from "./manualClock.js";
+import { ManualClock } from "@nuwani/util";
 
 const discords: FakeDiscord[] = [];
 const clients: DiscordRest[] = [];
