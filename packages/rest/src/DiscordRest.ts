@@ -81,6 +81,8 @@ export class DiscordRest extends EventEmitter<DiscordRestEvents> {
   private readonly settings: Omit<ResolvedOptions, "token">;
   private readonly attempts: AttemptContext;
   private readonly backoff: Backoff;
+  /** Aborted by {@link DiscordRest.destroy}: ends the attempts in flight. */
+  private readonly teardown = new AbortController();
   private destroyed = false;
 
   static {
@@ -98,7 +100,13 @@ export class DiscordRest extends EventEmitter<DiscordRestEvents> {
     this.settings = settings;
     this.version = settings.version;
     this.baseUrl = settings.baseUrl;
-    this.attempts = { clock: settings.clock, timeout: settings.timeout, maxResponseBytes: settings.maxResponseBytes, fetch: settings.fetch };
+    this.attempts = {
+      clock: settings.clock,
+      timeout: settings.timeout,
+      maxResponseBytes: settings.maxResponseBytes,
+      fetch: settings.fetch,
+      teardown: this.teardown.signal,
+    };
     this.backoff = new Backoff(settings.clock);
     this.#rateLimits = new RateLimitManager({
       clock: settings.clock,
@@ -204,11 +212,13 @@ export class DiscordRest extends EventEmitter<DiscordRestEvents> {
   }
 
   /**
-   * Stops the client: waiting requests (in buckets, the global queue or a retry backoff)
-   * fail with `REST_DESTROYED`, and later requests are refused the same way.
+   * The final teardown, synchronous and idempotent: requests waiting (in buckets, the global
+   * queue or a retry backoff) and in flight (their `fetch` is cancelled) fail with
+   * `REST_DESTROYED`, and later requests are refused the same way.
    */
   destroy(): void {
     this.destroyed = true;
+    this.teardown.abort();
     this.#rateLimits.destroy();
     this.backoff.destroy();
   }
@@ -257,7 +267,7 @@ export class DiscordRest extends EventEmitter<DiscordRestEvents> {
   /** After an attempt without an answer: fails the request (abort, body too large, retries used up) or prepares the retry. */
   private async afterFailedAttempt(call: Call, bucket: Bucket, error: unknown): Promise<void> {
     if (error instanceof RestError) {
-      bucket.release(); // aborted in flight: the next request may go
+      bucket.release(); // aborted or destroyed in flight: the next request may go
       throw error;
     }
     if (error instanceof ResponseTooLarge) {

@@ -1,5 +1,5 @@
 import type { Clock } from "@nuwani/util";
-import { abortedError } from "./RestError.js";
+import { abortedError, RestError } from "./RestError.js";
 import { headerNumber } from "./answers.js";
 
 /** One answer, its body read in full. */
@@ -17,6 +17,8 @@ export interface AttemptContext {
   readonly maxResponseBytes: number;
   /** The `fetch` option; the global `fetch` (looked up at call time) when `undefined`. */
   readonly fetch: typeof fetch | undefined;
+  /** Aborts every attempt in flight when the client is destroyed. */
+  readonly teardown: AbortSignal;
 }
 
 /** Thrown by {@link sendAttempt} when its own timer aborted the attempt. */
@@ -31,8 +33,9 @@ export class ResponseTooLarge extends Error {
 
 /**
  * One attempt: `fetch` with the attempt's timeout, the body read up to `maxResponseBytes`.
- * Throws `REST_ABORTED` (a `RestError`) when `signal` aborted it, {@link TimeoutSignal} on a
- * timeout, {@link ResponseTooLarge} for a body too large, and `fetch`'s own error otherwise.
+ * Throws `REST_DESTROYED` (a `RestError`) when the client was destroyed meanwhile, `REST_ABORTED`
+ * when `signal` aborted it, {@link TimeoutSignal} on a timeout, {@link ResponseTooLarge} for a
+ * body too large, and `fetch`'s own error otherwise.
  */
 export async function sendAttempt(
   context: AttemptContext,
@@ -50,6 +53,7 @@ export async function sendAttempt(
   }, context.timeout);
   const onAbort = (): void => controller.abort();
   signal?.addEventListener("abort", onAbort, { once: true });
+  context.teardown.addEventListener("abort", onAbort, { once: true });
   try {
     const doFetch = context.fetch ?? globalThis.fetch;
     const response = await doFetch(url, { method, headers, ...(body === undefined ? {} : { body }), signal: controller.signal });
@@ -57,11 +61,13 @@ export async function sendAttempt(
     return { status: response.status, headers: response.headers, text };
   } catch (error) {
     if (timedOut) throw new TimeoutSignal();
+    if (context.teardown.aborted) throw new RestError("REST_DESTROYED", "the REST client was destroyed");
     if (signal?.aborted === true) throw abortedError(signal);
     throw error;
   } finally {
     context.clock.clearTimeout(timer);
     signal?.removeEventListener("abort", onAbort);
+    context.teardown.removeEventListener("abort", onAbort);
   }
 }
 

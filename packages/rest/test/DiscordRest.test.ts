@@ -499,16 +499,17 @@ describe("DiscordRest: buckets and the global limit", () => {
     expect(calls).toHaveLength(4);
   });
 
-  it("destroy() rejects waiting requests and later ones with REST_DESTROYED, and is idempotent", async () => {
-    const { rest } = client(["hang"], { retries: 0 });
+  it("destroy() rejects waiting requests, the one in flight (its fetch cancelled) and later ones with REST_DESTROYED, and is idempotent", async () => {
+    const { rest, calls } = client(["hang"], { retries: 0 });
     const inFlight = settle(rest.getGateway());
     const queued = settle(rest.getGateway());
     await vi.advanceTimersByTimeAsync(0);
     rest.destroy();
     expect(() => rest.destroy()).not.toThrow();
     expect((await queued).error).toMatchObject({ code: "REST_DESTROYED", method: "GET", route: "/gateway" });
-    await vi.advanceTimersByTimeAsync(15_000);
-    expect((await inFlight).error).toMatchObject({ code: "REST_TIMEOUT" });
+    expect((await inFlight).error).toMatchObject({ code: "REST_DESTROYED", method: "GET", route: "/gateway" });
+    expect(calls[0]!.signal?.aborted).toBe(true);
+    expect(vi.getTimerCount()).toBe(0); // its timeout timer too
     await expect(rest.getGateway()).rejects.toMatchObject({ code: "REST_DESTROYED" });
     const { rest: sleeping } = client([json(500, {})], { retryDelay: () => 1000 });
     const backoff = settle(sleeping.getGateway());
