@@ -23,6 +23,13 @@ const GUILD_MEMBERS_INTENT = 1 << 1;
 /** The longest wait for `GET /gateway/bot` before identifying without it, in ms. */
 export const GATEWAY_BOT_TIMEOUT = 5_000;
 
+/**
+ * How long `stop()` waits for calls still in flight (a line delivered to the game, a reaction
+ * on Discord) before it lets them go, so a game or REST stand-in that never answers cannot
+ * hold a stop forever.
+ */
+export const STOP_WAIT = 5_000;
+
 /** Throws `BRIDGE_INVALID_ARGUMENT` unless `config` is enabled and `game` implements {@link GameServer}. */
 function checkOptions(config: unknown, game: unknown): void {
   if (!isRecord(config) || config.enabled !== true) {
@@ -267,7 +274,8 @@ export class Bridge extends EventEmitter<BridgeEvents> {
   /**
    * Stops: no more game or Discord traffic, the outbox's timers stop (lines still queued stay
    * counted as queued), and the gateway, tracker and REST client the bridge made are closed.
-   * Given ones are only let go. Harmless twice.
+   * Given ones are only let go. Calls still in flight are waited for at most {@link STOP_WAIT}
+   * ms on the bridge's clock. Harmless twice.
    */
   async stop(): Promise<void> {
     if (this.#stopped) return;
@@ -278,8 +286,12 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     this.tracker.detach();
     if (this.#ownsGateway) this.gateway.destroy();
     if (this.#ownsRest) this.rest.destroy?.();
-    await this.#inbound;
-    await Promise.all([...this.#outstanding]);
+    const inFlight = [this.#inbound, ...this.#outstanding];
+    const settled = await within(Promise.allSettled(inFlight), STOP_WAIT, this.#clock).then(
+      () => true,
+      () => false,
+    );
+    if (!settled) this.emit("debug", `stop: calls still in flight after ${STOP_WAIT} ms were let go`);
     if (this.#ownsTracker) this.tracker.removeAllListeners();
   }
 

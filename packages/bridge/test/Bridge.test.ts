@@ -1,11 +1,11 @@
 import { EventEmitter } from "node:events";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { Bridge } from "../src/Bridge.js";
+import { Bridge, STOP_WAIT } from "../src/Bridge.js";
 import { isRetryableSendError } from "../src/BridgeContext.js";
 import { BridgeError } from "../src/BridgeError.js";
 import { parseConfig } from "../src/config.js";
 import { parseFormats } from "../src/formats.js";
-import { Secret } from "@nuwani/util";
+import { ManualClock, Secret } from "@nuwani/util";
 import { SimulatedGameServer } from "../src/SimulatedGameServer.js";
 import { startHarness, TOKEN, type Harness } from "./support/harness.js";
 
@@ -459,6 +459,48 @@ describe("Bridge: lifecycle and secrets", () => {
     } finally {
       process.off("unhandledRejection", onUnhandled);
     }
+  });
+
+  it("stop() waits for a call in flight at most STOP_WAIT ms on the bridge's clock, then lets it go", async () => {
+    const config = parseConfig({ discord: { token: "t", clientId: "1", guild: "2", channels: { echo: "a", admin: "b" } } }, {});
+    const gateway = Object.assign(new EventEmitter(), {
+      state: "ready",
+      connect: () => Promise.resolve(),
+      destroy: () => undefined,
+      requestGuildMembers: () => Promise.resolve({ members: [], notFound: [] }),
+    });
+    let reactions = 0;
+    // A REST stand-in whose reaction never answers: the call stays in flight.
+    const rest = {
+      ...unusedRest,
+      createMessage: () => Promise.resolve(),
+      createReaction: () => {
+        reactions++;
+        return new Promise<void>(() => undefined);
+      },
+    };
+    const clock = new ManualClock();
+    const bridge = new Bridge({ config: config as never, game: new SimulatedGameServer(), gateway, rest, clock });
+    const debug: string[] = [];
+    bridge.on("debug", (line) => debug.push(line));
+    await bridge.start();
+    const bot = { id: "10", username: "Nuwani", discriminator: "0001", bot: true };
+    gateway.emit("dispatch", { op: 0, s: 1, t: "READY", d: { v: 6, user: bot, session_id: "s", guilds: [{ id: "2", unavailable: true }] } });
+    gateway.emit("dispatch", {
+      op: 0,
+      s: 2,
+      t: "MESSAGE_CREATE",
+      d: { id: "12", channel_id: "13", guild_id: "2", author: { id: "11", username: "Player" }, content: "<@10> hi", mentions: [bot] },
+    });
+    await vi.waitFor(() => expect(reactions).toBe(1));
+    let stopped = false;
+    const stopping = bridge.stop().then(() => (stopped = true));
+    await clock.advanceAsync(STOP_WAIT - 1);
+    expect(stopped).toBe(false);
+    await clock.advanceAsync(1);
+    await stopping;
+    expect(stopped).toBe(true);
+    expect(debug.some((line) => line.includes(`in flight after ${STOP_WAIT} ms`))).toBe(true);
   });
 
   it("regression: a drain() waiting when stop() was called kept its timer running until the timeout", async () => {
