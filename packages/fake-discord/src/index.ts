@@ -20,18 +20,16 @@ export { ZlibStreamEncoder } from "./ZlibStreamEncoder.js";
 // Protocol half (FakeDiscord): sessions, fixtures, REST, CLI helpers.
 export { createBotUser, DEFAULT_BOT_ID } from "./createBotUser.js";
 export { type ChannelInput, type CreateGuildOptions, createGuild, type PermissionInput, type RoleInput } from "./createGuild.js";
-export {
-  FakeDiscord,
-  type FakeCloseRecord,
-  type FakeDiscordEvents,
-  type FakeDiscordOptions,
-  type FakeDiscordStartOptions,
-  type FakeDispatchOptions,
-  type FakeHeartbeatRecord,
-  type FakeIdentifyRecord,
-  type FakeMemberRequestRecord,
-  type FakeResumeRecord,
-} from "./FakeDiscord.js";
+export { FakeDiscord } from "./FakeDiscord.js";
+export type { FakeDiscordOptions, FakeDiscordStartOptions, FakeDispatchOptions } from "./FakeDiscordOptions.js";
+export type {
+  FakeCloseRecord,
+  FakeDiscordEvents,
+  FakeHeartbeatRecord,
+  FakeIdentifyRecord,
+  FakeMemberRequestRecord,
+  FakeResumeRecord,
+} from "./FakeDiscordRecords.js";
 export { type FakeFaultTarget, FakeDiscordFaults } from "./FakeDiscordFaults.js";
 export {
   type FakeRestHandler,

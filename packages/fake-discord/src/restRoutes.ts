@@ -1,3 +1,4 @@
+import { isRecord } from "@nuwani/util";
 import type { FakeRestRequest, FakeRestResponse } from "./FakeRestRouter.js";
 import type { FakeRestServer } from "./FakeRestServer.js";
 import type { ChannelFixture, GuildFixture, MemberFixture, OverwriteFixture, UserFixture } from "./GuildFixture.js";
@@ -62,10 +63,6 @@ const PICTOGRAPHIC = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20e3/u;
 
 function discordError(status: number, message: string, code: number): FakeRestResponse {
   return { status, body: { message, code } };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Whether `emoji` (decoded from the path) names an emoji: Unicode emoji, or custom `name:id`. */
