@@ -1,7 +1,8 @@
 import { type Random, createSeededRandom } from "@nuwani/util";
 import { FakeSampError } from "./FakeSampError.js";
 import { type EchoParam, formatJoin, formatPart, type PartReason } from "./logLines.js";
-import type { FakeSampPlayer, FakeSampServer } from "./FakeSampServer.js";
+import type { FakeSampServer } from "./FakeSampServer.js";
+import type { FakeSampPlayer } from "./FakeSampServerOptions.js";
 
 /** Options of scripted play. */
 export interface FakeSampPlayOptions {

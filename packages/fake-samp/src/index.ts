@@ -17,7 +17,6 @@ export {
   type FakeSampPlayer,
   type FakeSampPlayerInput,
   type FakeSampRecords,
-  FakeSampServer,
   type FakeSampServerEvents,
   type FakeSampServerLogOptions,
   type FakeSampServerOptions,
@@ -27,7 +26,8 @@ export {
   MAX_SLOTS,
   PLAYER_LIST_LIMIT,
   SAY_LIMIT_BYTES,
-} from "./FakeSampServer.js";
+} from "./FakeSampServerOptions.js";
+export { FakeSampServer } from "./FakeSampServer.js";
 export {
   defaultEchoFormat,
   type EchoFormatter,
