@@ -11,21 +11,24 @@ export const LAYERS = {
   // The bottom: what every layer shares (clock, seeded random, guards, Secret). It imports
   // nothing, and every other package may import it.
   "@nuwani/util": [],
+  // The game contract (GameServer and its types): what a game adapter implements and the bridge
+  // consumes, so that neither has to import the other.
+  "@nuwani/game": [],
   "@nuwani/transport": ["@nuwani/util"],
   "@nuwani/socket": ["@nuwani/transport", "@nuwani/util"],
   "@nuwani/gateway": ["@nuwani/socket", "@nuwani/util"],
   "@nuwani/tracker": ["@nuwani/gateway", "@nuwani/util"],
   "@nuwani/rest": ["@nuwani/util"],
-  "@nuwani/bridge": ["@nuwani/tracker", "@nuwani/gateway", "@nuwani/rest", "@nuwani/util"],
+  "@nuwani/bridge": ["@nuwani/tracker", "@nuwani/gateway", "@nuwani/rest", "@nuwani/game", "@nuwani/util"],
   // The `nuwani-discord` command. Its demo (`--demo`) embeds the fake Discord, so a newcomer
   // sees the whole system work with no token and no internet; the bridge library stays free
   // of the fakes.
-  "@nuwani/cli": ["@nuwani/bridge", "@nuwani/samp", "@nuwani/tracker", "@nuwani/gateway", "@nuwani/rest", "@nuwani/fake-discord", "@nuwani/fake-samp", "@nuwani/util"],
+  "@nuwani/cli": ["@nuwani/bridge", "@nuwani/samp", "@nuwani/game", "@nuwani/tracker", "@nuwani/gateway", "@nuwani/rest", "@nuwani/fake-discord", "@nuwani/fake-samp", "@nuwani/util"],
   "@nuwani/fake-discord": ["@nuwani/util"],
   // The fake SA-MP / open.mp server: its own packet codec, no client package.
   "@nuwani/fake-samp": ["@nuwani/util"],
   // The SA-MP / open.mp game side depends on no Discord package; the CLI composes it with the bridge.
-  "@nuwani/samp": ["@nuwani/util"],
+  "@nuwani/samp": ["@nuwani/game", "@nuwani/util"],
 };
 
 const ALL = Object.keys(LAYERS);

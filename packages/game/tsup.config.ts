@@ -1,0 +1,3 @@
+import { createTsupConfig } from "@nuwani/tsup-config";
+
+export default createTsupConfig();

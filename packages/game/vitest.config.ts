@@ -1,0 +1,3 @@
+import { createVitestConfig } from "@nuwani/vitest-config";
+
+export default createVitestConfig();
