@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { type Clock, systemClock } from "@nuwani/util";
+import { type Clock, SlidingWindow, systemClock } from "@nuwani/util";
 import { createBotUser } from "./createBotUser.js";
 import { createFakeRest } from "./createFakeRest.js";
 import { createGuild } from "./createGuild.js";
@@ -171,7 +171,7 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
       heartbeatTimeoutCode: options.heartbeatTimeoutCode ?? 4000,
       sessionTimeout: options.sessionTimeout ?? 120_000,
       replayBufferSize: options.replayBufferSize ?? 50_000,
-      commandLimit: options.commandLimit ?? { limit: 120, window: 60_000 },
+      commandWindow: commandWindow(options.commandLimit ?? { limit: 120, window: 60_000 }, clock),
       privilegedIntents: options.privilegedIntents ?? PRIVILEGED_INTENTS,
       maxGuildsPerSession,
       heartbeatTimeout: () => this.heartbeatTimeout,
@@ -275,6 +275,21 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
     this.#guilds.add(guild);
     this.dispatch("GUILD_CREATE", (session: FakeSession) => guildCreatePayload(guild, session, this.user.id));
   }
+}
+
+/**
+ * A factory of per-connection command windows (`undefined` when the limit is off).
+ * @throws {@link FakeDiscordError} `FAKE_DISCORD_INVALID_ARGUMENT` for a limit that is not an
+ * integer from 1 to 1,000,000 or a window that is not a positive number of ms below 2^31
+ */
+function commandWindow(limit: { limit: number; window: number } | false, clock: Clock): () => SlidingWindow | undefined {
+  if (limit === false) return () => undefined;
+  try {
+    new SlidingWindow({ ...limit, clock });
+  } catch (cause) {
+    throw new FakeDiscordError("FAKE_DISCORD_INVALID_ARGUMENT", `commandLimit: ${(cause as Error).message}`, { cause });
+  }
+  return () => new SlidingWindow({ ...limit, clock });
 }
 
 function hasPort(server: { port: number }): boolean {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { type Clock, isRecord } from "@nuwani/util";
+import { type Clock, isRecord, type SlidingWindow } from "@nuwani/util";
 import { answerGuildMembersRequest, type GuildMembersRequestHost } from "./answerGuildMembersRequest.js";
 import { FakeDiscordError } from "./FakeDiscordError.js";
 import type {
@@ -37,7 +37,8 @@ export interface GatewayProtocolHost {
   readonly heartbeatTimeoutCode: number;
   readonly sessionTimeout: number;
   readonly replayBufferSize: number;
-  readonly commandLimit: { limit: number; window: number } | false;
+  /** A new connection's command limit (payloads per window), `undefined` when off. */
+  commandWindow(): SlidingWindow | undefined;
   readonly privilegedIntents: number;
   readonly maxGuildsPerSession: number;
   /** The heartbeat timeout now (it follows the gateway's interval). */
@@ -59,7 +60,8 @@ interface ConnectionState {
   /** The code the fake closed (or is closing) the connection with. */
   closeCode: number | undefined;
   heartbeatTimer: unknown;
-  readonly commands: number[];
+  /** The payloads the client sent within the command limit's window. */
+  readonly commands: SlidingWindow | undefined;
 }
 
 const MAX_PAYLOAD_BYTES = 4096;
@@ -162,7 +164,7 @@ export class GatewayProtocol {
       session: undefined,
       closeCode: undefined,
       heartbeatTimer: undefined,
-      commands: [],
+      commands: this.#host.commandWindow(),
     };
     this.#states.set(connection, state);
     if (version === undefined) {
@@ -183,7 +185,8 @@ export class GatewayProtocol {
   #onPayload(connection: FakeGatewayConnection, payload: unknown, raw: string): void {
     const state = this.#states.get(connection);
     if (state === undefined || state.closeCode !== undefined) return;
-    if (this.#overCommandLimit(state)) {
+    // One payload more than the limit within the window closes the connection.
+    if (state.commands !== undefined && !state.commands.tryTake()) {
       this.#enforce(state, 4008, "Rate limited.");
       return;
     }
@@ -222,17 +225,6 @@ export class GatewayProtocol {
     if (op === 8) this.#onRequestGuildMembers(state, session, d);
     else if (op === 3) this.#onPresenceUpdate(state, session, d);
     else if (!isRecord(d)) this.#enforce(state, 4001, "Invalid voice state update.");
-  }
-
-  /** Counts one payload against the connection's command limit; whether it is one too many. */
-  #overCommandLimit(state: ConnectionState): boolean {
-    const limit = this.#host.commandLimit;
-    if (limit === false) return false;
-    const now = this.#host.clock.now();
-    const { commands } = state;
-    commands.push(now);
-    while (commands.length > 0 && commands[0]! <= now - limit.window) commands.shift();
-    return commands.length > limit.limit;
   }
 
   #onClose(connection: FakeGatewayConnection, code: number): void {

@@ -1,6 +1,6 @@
 import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
 import { EventEmitter } from "node:events";
-import { type Clock, createSeededRandom, systemClock } from "@nuwani/util";
+import { type Clock, createSeededRandom, SlidingWindow, systemClock } from "@nuwani/util";
 import { CodePage } from "./CodePage.js";
 import { type FakeBurstOptions, FakeSampFaults } from "./FakeSampFaults.js";
 import { FakeSampError } from "./FakeSampError.js";
@@ -102,8 +102,8 @@ export class FakeSampServer extends EventEmitter<FakeSampServerEvents> {
   readonly #rcon: FakeSampRconHost | undefined;
   readonly #clock: Clock;
   readonly #host: string;
-  readonly #queriesPerSecond: number | undefined;
-  readonly #queryTimes: number[] = [];
+  /** Anti-flood: the queries answered within the last second, when limited. */
+  readonly #queries: SlidingWindow | undefined;
   readonly #extraInfo: readonly Buffer[];
   readonly #players = new Map<number, FakeSampPlayer>();
   readonly #commands = new Map<string, FakeRconHandler>();
@@ -131,10 +131,10 @@ export class FakeSampServer extends EventEmitter<FakeSampServerEvents> {
     }
     this.#maxPlayers = maxPlayers;
     const qps = options.queriesPerSecond;
-    if (qps !== undefined && !(Number.isInteger(qps) && qps > 0)) {
-      throw new FakeSampError("FAKE_SAMP_INVALID_ARGUMENT", "queriesPerSecond must be a positive integer");
+    if (qps !== undefined && !(Number.isInteger(qps) && qps > 0 && qps <= 1_000_000)) {
+      throw new FakeSampError("FAKE_SAMP_INVALID_ARGUMENT", "queriesPerSecond must be an integer from 1 to 1000000");
     }
-    this.#queriesPerSecond = qps;
+    this.#queries = qps === undefined ? undefined : new SlidingWindow({ limit: qps, window: 1000, clock: this.#clock });
     this.hostname = options.hostname ?? "Nuwani test server";
     this.gamemode = options.gamemode ?? "Las Venturas Playground";
     this.language = options.language ?? "";
@@ -480,7 +480,7 @@ export class FakeSampServer extends EventEmitter<FakeSampServerEvents> {
     };
     if (!query) return record("ignored");
     if (this.faults.silent) return record("silenced");
-    if (opcode !== "p" && this.#flooded(at)) return record("flood");
+    if (opcode !== "p" && this.#queries?.tryTake() === false) return record("flood");
     const header = datagram.subarray(0, HEADER_LENGTH);
     const send = (reply: Buffer): void => this.#send(socket, reply, peer);
     const openmp = this.flavour === "openmp";
@@ -520,15 +520,6 @@ export class FakeSampServer extends EventEmitter<FakeSampServerEvents> {
       default:
         return record("ignored");
     }
-  }
-
-  #flooded(at: number): boolean {
-    const limit = this.#queriesPerSecond;
-    if (limit === undefined) return false;
-    while (this.#queryTimes.length > 0 && this.#queryTimes[0]! <= at - 1000) this.#queryTimes.shift();
-    if (this.#queryTimes.length >= limit) return true;
-    this.#queryTimes.push(at);
-    return false;
   }
 
   #info(): PacketInfo {
