@@ -6,7 +6,7 @@
 // Time: the sockets, the gateway's heartbeats and the fake's own timers run on real timers
 // (they only keep the connection alive); the two clocks the rule depends on are manual: the
 // fake's `now()` (its op 8 window) and the tracker's retry timer. Nothing here sleeps.
-import { createGuild, FakeDiscord, Intents, serializeGuild, systemClock } from "@nuwani/fake-discord";
+import { createGuild, FakeDiscord, Intents, serializeGuild } from "@nuwani/fake-discord";
 import type { Clock as FakeClock, FakeMemberRequestRecord, FakeSession } from "@nuwani/fake-discord";
 import { GatewayConnection, IdentifyThrottle } from "@nuwani/gateway";
 import type { Clock } from "@nuwani/gateway";
@@ -26,8 +26,8 @@ class ManualTime {
   /** The fake's clock: manual `now()`, real timers for its heartbeat and session bookkeeping. */
   readonly fake: FakeClock = {
     now: () => this.now,
-    setTimeout: (callback, ms) => systemClock.setTimeout(callback, ms),
-    clearTimeout: (handle) => systemClock.clearTimeout(handle),
+    setTimeout: (callback, ms) => setTimeout(callback, ms),
+    clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
   };
 
   /** The tracker's clock: manual `now()` and timers. */
