@@ -16,11 +16,8 @@ import { EventEmitter } from "node:events";
 import { setImmediate as turn } from "node:timers/promises";
 import { Bridge, defaultFormats, formatEcho, parseConfig, SimulatedGameServer } from "@nuwani/bridge";
 import { createGuild, serializeGuild } from "@nuwani/fake-discord";
+import { arg } from "./support.mjs";
 
-const arg = (name, fallback) => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : Number(process.argv[index + 1]);
-};
 const SECONDS = arg("seconds", 60);
 const FACTOR = arg("factor", 10);
 const SEED = arg("seed", 2026);

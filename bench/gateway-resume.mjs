@@ -7,29 +7,17 @@
 // order, and that ours identified once per round (every drop resumed).
 //   node gateway-resume.mjs [--events 20000] [--drops 20] [--rounds 3]
 /* eslint-disable no-console */
-import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { WebSocketManager, WebSocketShardEvents } from "@discordjs/ws";
 import { GatewayConnection } from "@nuwani/gateway";
+import { arg, startChild } from "./support.mjs";
 
-const arg = (name, fallback) => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : Number(process.argv[index + 1]);
-};
 const EVENTS = arg("events", 20_000);
 const DROPS = arg("drops", 20);
 const ROUNDS = arg("rounds", 3);
 const INTENTS = 1; // GUILDS; the bench's own dispatches go to every session
 
-const child = spawn(process.execPath, [fileURLToPath(new URL("./gateway-resume-server.mjs", import.meta.url))], {
-  stdio: ["pipe", "pipe", "inherit"],
-});
-const lines = [];
-const waiting = [];
-createInterface({ input: child.stdout }).on("line", (line) => (waiting.length > 0 ? waiting.shift()(line) : lines.push(line)));
-const nextLine = () => (lines.length > 0 ? Promise.resolve(lines.shift()) : new Promise((resolve) => waiting.push(resolve)));
+const { child, nextLine } = startChild("./gateway-resume-server.mjs");
 const [, gatewayUrl, token] = (await nextLine()).split(" ");
 
 /** Counts NUWANI_BENCH dispatches; any duplicate, gap or reordering is an error. */

@@ -5,30 +5,17 @@
 // own work does not dilute the ratio.
 //   node gateway-throughput.mjs [--events 100000] [--rounds 5]
 /* eslint-disable no-console */
-import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { GatewayConnection } from "@nuwani/gateway";
 import WebSocket from "ws";
+import { arg, startChild } from "./support.mjs";
 
-const arg = (name, fallback) => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : Number(process.argv[index + 1]);
-};
 const EVENTS = arg("events", 100_000);
 // GUILDS | GUILD_MESSAGES | MESSAGE_CONTENT, on gateway v10 (GatewayConnection's default).
 const INTENTS = 1 | 512 | 32768;
 const ROUNDS = arg("rounds", 5);
 
-const child = spawn(process.execPath, [fileURLToPath(new URL("./fake-server.mjs", import.meta.url))], {
-  stdio: ["pipe", "pipe", "inherit"],
-});
-// Lines from the child, queued so that none is lost while nobody is waiting for one.
-const lines = [];
-const waiting = [];
-createInterface({ input: child.stdout }).on("line", (line) => (waiting.length > 0 ? waiting.shift()(line) : lines.push(line)));
-const nextLine = () => (lines.length > 0 ? Promise.resolve(lines.shift()) : new Promise((resolve) => waiting.push(resolve)));
+const { child, nextLine } = startChild("./fake-server.mjs");
 const [, gatewayUrl, token] = (await nextLine()).split(" ");
 
 /** Streams EVENTS dispatches and returns the CPU µs this process spent until the last arrived. */

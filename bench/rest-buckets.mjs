@@ -7,30 +7,18 @@
 // measured one. Targets: zero 429s, ≥ 90 % of capacity.
 //   node rest-buckets.mjs [--messages 500] [--window 500] [--channels 10]
 /* eslint-disable no-console */
-import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { performance } from "node:perf_hooks";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { DiscordRest } from "@nuwani/rest";
+import { arg, startChild } from "./support.mjs";
 
-const arg = (name, fallback) => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : Number(process.argv[index + 1]);
-};
 const MESSAGES = arg("messages", 500);
 const WINDOW = arg("window", 500);
 const CHANNELS = arg("channels", 10);
 const LIMIT = 5; // Create Message's bucket on Discord: 5 per 5 s
 const GLOBAL = { limit: 50 * LIMIT, window: WINDOW };
 
-const child = spawn(process.execPath, [fileURLToPath(new URL("./rest-fake-server.mjs", import.meta.url)), String(LIMIT), String(WINDOW), String(CHANNELS)], {
-  stdio: ["pipe", "pipe", "inherit"],
-});
-const lines = [];
-const waiting = [];
-createInterface({ input: child.stdout }).on("line", (line) => (waiting.length > 0 ? waiting.shift()(line) : lines.push(line)));
-const nextLine = () => (lines.length > 0 ? Promise.resolve(lines.shift()) : new Promise((resolve) => waiting.push(resolve)));
+const { child, nextLine } = startChild("./rest-fake-server.mjs", [String(LIMIT), String(WINDOW), String(CHANNELS)]);
 const [, restUrl, token, ids] = (await nextLine()).split(" ");
 const channelIds = ids.split(",");
 

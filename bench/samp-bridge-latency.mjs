@@ -22,11 +22,8 @@ import { Bridge, defaultFormats, parseConfig } from "@nuwani/bridge";
 import { createGuild, FakeDiscord } from "@nuwani/fake-discord";
 import { FakeSampServer } from "@nuwani/fake-samp";
 import { createSampGameServer, parseGameConfig } from "@nuwani/samp";
+import { arg } from "./support.mjs";
 
-const arg = (name, fallback) => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : Number(process.argv[index + 1]);
-};
 const SECONDS = arg("seconds", 20);
 const FACTOR = arg("factor", 10);
 const WINDOW = arg("window", 5000);

@@ -11,11 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { CodePage, LogTail, formatEchoLine, parseLogLine } from "@nuwani/samp";
+import { arg } from "./support.mjs";
 
-const arg = (name, fallback) => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : Number(process.argv[index + 1]);
-};
 const LINES = arg("lines", 200_000);
 const ROUNDS = arg("rounds", 5);
 

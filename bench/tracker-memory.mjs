@@ -5,15 +5,12 @@
 /* eslint-disable no-console */
 import { createGuild, serializeGuild } from "@nuwani/fake-discord";
 import { DiscordTracker } from "@nuwani/tracker";
+import { arg } from "./support.mjs";
 
 if (typeof globalThis.gc !== "function") {
   console.error("run with: node --expose-gc tracker-memory.mjs");
   process.exit(1);
 }
-const arg = (name, fallback) => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : Number(process.argv[index + 1]);
-};
 const MEMBERS = arg("members", 100_000);
 
 const fixture = createGuild({ seed: 7, members: MEMBERS, online: 0.25 });

@@ -11,11 +11,8 @@ import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { setImmediate as turn, setTimeout as sleep } from "node:timers/promises";
 import { createGuild, serializeGuild, serializeMember } from "@nuwani/fake-discord";
 import { DiscordTracker } from "@nuwani/tracker";
+import { arg } from "./support.mjs";
 
-const arg = (name, fallback) => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : Number(process.argv[index + 1]);
-};
 const MEMBERS = arg("members", 100_000);
 const SLICE = arg("slice", undefined); // the tracker's sliceTime; its default when not given
 const options = SLICE === undefined ? {} : { sliceTime: SLICE };

@@ -1,12 +1,7 @@
 export { DiscordTracker } from "./DiscordTracker.js";
-export type {
-  DiscordTrackerEvents,
-  DiscordTrackerOptions,
-  MemberChanges,
-  TrackerDispatch,
-  TrackerGateway,
-  TrackerMemberChunk,
-} from "./DiscordTracker.js";
+export type { DiscordTrackerOptions } from "./DiscordTracker.js";
+export type { DiscordTrackerEvents, MemberChanges } from "./DiscordTrackerEvents.js";
+export type { TrackerDispatch, TrackerGateway, TrackerMemberChunk } from "./TrackerGateway.js";
 export { TrackerError } from "./TrackerError.js";
 export type { TrackerErrorCode, TrackerErrorOptions } from "./TrackerError.js";
 export { Permissions } from "./Permissions.js";
@@ -15,10 +10,6 @@ export type { PermissionInput } from "./computePermissions.js";
 export { parseMention } from "./parseMention.js";
 export type { MentionKind, ParsedMention } from "./parseMention.js";
 export { formatMention } from "./formatMention.js";
-export { resolveChannel } from "./resolveChannel.js";
-export { resolveMember } from "./resolveMember.js";
-export { resolveRole } from "./resolveRole.js";
-export { resolveMessage } from "./resolveMessage.js";
 export type { ResolvedMessage } from "./resolveMessage.js";
 export type {
   PresenceStatus,
@@ -30,15 +21,3 @@ export type {
   TrackerThread,
   TrackerUser,
 } from "./types.js";
-// The gateway the tracker attaches to, re-exported so that the layer above (the bridge, which
-// may import only the tracker and rest) can open one (as socket re-exports transport).
-export { GatewayConnection, GatewayError } from "@nuwani/gateway";
-export type {
-  GatewayConnectionEvents,
-  GatewayConnectionOptions,
-  GatewayDispatch,
-  GatewayErrorCode,
-  GatewaySession,
-  GatewayState,
-  GatewayVersion,
-} from "@nuwani/gateway";

@@ -1,16 +1,12 @@
 // Defensive readers of dispatch payloads (PROTOCOL.md §6: "parse defensively"), for the v6
 // and the v10 shapes. Each returns `undefined` when a required field is missing or of the
 // wrong type, so the caller can report the payload and leave its state untouched.
+import { isRecord } from "@nuwani/util";
 import type { TrackerChannel, TrackerOverwrite, TrackerRole, TrackerThread } from "./types.js";
 import type { UserData } from "./UserStore.js";
 
 /** A JSON object. */
-export type JsonRecord = Record<string, unknown>;
-
-/** Whether `value` is a JSON object (not an array, not null). */
-export function isRecord(value: unknown): value is JsonRecord {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+type JsonRecord = Record<string, unknown>;
 
 const SNOWFLAKE = /^\d{1,20}$/;
 

@@ -1,5 +1,6 @@
+import { isRecord } from "@nuwani/util";
 import type { DiscordTracker } from "./DiscordTracker.js";
-import { isRecord, readId, readUser } from "./parsePayload.js";
+import { readId, readUser } from "./parsePayload.js";
 import type { TrackerChannel, TrackerGuild, TrackerMember, TrackerRole, TrackerUser } from "./types.js";
 
 /** A MESSAGE_CREATE, resolved against the tracker's state. */

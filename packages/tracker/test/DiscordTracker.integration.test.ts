@@ -7,6 +7,7 @@ import type { GatewayConnectionOptions, GatewayVersion } from "@nuwani/gateway";
 import { afterEach, describe, expect, it } from "vitest";
 import { DiscordTracker } from "../src/DiscordTracker.js";
 import type { TrackerGuild } from "../src/types.js";
+import { SkippingClock } from "./support/skippingClock.js";
 
 const started: { discord: FakeDiscord; gateway: GatewayConnection<GatewayVersion> }[] = [];
 
@@ -108,9 +109,16 @@ describe.each([
     const guild = createGuild({ seed: 13, members: 400, online: 0.3 });
     // The second sync follows the first within Discord's 30 s op 8 window; the retry after
     // RATE_LIMITED is tested on fake timers (DiscordTracker.memberSyncRetry.test.ts).
-    const { discord, gateway, tracker } = await connect(guild, options as Partial<GatewayConnectionOptions<GatewayVersion>>, {
-      memberRequestWindow: false,
-    });
+    // The gateway waits 1–5 s after op 9 (3 s with this `random`) before it identifies anew:
+    // the clock lets that wait pass at once. Heartbeats (1 s) and the rest keep real timers.
+    const clock = new SkippingClock();
+    const gatewayOptions = {
+      ...(options as Partial<GatewayConnectionOptions<GatewayVersion>>),
+      clock,
+      random: () => 0.5,
+      identifyThrottle: new IdentifyThrottle({ interval: 100, clock }),
+    };
+    const { discord, gateway, tracker } = await connect(guild, gatewayOptions, { memberRequestWindow: false, identifyWindow: 0 });
     const synced = once(tracker, "synced");
     await gateway.connect();
     await synced;
@@ -120,7 +128,9 @@ describe.each([
     guild.members = guild.members.filter((member) => !leaving.includes(member));
     const ready = once<[unknown, string]>(tracker, "ready");
     const resynced = once(tracker, "synced");
+    const skipped = clock.skipNext(3_000);
     discord.faults.invalidSession(false);
+    await skipped;
     const [, sessionId] = await ready;
     expect(sessionId).not.toBe(firstSession);
     await resynced;

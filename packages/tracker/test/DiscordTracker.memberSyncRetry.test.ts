@@ -5,7 +5,7 @@
 // with the fake Discord's own rule; time is on fake timers.
 import { createGuild, GuildMembersRateLimit, parseGuildMembersRequest, requestGuildMembers } from "@nuwani/fake-discord";
 import type { GuildFixture } from "@nuwani/fake-discord";
-import { defaultClock } from "@nuwani/gateway";
+import { systemClock } from "@nuwani/util";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DiscordTracker } from "../src/DiscordTracker.js";
 import type { TrackerDispatch, TrackerGateway, TrackerMemberChunk } from "../src/DiscordTracker.js";
@@ -19,7 +19,7 @@ class StandInGateway implements TrackerGateway {
   rejectWith: ((attempt: number) => Error | undefined) | undefined;
   #listener: ((payload: TrackerDispatch) => void) | undefined;
   #nonce = 0;
-  readonly #limit = new GuildMembersRateLimit({ clock: defaultClock });
+  readonly #limit = new GuildMembersRateLimit({ clock: systemClock });
 
   constructor(private readonly guild: GuildFixture) {}
 
@@ -130,7 +130,7 @@ describe("DiscordTracker: member sync after GATEWAY_RATE_LIMITED", () => {
 
   it("caps the wait at maxSyncRetryDelay, so no timer ever exceeds 2^31 - 1 ms", async () => {
     const delays: number[] = [];
-    const clock = { ...defaultClock, setTimeout: (callback: () => void, ms: number) => (delays.push(ms), defaultClock.setTimeout(callback, ms)) };
+    const clock = { ...systemClock, setTimeout: (callback: () => void, ms: number) => (delays.push(ms), systemClock.setTimeout(callback, ms)) };
     const { gateway, tracker } = setup({ clock, syncRetries: 3, maxSyncRetryDelay: 45_000 }, (attempt) =>
       attempt === 1 ? rateLimited(1e12) : attempt === 2 ? rateLimited(2 ** 40) : undefined,
     );

@@ -2,7 +2,7 @@
 // Discord on loopback, with the time from the tracker's injected clock.
 import { createGuild, serializeMember } from "@nuwani/fake-discord";
 import type { MemberFixture } from "@nuwani/fake-discord";
-import { defaultClock } from "@nuwani/gateway";
+import { systemClock } from "@nuwani/util";
 import { describe, expect, it } from "vitest";
 import { computePermissions } from "../src/computePermissions.js";
 import { Permissions } from "../src/Permissions.js";
@@ -17,7 +17,7 @@ const KEPT = Permissions.VIEW_CHANNEL | Permissions.READ_MESSAGE_HISTORY;
 
 /** A clock whose `now()` the test moves; timers are the real ones (the sockets are real). */
 function manualClock() {
-  const clock = { time: NOW, now: () => clock.time, setTimeout: defaultClock.setTimeout, clearTimeout: defaultClock.clearTimeout };
+  const clock = { time: NOW, now: () => clock.time, setTimeout: systemClock.setTimeout, clearTimeout: systemClock.clearTimeout };
   return clock;
 }
 
