@@ -74,7 +74,7 @@ export interface FakeDiscordOptions {
   maxGuildsPerSession?: number;
   /** Serve `wss://` with this certificate (see {@link createTestCertificate}). @defaultValue `ws://` */
   tls?: { cert: string | Buffer; key: string | Buffer };
-  /** Time source for every timer of the fake. @defaultValue {@link systemClock} */
+  /** Time source for every timer of the fake. @defaultValue `systemClock` of `@nuwani/util` */
   clock?: Clock;
   /**
    * REST rate limits: per-route buckets and the global limit (small windows make tests

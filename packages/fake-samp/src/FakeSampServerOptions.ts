@@ -178,7 +178,7 @@ export interface FakeSampServerOptions {
   encoding?: string;
   /** Write a server log there (see {@link FakeSampLog}). */
   log?: FakeSampServerLogOptions;
-  /** Time for records, timestamps, delays, waits and auto play. @defaultValue {@link systemClock} */
+  /** Time for records, timestamps, delays, waits and auto play. @defaultValue `systemClock` of `@nuwani/util` */
   clock?: Clock;
   /** Seed of the random source for packet loss and scripted play. @defaultValue 1 */
   seed?: number;
