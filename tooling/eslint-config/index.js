@@ -16,7 +16,7 @@ export const LAYERS = {
   "@nuwani/game": [],
   "@nuwani/transport": ["@nuwani/util"],
   "@nuwani/socket": ["@nuwani/transport", "@nuwani/util"],
-  "@nuwani/gateway": ["@nuwani/socket", "@nuwani/util"],
+  "@nuwani/gateway": ["@nuwani/socket", "@nuwani/transport", "@nuwani/util"],
   "@nuwani/tracker": ["@nuwani/gateway", "@nuwani/util"],
   "@nuwani/rest": ["@nuwani/util"],
   "@nuwani/bridge": ["@nuwani/tracker", "@nuwani/gateway", "@nuwani/rest", "@nuwani/game", "@nuwani/util"],

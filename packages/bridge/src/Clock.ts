@@ -3,4 +3,4 @@
  * the command rate limit) is the one its REST client uses, so one clock object drives both;
  * the default looks up the timer globals at call time, so `vi.useFakeTimers()` controls it.
  */
-export { systemClock, type Clock } from "@nuwani/rest";
+export { systemClock, type Clock } from "@nuwani/util";

@@ -1,8 +1,5 @@
-import { defaultClock } from "./Clock.js";
-import type { Clock } from "./Clock.js";
+import { MAX_TIMER_MS, SlidingWindow, systemClock, type Clock } from "@nuwani/util";
 import { GatewayError } from "./GatewayError.js";
-import { RateLimiter } from "./RateLimiter.js";
-import { MAX_TIMER_DELAY } from "./longTimeout.js";
 
 /**
  * The class of an outbound gateway command.
@@ -14,11 +11,11 @@ import { MAX_TIMER_DELAY } from "./longTimeout.js";
  */
 export type CommandPriority = "heartbeat" | "normal" | "presence";
 
-/** Options of a {@link CommandLimiter}. All windows are sliding (see {@link RateLimiter}). */
+/** Options of a {@link CommandLimiter}. All windows are sliding (`SlidingWindow` of `@nuwani/util`). */
 export interface CommandLimiterOptions {
   /** Payloads per window per connection, heartbeats included. @defaultValue 120 */
   limit?: number;
-  /** @defaultValue 60000 */
+  /** Milliseconds, positive and below 2^31. @defaultValue 60000 */
   window?: number;
   /**
    * Slots of each window that only heartbeats may use: normal commands get `limit - reserve`.
@@ -27,9 +24,9 @@ export interface CommandLimiterOptions {
   reserve?: number;
   /** Presence updates per presence window. @defaultValue 5 */
   presenceLimit?: number;
-  /** @defaultValue 20000 */
+  /** Milliseconds, positive and below 2^31. @defaultValue 20000 */
   presenceWindow?: number;
-  /** @defaultValue {@link defaultClock} */
+  /** @defaultValue `systemClock` of `@nuwani/util` (the globals, looked up lazily) */
   clock?: Clock;
 }
 
@@ -80,9 +77,9 @@ export class CommandLimiter {
   public readonly reserve: number;
 
   readonly #clock: Clock;
-  readonly #total: RateLimiter;
-  readonly #normal: RateLimiter;
-  readonly #presence: RateLimiter;
+  readonly #total: SlidingWindow;
+  readonly #normal: SlidingWindow;
+  readonly #presence: SlidingWindow;
   readonly #heartbeats: Waiter[] = [];
   readonly #normals: Waiter[] = [];
   readonly #presences: Waiter[] = [];
@@ -92,7 +89,7 @@ export class CommandLimiter {
 
   /** A limiter with an empty window and nothing queued. */
   public constructor(options: CommandLimiterOptions = {}) {
-    const clock = options.clock ?? defaultClock;
+    const clock = options.clock ?? systemClock;
     const limit = options.limit ?? 120;
     const window = options.window ?? 60_000;
     const reserve = options.reserve ?? CommandLimiter.DEFAULT_RESERVE;
@@ -101,18 +98,21 @@ export class CommandLimiter {
       throw GatewayError.invalidOption("reserve", `an integer from 0 to ${limit - 1}`, reserve);
     }
     const presenceLimit = options.presenceLimit ?? 5;
-    if (!Number.isInteger(presenceLimit) || presenceLimit < 1) {
-      throw GatewayError.invalidOption("presenceLimit", "a positive integer", presenceLimit);
+    if (!Number.isInteger(presenceLimit) || presenceLimit < 1 || presenceLimit > 1_000_000) {
+      throw GatewayError.invalidOption("presenceLimit", "an integer from 1 to 1000000", presenceLimit);
     }
+    const presenceWindow = options.presenceWindow ?? 20_000;
+    for (const [name, value] of [["window", window], ["presenceWindow", presenceWindow]] as const) {
+      if (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
+        throw GatewayError.invalidOption(name, "a positive number of milliseconds below 2^31", value);
+      }
+    }
+    if (limit > 1_000_000) throw GatewayError.invalidOption("limit", "an integer from 1 to 1000000", limit);
     this.reserve = reserve;
     this.#clock = clock;
-    this.#total = new RateLimiter({ limit, window, clock });
-    this.#normal = new RateLimiter({ limit: limit - reserve, window, clock });
-    this.#presence = new RateLimiter({
-      limit: presenceLimit,
-      window: options.presenceWindow ?? 20_000,
-      clock,
-    });
+    this.#total = new SlidingWindow({ limit, window, clock });
+    this.#normal = new SlidingWindow({ limit: limit - reserve, window, clock });
+    this.#presence = new SlidingWindow({ limit: presenceLimit, window: presenceWindow, clock });
   }
 
   /** How many sends are waiting, all priorities together. */
@@ -262,7 +262,7 @@ export class CommandLimiter {
         this.#schedule();
       },
       // Capped (a longer Node timer fires at once); #drain checks the time, so early is safe.
-      Math.min(Math.max(1, wait), MAX_TIMER_DELAY),
+      Math.min(Math.max(1, wait), MAX_TIMER_MS),
     );
   }
 

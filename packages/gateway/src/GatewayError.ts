@@ -15,6 +15,8 @@
  * - `GATEWAY_PAYLOAD_TOO_LARGE`: an outbound payload exceeds 4096 bytes (Discord would close 4002).
  * - `GATEWAY_REQUEST_TIMEOUT`: a request (e.g. Request Guild Members) got no answer in time.
  * - `GATEWAY_DISCONNECTED`: pending work was cancelled because the connection went away.
+ * - `GATEWAY_DESTROYED`: `destroy()` was called: pending work is cancelled, and the connection
+ *   is unusable (a later `connect()` rejects with it).
  * - `GATEWAY_INVALID_OPTION`: an option or argument is out of range; the message names it.
  * - `GATEWAY_INVALID_PAYLOAD`: the gateway sent a payload that breaks the protocol.
  * - `GATEWAY_ABORTED`: a wait was cancelled through its `AbortSignal`; `cause` is the signal's reason.
@@ -39,6 +41,7 @@ export type GatewayErrorCode =
   | "GATEWAY_PAYLOAD_TOO_LARGE"
   | "GATEWAY_REQUEST_TIMEOUT"
   | "GATEWAY_DISCONNECTED"
+  | "GATEWAY_DESTROYED"
   | "GATEWAY_INVALID_OPTION"
   | "GATEWAY_INVALID_PAYLOAD"
   | "GATEWAY_ABORTED"

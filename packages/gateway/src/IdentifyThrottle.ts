@@ -1,8 +1,6 @@
 import type { APIGatewaySessionStartLimit } from "discord-api-types/v10";
-import { defaultClock } from "./Clock.js";
-import type { Clock } from "./Clock.js";
+import { MAX_TIMER_MS, SlidingWindow, systemClock, type Clock } from "@nuwani/util";
 import { GatewayError } from "./GatewayError.js";
-import { MAX_TIMER_DELAY } from "./longTimeout.js";
 
 /**
  * The `session_start_limit` of `GET /gateway/bot`. `max_concurrency` is optional because the
@@ -28,9 +26,9 @@ export interface SessionStartLimitState {
  * `window` ms may go without a READY; the next one is refused with `GATEWAY_IDENTIFY_STORM`.
  */
 export interface IdentifyStormGuard {
-  /** Identifies without READY allowed within `window`. @defaultValue 8 */
+  /** Identifies without READY allowed within `window`, from 1 to 1000000. @defaultValue 8 */
   limit?: number;
-  /** The window, in ms. @defaultValue 600000 (10 minutes) */
+  /** The window, in ms, below 2^31; 0 turns the guard off. @defaultValue 600000 (10 minutes) */
   window?: number;
 }
 
@@ -52,7 +50,7 @@ export interface IdentifyThrottleOptions {
    * @defaultValue `{ limit: 8, window: 600000 }`
    */
   storm?: IdentifyStormGuard | false;
-  /** @defaultValue {@link defaultClock} */
+  /** @defaultValue `systemClock` of `@nuwani/util` (the globals, looked up lazily) */
   clock?: Clock;
 }
 
@@ -105,8 +103,8 @@ export class IdentifyThrottle {
   #resetAt: number | undefined = undefined;
   readonly #stormLimit: number;
   readonly #stormWindow: number;
-  /** Per shard: when each Identify since its last READY was granted, oldest first (within the window). */
-  readonly #unready = new Map<number, number[]>();
+  /** Per shard: the Identifies granted since its last READY, within the storm window. */
+  readonly #unready = new Map<number, SlidingWindow>();
 
   /** A throttle that knows no session start limit until it is given one. */
   public constructor(options: IdentifyThrottleOptions = {}) {
@@ -116,13 +114,18 @@ export class IdentifyThrottle {
     IdentifyThrottle.#checkConcurrency(maxConcurrency);
     this.interval = interval;
     this.#maxConcurrency = maxConcurrency;
-    this.#clock = options.clock ?? defaultClock;
+    this.#clock = options.clock ?? systemClock;
     const storm = options.storm ?? {};
     const stormLimit = storm === false ? Number.POSITIVE_INFINITY : (storm.limit ?? 8);
     const stormWindow = storm === false ? 0 : (storm.window ?? 600_000);
-    if (storm !== false && (!Number.isInteger(stormLimit) || stormLimit < 1)) throw GatewayError.invalidOption("storm.limit", "a positive integer", stormLimit);
-    if (!Number.isFinite(stormWindow) || stormWindow < 0) throw GatewayError.invalidOption("storm.window", "a non-negative number of milliseconds", stormWindow);
-    this.#stormLimit = stormLimit;
+    if (storm !== false && (!Number.isInteger(stormLimit) || stormLimit < 1 || stormLimit > 1_000_000)) {
+      throw GatewayError.invalidOption("storm.limit", "an integer from 1 to 1000000", stormLimit);
+    }
+    if (!Number.isFinite(stormWindow) || stormWindow < 0 || stormWindow > MAX_TIMER_MS) {
+      throw GatewayError.invalidOption("storm.window", "a non-negative number of milliseconds below 2^31", stormWindow);
+    }
+    // A window of 0 holds nothing: no guard, as with `storm: false`.
+    this.#stormLimit = stormWindow === 0 ? Number.POSITIVE_INFINITY : stormLimit;
     this.#stormWindow = stormWindow;
     if (options.sessionStartLimit) this.setSessionStartLimit(options.sessionStartLimit);
   }
@@ -146,7 +149,7 @@ export class IdentifyThrottle {
 
   /** Identifies of shard `shardId` granted within the storm window that have not reached READY. */
   public unreadyIdentifies(shardId = 0): number {
-    return this.#pruneUnready(shardId, this.#clock.now()).length;
+    return this.#unreadyCount(shardId);
   }
 
   /**
@@ -275,19 +278,18 @@ export class IdentifyThrottle {
     }
   }
 
-  #pruneUnready(shardId: number, now: number): readonly number[] {
-    const times = this.#unready.get(shardId);
-    if (times === undefined) return [];
-    let drop = 0;
-    while (drop < times.length && now - times[drop]! >= this.#stormWindow) drop++;
-    if (drop > 0) times.splice(0, drop);
-    if (times.length === 0) this.#unready.delete(shardId);
-    return times;
+  /** Identifies of `shardId` without READY within the storm window; forgets a shard with none. */
+  #unreadyCount(shardId: number): number {
+    const window = this.#unready.get(shardId);
+    if (window === undefined) return 0;
+    const count = window.count;
+    if (count === 0) this.#unready.delete(shardId);
+    return count;
   }
 
   /** Whether shard `shardId` is in an identify storm: too many Identifies without READY. */
   #stormError(shardId: number, now: number): GatewayError | undefined {
-    const count = this.#pruneUnready(shardId, now).length;
+    const count = this.#unreadyCount(shardId);
     if (count < this.#stormLimit) return undefined;
     this.#refresh(now);
     const left = this.#total === undefined ? "" : ` (${this.#remaining} of ${this.#total} left today)`;
@@ -313,9 +315,12 @@ export class IdentifyThrottle {
   #grant(bucket: Bucket, shardId: number, now: number): void {
     bucket.last = now;
     if (this.#stormLimit !== Number.POSITIVE_INFINITY) {
-      const times = this.#unready.get(shardId);
-      if (times === undefined) this.#unready.set(shardId, [now]);
-      else times.push(now);
+      let window = this.#unready.get(shardId);
+      if (window === undefined) {
+        window = new SlidingWindow({ limit: this.#stormLimit, window: this.#stormWindow, clock: this.#clock });
+        this.#unready.set(shardId, window);
+      }
+      window.record();
     }
     if (this.#total === undefined) return;
     this.#remaining--;
@@ -367,7 +372,7 @@ export class IdentifyThrottle {
       },
       // At least 1 ms, so a clock whose timers fire a little early cannot spin; at most the
       // longest Node timer (#drain checks the time, so firing early is safe).
-      Math.min(Math.max(1, wait), MAX_TIMER_DELAY),
+      Math.min(Math.max(1, wait), MAX_TIMER_MS),
     );
   }
 

@@ -1,8 +1,6 @@
 import type { GatewayGuildMembersChunkDispatchData } from "discord-api-types/v10";
-import { defaultClock } from "./Clock.js";
-import type { Clock } from "./Clock.js";
+import { MAX_TIMER_MS, systemClock, type Clock } from "@nuwani/util";
 import { GatewayError } from "./GatewayError.js";
-import { MAX_TIMER_DELAY } from "./longTimeout.js";
 
 /**
  * The fields of a GUILD_MEMBERS_CHUNK `d` the collector reads. Both the v10 type and the v6
@@ -81,7 +79,7 @@ export interface MemberRequest<TChunk extends MemberChunk = GatewayGuildMembersC
 export interface MemberChunkCollectorOptions {
   /** The default per-request timeout. @defaultValue 15000 */
   timeout?: number;
-  /** @defaultValue {@link defaultClock} */
+  /** @defaultValue `systemClock` of `@nuwani/util` (the globals, looked up lazily) */
   clock?: Clock;
 }
 
@@ -144,7 +142,7 @@ export class MemberChunkCollector<TChunk extends MemberChunk = GatewayGuildMembe
   /** A collector with no request pending. */
   public constructor(options: MemberChunkCollectorOptions = {}) {
     this.#timeout = MemberChunkCollector.#checkTimeout(options.timeout ?? 15_000);
-    this.#clock = options.clock ?? defaultClock;
+    this.#clock = options.clock ?? systemClock;
   }
 
   /** How many requests are waiting for chunks. */
@@ -353,7 +351,7 @@ export class MemberChunkCollector<TChunk extends MemberChunk = GatewayGuildMembe
           `Request Guild Members (nonce ${request.nonce}) timed out after ${request.received} of ${request.chunkCount || "?"} chunks: none came for ${request.timeout} ms.`,
         ),
       );
-    }, Math.min(wait, MAX_TIMER_DELAY));
+    }, Math.min(wait, MAX_TIMER_MS));
   }
 
   static #checkTimeout(timeout: number): number {

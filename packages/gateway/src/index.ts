@@ -1,36 +1,25 @@
-export { defaultClock } from "./Clock.js";
-export type { Clock } from "./Clock.js";
-export { GatewayError } from "./GatewayError.js";
-export type { GatewayErrorCode, GatewayErrorOptions } from "./GatewayError.js";
-export { CLOSE_CODES, classifyClose } from "./closeCodes.js";
-export type { CloseAction, CloseClassification, CloseCodeInfo } from "./closeCodes.js";
-export { RateLimiter } from "./RateLimiter.js";
-export type { RateLimiterOptions } from "./RateLimiter.js";
-export { CommandLimiter } from "./CommandLimiter.js";
-export type { CommandLimiterOptions, CommandPriority } from "./CommandLimiter.js";
-export { IdentifyThrottle } from "./IdentifyThrottle.js";
-export type { IdentifyStormGuard, IdentifyThrottleOptions, SessionStartLimit, SessionStartLimitState } from "./IdentifyThrottle.js";
-export { MemberChunkCollector, createNonce } from "./MemberChunkCollector.js";
-export type {
-  MemberChunk,
-  MemberChunkCollectorOptions,
-  MemberRequest,
-  MemberRequestOptions,
-  MemberRequestResult,
-} from "./MemberChunkCollector.js";
+export type { Clock } from "@nuwani/util";
 export { GatewayConnection } from "./GatewayConnection.js";
 export type {
   GatewayConnectOptions,
   GatewayConnectionEvents,
   GatewayConnectionOptions,
   GatewayDispatch,
+  GatewayMemberRequest,
+  GatewayMemberRequestOptions,
   GatewayPresence,
   GatewaySendOptions,
   GatewaySession,
   GatewayState,
   GatewayVersion,
   IdentifyProperties,
-} from "./GatewayConnection.js";
+} from "./types.js";
+export { GatewayError } from "./GatewayError.js";
+export type { GatewayErrorCode, GatewayErrorOptions } from "./GatewayError.js";
+// Shared by the connections (shards) of a process, and fed GET /gateway/bot's session_start_limit.
+export { IdentifyThrottle } from "./IdentifyThrottle.js";
+export type { IdentifyStormGuard, IdentifyThrottleOptions, SessionStartLimit, SessionStartLimitState } from "./IdentifyThrottle.js";
+export type { MemberChunk, MemberRequestResult } from "./MemberChunkCollector.js";
 
 // ---- Discord's types, from the same discord-api-types this package is built against ----------
 // One import suffices and the listener types cannot skew from a separately installed copy.

@@ -1,7 +1,4 @@
-import type { Clock } from "./Clock.js";
-
-/** The longest delay a Node timer keeps (2^31 − 1 ms); a longer one fires at once. */
-export const MAX_TIMER_DELAY = 2_147_483_647;
+import { MAX_TIMER_MS, type Clock } from "@nuwani/util";
 
 /** A timer of any length, from {@link setLongTimeout}. */
 export interface LongTimeout {
@@ -11,7 +8,7 @@ export interface LongTimeout {
 
 /**
  * Calls `callback` once after `ms` milliseconds, however long that is: a wait past
- * {@link MAX_TIMER_DELAY} is a chain of shorter timers, so no timer ever overflows.
+ * {@link MAX_TIMER_MS} is a chain of shorter timers, so no timer ever overflows.
  * @internal
  */
 export function setLongTimeout(clock: Clock, callback: () => void, ms: number): LongTimeout {
@@ -26,7 +23,7 @@ export function setLongTimeout(clock: Clock, callback: () => void, ms: number): 
         done = true;
         callback();
       }
-    }, Math.min(wait, MAX_TIMER_DELAY));
+    }, Math.min(wait, MAX_TIMER_MS));
   };
   arm(Math.max(0, ms));
   return {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CommandLimiter } from "../src/CommandLimiter.js";
 import type { CommandPriority } from "../src/CommandLimiter.js";
-import type { Clock } from "../src/Clock.js";
+import type { Clock } from "@nuwani/util";
 import { maxInWindow } from "./support/maxInWindow.js";
 
 describe("CommandLimiter", () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { GatewayConnectionOptions, GatewayVersion } from "../src/GatewayConnection.js";
+import type { GatewayConnectionOptions, GatewayVersion } from "../src/types.js";
 import { GatewayError } from "../src/GatewayError.js";
 import { createHarness, flush, identified, track } from "./support/harness.js";
 import type { Harness, Tracked } from "./support/harness.js";

@@ -2,6 +2,7 @@ import { FakeGateway } from "@nuwani/fake-discord";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { GatewayError } from "../src/GatewayError.js";
 import { LiveFixtures, seqs, strictlyIncreasing, types } from "./support/live.js";
+import { ManualClock } from "@nuwani/util";
 import { GatewayIntentBits } from "../src/index.js";
 
 // A hostile or broken gateway, on the real fake Discord over loopback.
@@ -30,14 +31,26 @@ function indices(client: { dispatches: { t: unknown; d: unknown }[] }): number[]
 
 describe("GatewayConnection against a hostile gateway", () => {
   it("regression: a garbage first frame and no HELLO left connect() hanging; the HELLO deadline replaces the connection", async () => {
-    const discord = await live.discord();
+    // The HELLO deadline runs on a clock shared by the fake and the client, moved by hand.
+    const clock = new ManualClock();
+    const discord = await live.discord({ clock });
     discord.faults.firstFrame("}}garbage{{");
     discord.sendHello = false;
-    const client = live.client(discord, { helloTimeout: 100 });
+    const client = live.client(discord, { helloTimeout: 100, clock });
     const connecting = client.gateway.connect();
-    await vi.waitFor(() => expect(client.errors.map((error) => error.code)).toContain("GATEWAY_HELLO_TIMEOUT"), WAIT);
+    await vi.waitFor(() => expect(client.debug.some((line) => line.includes("SOCKET_DECODE_ERROR"))).toBe(true), WAIT);
+    const codes = (): string[] => client.errors.map((error) => error.code);
+    clock.advance(99);
+    expect(codes()).not.toContain("GATEWAY_HELLO_TIMEOUT");
+    clock.advance(1);
+    expect(codes()).toContain("GATEWAY_HELLO_TIMEOUT");
     discord.faults.firstFrame('{"op":11}');
     discord.sendHello = true;
+    // The close completes over the wire; the clock moves on while the next attempt backs off.
+    await vi.waitFor(() => {
+      clock.advance(10);
+      expect(client.gateway.state).toBe("ready");
+    }, WAIT);
     await connecting;
     expect(client.gateway.state).toBe("ready");
     expect(discord.identifies).toHaveLength(1);

@@ -1,9 +1,9 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { createGuild, Intents } from "@nuwani/fake-discord";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { GatewayError } from "../src/GatewayError.js";
 import type { MemberChunk } from "../src/MemberChunkCollector.js";
 import { LiveFixtures, seqs, strictlyIncreasing, types } from "./support/live.js";
+import { ManualClock } from "@nuwani/util";
 import { GatewayIntentBits } from "../src/index.js";
 
 const live = new LiveFixtures();
@@ -79,13 +79,21 @@ describe("GatewayConnection against the fake Discord", () => {
     expect(discord.gateway.connections[0]?.id).toBe(2);
   });
 
+  // The op 9 wait (1–5 s) runs on a clock shared by the fake and the client, moved by hand:
+  // real sockets, no real waiting, and the wait itself is checked to the millisecond.
   it("op 9 d:true: resumes the session on the same connection after the wait", async () => {
-    const discord = await live.discord();
-    const client = live.client(discord, { random: () => 0 });
+    const clock = new ManualClock();
+    const discord = await live.discord({ clock, heartbeatInterval: 60_000 });
+    const client = live.client(discord, { random: () => 0, clock });
     await client.gateway.connect();
     await vi.waitFor(() => expect(types(client)).toContain("GUILD_CREATE"), WAIT);
     discord.faults.invalidSession(true);
     discord.dispatch("NUWANI_TEST", { i: 0 }); // buffered while the session is detached
+    await vi.waitFor(() => expect(client.gateway.state).toBe("resuming"), WAIT);
+    clock.advance(999);
+    expect(client.debug.filter((line) => line.startsWith("resuming session"))).toEqual([]);
+    clock.advance(1);
+    expect(client.debug.filter((line) => line.startsWith("resuming session"))).toHaveLength(1);
     await vi.waitFor(() => expect(discord.resumes).toEqual([expect.objectContaining({ outcome: "resumed", replayed: 1 })]), WAIT);
     expect(discord.resumes[0]?.connectionId).toBe(discord.identifies[0]?.connectionId);
     await vi.waitFor(() => expect(testIndices(client.dispatches)).toEqual([0]), WAIT);
@@ -93,12 +101,21 @@ describe("GatewayConnection against the fake Discord", () => {
   });
 
   it("op 9 d:false: closes, and identifies afresh on a new connection to the base URL after the wait, with a new session", async () => {
-    const discord = await live.discord();
-    const client = live.client(discord, { random: () => 0 });
+    const clock = new ManualClock();
+    const discord = await live.discord({ clock, heartbeatInterval: 60_000 });
+    const client = live.client(discord, { random: () => 0, clock });
     await client.gateway.connect();
     await vi.waitFor(() => expect(types(client)).toContain("GUILD_CREATE"), WAIT);
     const first = client.gateway.session?.sessionId;
     discord.faults.invalidSession(false);
+    // The close completes over the wire; then the next attempt waits 1 s of the clock.
+    await vi.waitFor(() => expect(client.debug).toContain("reconnecting in 1000 ms (will identify)"), WAIT);
+    const attempts = (): number => client.debug.filter((line) => /^socket: attempt \d+: connecting/.test(line)).length;
+    expect(attempts()).toBe(1);
+    clock.advance(999);
+    expect(attempts()).toBe(1);
+    clock.advance(1);
+    expect(attempts()).toBe(2);
     await vi.waitFor(() => expect(discord.identifies.map((record) => record.outcome)).toEqual(["ready", "ready"]), WAIT);
     await vi.waitFor(() => expect(client.gateway.state).toBe("ready"), WAIT);
     expect(discord.resumes).toEqual([]);
@@ -111,24 +128,34 @@ describe("GatewayConnection against the fake Discord", () => {
   });
 
   it("4004: a wrong token stops with GATEWAY_AUTHENTICATION_FAILED and never retries; the token is in no message", async () => {
-    const discord = await live.discord();
-    const client = live.client(discord, { token: "wrong-secret-token" });
+    const clock = new ManualClock();
+    const discord = await live.discord({ clock });
+    const client = live.client(discord, { token: "wrong-secret-token", clock });
     const error = await client.gateway.connect().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(GatewayError);
     expect(error).toMatchObject({ code: "GATEWAY_AUTHENTICATION_FAILED", closeCode: 4004 });
     expect(client.gateway.state).toBe("stopped");
-    await sleep(300);
+    // No timer is left that could ever retry: a day of the clock passes and nothing connects.
+    const attempts = client.debug.filter((line) => line.includes(": connecting to ")).length;
+    expect(attempts).toBeGreaterThan(0);
+    clock.advance(86_400_000);
+    expect(client.debug.filter((line) => line.includes(": connecting to "))).toHaveLength(attempts);
+    expect(client.gateway.state).toBe("stopped");
     expect(discord.identifies).toHaveLength(1);
     expect(discord.closes.map((close) => close.code)).toEqual([4004]);
     for (const text of [...client.debug, (error as Error).message]) expect(text).not.toContain("wrong-secret-token");
   });
 
   it("4014: disallowed intents on v10 stop with GATEWAY_DISALLOWED_INTENTS", async () => {
-    const discord = await live.discord({ privilegedIntents: 0 });
-    const client = live.client(discord, { version: 10, intents: GatewayIntentBits.Guilds | GatewayIntentBits.GuildMembers });
+    const clock = new ManualClock();
+    const discord = await live.discord({ privilegedIntents: 0, clock });
+    const client = live.client(discord, { version: 10, intents: GatewayIntentBits.Guilds | GatewayIntentBits.GuildMembers, clock });
     await expect(client.gateway.connect()).rejects.toMatchObject({ code: "GATEWAY_DISALLOWED_INTENTS", closeCode: 4014 });
     expect(client.errors.map((error) => error.code)).toEqual(["GATEWAY_DISALLOWED_INTENTS"]);
-    await sleep(200);
+    const attempts = client.debug.filter((line) => line.includes(": connecting to ")).length;
+    expect(attempts).toBeGreaterThan(0);
+    clock.advance(86_400_000);
+    expect(client.debug.filter((line) => line.includes(": connecting to "))).toHaveLength(attempts);
     expect(discord.identifies).toHaveLength(1);
   });
 

@@ -1,6 +1,6 @@
 import { PresenceUpdateStatus } from "discord-api-types/v6";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { GatewayConnectionOptions, GatewayVersion } from "../src/GatewayConnection.js";
+import type { GatewayConnectionOptions, GatewayVersion } from "../src/types.js";
 import { GatewayError } from "../src/GatewayError.js";
 import { IdentifyThrottle } from "../src/IdentifyThrottle.js";
 import type { MemberChunk } from "../src/MemberChunkCollector.js";

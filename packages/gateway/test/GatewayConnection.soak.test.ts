@@ -1,7 +1,7 @@
 import { setImmediate as yieldToLoop } from "node:timers/promises";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { LiveFixtures, seqs, strictlyIncreasing } from "./support/live.js";
-import { seededRandom } from "./support/ScriptedTransport.js";
+import { createSeededRandom } from "@nuwani/util";
 
 const EVENTS = 10_000;
 const DROPS = 50;
@@ -13,7 +13,7 @@ afterEach(async () => {
 
 /** `count` distinct points in [1, events), sorted, from a seeded source. */
 function dropPoints(seed: number, count: number, events: number): number[] {
-  const random = seededRandom(seed);
+  const random = createSeededRandom(seed);
   const points = new Set<number>();
   while (points.size < count) points.add(1 + Math.floor(random() * (events - 1)));
   return [...points].sort((a, b) => a - b);
@@ -22,7 +22,7 @@ function dropPoints(seed: number, count: number, events: number): number[] {
 describe("GatewayConnection soak", () => {
   it(`receives ${EVENTS} dispatches exactly once and in order while the connection drops at ${DROPS} seeded random points; identifies once`, async () => {
     const discord = await live.discord();
-    const client = live.client(discord, { backoff: { base: 5, cap: 50 }, random: seededRandom(42) });
+    const client = live.client(discord, { backoff: { base: 5, cap: 50 }, random: createSeededRandom(42) });
     const received: number[] = [];
     client.gateway.on("dispatch", (payload) => {
       if ((payload.t as string) === "NUWANI_SOAK") received.push((payload.d as unknown as { i: number }).i);

@@ -1,7 +1,7 @@
 import { ActivityType, PresenceUpdateStatus } from "discord-api-types/v6";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { GatewayConnection } from "../src/GatewayConnection.js";
-import type { GatewayConnectionOptions, GatewaySession, GatewayVersion } from "../src/GatewayConnection.js";
+import type { GatewayConnectionOptions, GatewaySession, GatewayVersion } from "../src/types.js";
 import { GatewayError } from "../src/GatewayError.js";
 import type { GatewayErrorCode } from "../src/GatewayError.js";
 import { createHarness, flush, identified, opened, sequences, TOKEN, track } from "./support/harness.js";
@@ -624,11 +624,28 @@ describe("GatewayConnection: disconnect and session hand-over", () => {
     expect(sequences(second.log)).toEqual([4, 5]);
   });
 
-  it("after destroy(), connect() rejects with GATEWAY_DISCONNECTED", async () => {
+  it("after destroy(), connect() rejects with GATEWAY_DESTROYED", async () => {
     const h = harness();
     await identified(h);
     h.gateway.destroy();
-    await expect(h.gateway.connect()).rejects.toMatchObject({ code: "GATEWAY_DISCONNECTED" });
+    await expect(h.gateway.connect()).rejects.toMatchObject({ code: "GATEWAY_DESTROYED" });
+  });
+
+  it("destroy() rejects pending connect() and member requests with GATEWAY_DESTROYED, at once, and is idempotent", async () => {
+    const h = harness();
+    const { connection } = await identified(h);
+    const members = track(h.gateway.requestGuildMembers({ guildId: "1" }));
+    await flush();
+    connection.drop();
+    await flush();
+    const connecting = track(h.gateway.connect());
+    h.gateway.destroy();
+    h.gateway.destroy();
+    await flush();
+    expect((connecting.error as GatewayError).code).toBe("GATEWAY_DESTROYED");
+    expect((members.error as GatewayError).code).toBe("GATEWAY_DESTROYED");
+    expect(h.gateway.state).toBe("disconnected");
+    expect(vi.getTimerCount()).toBe(0);
   });
 });
 

@@ -274,5 +274,14 @@ describe("IdentifyThrottle: the op 9 storm guard", () => {
     expect(throttle.unreadyIdentifies()).toBe(0);
     expect(() => new IdentifyThrottle({ storm: { limit: 0 } })).toThrow(expect.objectContaining({ code: "GATEWAY_INVALID_OPTION" }));
     expect(() => new IdentifyThrottle({ storm: { window: Number.NaN } })).toThrow(expect.objectContaining({ code: "GATEWAY_INVALID_OPTION" }));
+    // The window is a SlidingWindow of @nuwani/util: its bounds surface as the gateway's own error.
+    expect(() => new IdentifyThrottle({ storm: { limit: 1_000_001 } })).toThrow(expect.objectContaining({ code: "GATEWAY_INVALID_OPTION" }));
+    expect(() => new IdentifyThrottle({ storm: { window: 2 ** 31 } })).toThrow(expect.objectContaining({ code: "GATEWAY_INVALID_OPTION" }));
+  });
+
+  it("storm.window 0 holds nothing: no guard", async () => {
+    const throttle = new IdentifyThrottle({ storm: { limit: 1, window: 0 }, interval: 0 });
+    for (let i = 0; i < 5; i++) await throttle.acquire(0);
+    expect(throttle.unreadyIdentifies()).toBe(0);
   });
 });

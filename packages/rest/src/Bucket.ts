@@ -1,4 +1,4 @@
-import { type Clock, MAX_TIMER_DELAY } from "./Clock.js";
+import { type Clock, clampDelay } from "@nuwani/util";
 import { abortedError, RestError } from "./RestError.js";
 
 /** What a response's `X-RateLimit-*` headers said about its bucket. */
@@ -236,7 +236,7 @@ export class Bucket {
       this.timer = undefined;
       this.timerAt = Number.NaN;
       this.pump();
-    }, Math.min(Math.max(0, ms), MAX_TIMER_DELAY)); // a longer wait re-arms when this fires
+    }, clampDelay(ms)); // a longer wait re-arms when this fires
   }
 
   private clearTimer(): void {

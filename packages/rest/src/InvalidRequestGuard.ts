@@ -1,49 +1,39 @@
-import type { Clock } from "./Clock.js";
+import { type Clock, SlidingWindow } from "@nuwani/util";
 import type { RateLimit } from "./GlobalLimiter.js";
 
+/** The statuses Discord counts as invalid requests. */
+const INVALID = new Set([401, 403, 429]);
+
 /**
- * Counts the answers Discord counts as invalid (401, 403 and 429) in a sliding window.
- * Discord bans an IP for a while after 10,000 of them in 10 minutes; the client refuses to
- * send once `limit` were seen within `window`, before that can happen.
+ * Counts the answers Discord counts as invalid (401, 403 and 429) in util's
+ * {@link SlidingWindow}. Discord bans an IP for a while after 10,000 of them in 10 minutes; the
+ * client refuses to send once `limit` were seen within `window`, before that can happen.
  */
 export class InvalidRequestGuard {
-  private readonly clock: Clock;
-  private readonly limit: RateLimit;
-  private readonly times: number[] = [];
+  readonly #window: SlidingWindow;
 
   /** A guard that refuses once `limit` invalid answers fell in its sliding window. */
   constructor(clock: Clock, limit: RateLimit) {
-    this.clock = clock;
-    this.limit = limit;
+    this.#window = new SlidingWindow({ limit: limit.limit, window: limit.window, clock });
   }
 
-  /** Invalid answers seen within the window. */
+  /** Invalid answers seen within the window (at most `limit`: past it, the oldest are forgotten). */
   get count(): number {
-    this.prune();
-    return this.times.length;
+    return this.#window.count;
   }
 
   /** Whether the threshold is reached (new requests must be refused). */
   get exhausted(): boolean {
-    return this.count >= this.limit.limit;
+    return this.#window.full;
   }
 
-  /** Milliseconds until the oldest invalid answer leaves the window. */
+  /** Milliseconds until the guard lets requests through again (0 when it does now). */
   get retryAfter(): number {
-    this.prune();
-    const oldest = this.times[0];
-    return oldest === undefined ? 0 : Math.max(0, oldest + this.limit.window - this.clock.now());
+    return this.#window.retryAfter;
   }
 
   /** Records one answer; counts it if its status is 401, 403 or 429. */
   record(status: number): void {
-    if (status === 401 || status === 403 || status === 429) this.times.push(this.clock.now());
-  }
-
-  private prune(): void {
-    const since = this.clock.now() - this.limit.window;
-    let drop = 0;
-    while (drop < this.times.length && this.times[drop]! <= since) drop++;
-    if (drop > 0) this.times.splice(0, drop);
+    if (INVALID.has(status)) this.#window.record();
   }
 }

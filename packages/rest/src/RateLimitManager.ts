@@ -1,5 +1,5 @@
 import { Bucket } from "./Bucket.js";
-import type { Clock } from "./Clock.js";
+import type { Clock } from "@nuwani/util";
 import { GlobalLimiter, type RateLimit } from "./GlobalLimiter.js";
 import { InvalidRequestGuard } from "./InvalidRequestGuard.js";
 import type { RouteKey } from "./routeKey.js";

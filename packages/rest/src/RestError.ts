@@ -13,7 +13,7 @@
  * | `REST_INVALID_REQUEST_LIMIT` | refused before sending: too many 401/403/429 answers in the window, a Cloudflare ban was near |
  * | `REST_INVALID_RESPONSE` | a 2xx answer whose body is not JSON |
  * | `REST_RESPONSE_TOO_LARGE` | the answer's body is larger than `maxResponseBytes` (it is not read, nor retried) |
- * | `REST_DESTROYED` | the client was destroyed while the request waited |
+ * | `REST_DESTROYED` | the client was destroyed while the request waited or was in flight, or before it was made |
  * | `REST_ABORTED` | the request's `signal` aborted it (before sending, while it waited in a queue or a backoff, or in flight); `cause` is the signal's `reason` |
  */
 export type RestErrorCode =

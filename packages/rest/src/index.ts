@@ -1,27 +1,10 @@
-export { Bucket, type BucketUpdate } from "./Bucket.js";
-export { type Clock, systemClock } from "./Clock.js";
-export {
-  type AllowedMentions,
-  type ChannelPermissionOverwrite,
-  type CreateMessageBody,
-  DiscordRest,
-  type DiscordRestOptions,
-  type GatewayBotInfo,
-  type GatewayInfo,
-  type DiscordRestEvents,
-  type RateLimitedInfo,
-  type RestCallOptions,
-  type RestMessage,
-  type RestMethod,
-  type RestRequest,
-  type RestResponseInfo,
-  type RestVersion,
-  VERSION,
-} from "./DiscordRest.js";
-export { encodeEmoji } from "./encodeEmoji.js";
-export { GlobalLimiter, type RateLimit } from "./GlobalLimiter.js";
-export { InvalidRequestGuard } from "./InvalidRequestGuard.js";
-export { RateLimitManager, type RateLimitManagerOptions } from "./RateLimitManager.js";
+export type { Clock } from "@nuwani/util";
+export { DiscordRest } from "./DiscordRest.js";
+export type { DiscordRestEvents, RestResponseInfo } from "./DiscordRestEvents.js";
+export type { DiscordRestOptions, RateLimitedInfo, RestVersion } from "./DiscordRestOptions.js";
+export type { RateLimit } from "./GlobalLimiter.js";
 export { RestError, type RestErrorCode, type RestErrorDetails } from "./RestError.js";
-export { type RouteKey, routeKey } from "./routeKey.js";
+export type { RestCallOptions, RestMethod, RestRequest } from "./RestRequest.js";
+export type { AllowedMentions, ChannelPermissionOverwrite, CreateMessageBody, GatewayBotInfo, GatewayInfo, RestMessage } from "./routes.js";
 export { codePointLength, splitMessage, type SplitMessageOptions } from "./splitMessage.js";
+export { VERSION } from "./version.js";

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { Bucket } from "../src/Bucket.js";
-import { systemClock } from "../src/Clock.js";
+import { systemClock } from "@nuwani/util";
 
 beforeEach(() => {
   vi.useFakeTimers({ now: 0 });

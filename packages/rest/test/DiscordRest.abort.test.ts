@@ -2,11 +2,12 @@ import { once } from "node:events";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { DiscordRest, type DiscordRestOptions } from "../src/DiscordRest.js";
+import { DiscordRest, rateLimitsOf } from "../src/DiscordRest.js";
+import type { DiscordRestOptions } from "../src/DiscordRestOptions.js";
 import { RestError } from "../src/RestError.js";
 import { routeKey } from "../src/routeKey.js";
 import { channelId, restFor, startFake } from "./support/fake.js";
-import { ManualClock } from "./support/manualClock.js";
+import { ManualClock } from "@nuwani/util";
 import { json, scriptedFetch, type Step } from "./support/scriptedFetch.js";
 
 const TOKEN = "MTIzNDU2Nzg5.abort-token.value";
@@ -68,7 +69,7 @@ describe("DiscordRest: AbortSignal", () => {
     const second = settle(rest.createMessage(CHANNEL, "B", { signal: b.signal }));
     const third = settle(rest.createMessage(CHANNEL, "C"));
     await vi.advanceTimersByTimeAsync(0);
-    const bucket = rest.rateLimits.bucketFor(routeKey("POST", `/channels/${CHANNEL}/messages`));
+    const bucket = rateLimitsOf(rest).bucketFor(routeKey("POST", `/channels/${CHANNEL}/messages`));
     expect([calls.length, bucket.inFlight, bucket.queued]).toEqual([1, 1, 2]);
 
     b.abort("changed my mind");
@@ -123,7 +124,7 @@ describe("DiscordRest: AbortSignal", () => {
     await vi.advanceTimersByTimeAsync(500);
     await expect(after).resolves.toEqual({ value: {} });
     expect(calls.map((call) => call.url.split("/v10")[1])).toEqual(["/users/@me", "/guilds/2"]);
-    expect(rest.rateLimits.bucketFor(routeKey("GET", "/guilds/1")).inFlight).toBe(0); // its bucket slot was given back
+    expect(rateLimitsOf(rest).bucketFor(routeKey("GET", "/guilds/1")).inFlight).toBe(0); // its bucket slot was given back
   });
 
   it("a signal that aborts after the answer changes nothing; listeners are removed", async () => {
@@ -150,12 +151,12 @@ describe("DiscordRest: AbortSignal against the fake Discord (loopback HTTP)", ()
     const b = settle(rest.createMessage(general, "B", { signal: controller.signal }));
     const c = rest.createMessage(general, "C");
     const d = rest.createMessage(general, "D");
-    await clock.advance(500);
+    await clock.advanceAsync(500);
     controller.abort(new Error("player quit"));
     expect((await b).error).toMatchObject({ code: "REST_ABORTED", cause: new Error("player quit") });
-    await clock.advance(500);
+    await clock.advanceAsync(500);
     expect((await c).content).toBe("C");
-    await clock.advance(1000);
+    await clock.advanceAsync(1000);
     expect((await d).content).toBe("D");
     expect(discord.postedMessages.map((message) => message.content)).toEqual(["A", "C", "D"]);
     expect(discord.rest.rateLimitedCount).toBe(0);

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { DiscordRest, type DiscordRestOptions, type RestResponseInfo } from "../src/DiscordRest.js";
+import { DiscordRest, rateLimitsOf } from "../src/DiscordRest.js";
+import type { RestResponseInfo } from "../src/DiscordRestEvents.js";
+import type { DiscordRestOptions } from "../src/DiscordRestOptions.js";
 import { bucketHeaders, json, scriptedFetch, type Step } from "./support/scriptedFetch.js";
 
 const TOKEN = "MTIzNDU2Nzg5.events-token.value";
@@ -109,7 +111,7 @@ describe("DiscordRest: response and debug events", () => {
     });
     await expect(rest.request({ method: "GET", path: "/users/@me" })).resolves.toEqual({ id: "1" });
     expect(thrown).toEqual([new Error("listener bug")]);
-    expect(rest.rateLimits.size).toBe(1);
+    expect(rateLimitsOf(rest).size).toBe(1);
     await expect(rest.request({ method: "GET", path: "/users/@me" })).resolves.toEqual({ id: "1" }); // the slot was given back
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from "vitest";
-import { DiscordRest } from "../src/DiscordRest.js";
+import { DiscordRest, rateLimitsOf } from "../src/DiscordRest.js";
 import type { RestError } from "../src/RestError.js";
 import { routeKey } from "../src/routeKey.js";
 import { channelId, restFor, startFake } from "./support/fake.js";
-import { ManualClock } from "./support/manualClock.js";
+import { ManualClock } from "@nuwani/util";
 import { json, scriptedFetch } from "./support/scriptedFetch.js";
 
 const TIMER_LIMIT = 2 ** 31;
@@ -33,9 +33,9 @@ describe("DiscordRest against hostile rate-limit answers (the fake on loopback, 
       expect(discord.rest.requests).toHaveLength(1);
 
       const later = rest.createMessage(general, "later");
-      await clock.advance(59_999);
+      await clock.advanceAsync(59_999);
       expect(discord.rest.requests).toHaveLength(1); // the bucket is blocked for maxRateLimitWait, not for 1e9
-      await clock.advance(1);
+      await clock.advanceAsync(1);
       await expect(later).resolves.toMatchObject({ content: "later" });
       expect(discord.postedMessages.map((message) => message.content)).toEqual(["later"]);
       expect(clock.longest).toBeLessThan(TIMER_LIMIT);
@@ -58,9 +58,9 @@ describe("DiscordRest against hostile rate-limit answers (the fake on loopback, 
     const rest = restFor(discord, { version: 10, clock, maxRateLimitWait: 2000 });
     discord.rest.faults.rateLimitNext({ retryAfter: 1e9, global: true });
     expect(await failure(rest.createMessage(channelId(discord), "x"))).toMatchObject({ code: "REST_RATE_LIMITED", retryAfter: 1e12 });
-    expect(rest.rateLimits.global.paused).toBe(true);
+    expect(rateLimitsOf(rest).global.paused).toBe(true);
     const other = rest.getGatewayBot();
-    await clock.advance(2000);
+    await clock.advanceAsync(2000);
     await expect(other).resolves.toMatchObject({ shards: 1 });
     expect(clock.longest).toBeLessThan(TIMER_LIMIT);
   });
@@ -74,15 +74,15 @@ describe("DiscordRest against hostile rate-limit answers (the fake on loopback, 
     discord.rest.faults.rateLimitNext({ retryAfter: "soon", headers: { "Retry-After": "garbage", "X-RateLimit-Reset-After": "-5" } });
     const first = rest.createMessage(general, "first");
     await until(() => limited === 1);
-    await clock.advance(999);
+    await clock.advanceAsync(999);
     expect(discord.rest.requests).toHaveLength(1);
-    await clock.advance(1);
+    await clock.advanceAsync(1);
     await expect(first).resolves.toMatchObject({ content: "first" });
-    await clock.advance(5000); // the window the answer told
+    await clock.advanceAsync(5000); // the window the answer told
     discord.rest.faults.headersNext({ "X-RateLimit-Remaining": "lots", "X-RateLimit-Limit": "-3", "X-RateLimit-Reset-After": "NaN" });
     await expect(rest.createMessage(general, "second")).resolves.toMatchObject({ content: "second" });
     await expect(rest.createMessage(general, "third")).resolves.toMatchObject({ content: "third" });
-    const bucket = rest.rateLimits.bucketFor(routeKey("POST", `/channels/${general}/messages`));
+    const bucket = rateLimitsOf(rest).bucketFor(routeKey("POST", `/channels/${general}/messages`));
     expect(bucket.limit).toBe(5);
   });
 
@@ -94,7 +94,7 @@ describe("DiscordRest against hostile rate-limit answers (the fake on loopback, 
     discord.rest.faults.rateLimitNext({ retryAfter: 600 }, 2);
     const result = failure(rest.getGateway());
     await until(() => limited === 1);
-    await clock.advance(600);
+    await clock.advanceAsync(600);
     const error = await result;
     expect(error).toMatchObject({ code: "REST_RATE_LIMITED", retryAfter: 600 });
     expect(error.message).toContain("1200 ms in all");
@@ -133,7 +133,7 @@ describe("DiscordRest: no timer of 2^31 ms or more", () => {
     const result = rest.getGateway();
     await until(() => clock.longest > 15_000);
     expect(clock.longest).toBe(TIMER_LIMIT - 1);
-    await clock.advance(TIMER_LIMIT - 1);
+    await clock.advanceAsync(TIMER_LIMIT - 1);
     await expect(result).resolves.toEqual({ ok: true });
     expect(calls).toHaveLength(2);
   });

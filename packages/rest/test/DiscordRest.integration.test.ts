@@ -1,24 +1,26 @@
 import { inspect } from "node:util";
 import { REACTIONS_BUCKET } from "@nuwani/fake-discord";
+import { createSeededRandom } from "@nuwani/util";
 import { describe, expect, it } from "vitest";
-import type { RateLimitedInfo } from "../src/DiscordRest.js";
+import { rateLimitsOf } from "../src/DiscordRest.js";
+import type { RateLimitedInfo } from "../src/DiscordRestOptions.js";
 import { RestError } from "../src/RestError.js";
 import { routeKey } from "../src/routeKey.js";
-import { addChannel, channelId, restFor, startFake } from "./support/fake.js";
+import { addChannel, channelId, onManualClock, restFor, startFake } from "./support/fake.js";
 
 const SMALL = { bucket: { limit: 5, window: 200 }, global: false as const };
 
 describe("DiscordRest against the fake Discord (loopback HTTP)", () => {
   for (const version of [6, 10] as const) {
     it(`v${version}: learns the bucket and sends 17 parallel messages over a 5-per-200-ms bucket without a single 429`, async () => {
-      const discord = await startFake({ rest: SMALL });
-      const rest = restFor(discord, { version });
+      const { discord, client, run } = await onManualClock({ rest: SMALL });
+      const rest = client({ version });
       const general = channelId(discord);
-      const messages = await Promise.all(Array.from({ length: 17 }, (_, i) => rest.createMessage(general, `message ${i}`)));
+      const messages = await run(Promise.all(Array.from({ length: 17 }, (_, i) => rest.createMessage(general, `message ${i}`))));
       expect(messages.map((message) => message.content)).toEqual(Array.from({ length: 17 }, (_, i) => `message ${i}`));
       expect(discord.rest.rateLimitedCount).toBe(0);
       expect(discord.postedMessages.map((message) => message.content)).toEqual(messages.map((message) => message.content));
-      const bucket = rest.rateLimits.bucketFor(routeKey("POST", `/channels/${general}/messages`));
+      const bucket = rateLimitsOf(rest).bucketFor(routeKey("POST", `/channels/${general}/messages`));
       expect([bucket.known, bucket.limit]).toEqual([true, 5]);
       const sent = discord.rest.requests.at(-1)!;
       expect(sent.headers["user-agent"]).toMatch(/^DiscordBot \(https:\/\/github\.com\/LVPlayground\/nuwani-discord, /);
@@ -28,16 +30,17 @@ describe("DiscordRest against the fake Discord (loopback HTTP)", () => {
 
   for (const version of [6, 10] as const) {
     it(`regression v${version}: with a fetch adding 0–3 ms of jitter, 20 messages to one channel were posted out of order; now in submission order`, async () => {
-      const discord = await startFake({ rest: SMALL });
-      const random = seeded(20_241_129);
+      const random = createSeededRandom(20_241_129); // the same jitter on every run
+      // Network jitter: 0–3 ms of real latency before each request (the windows run on the manual clock).
       const jittering: typeof fetch = async (input, init) => {
         await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 4)));
         return fetch(input, init);
       };
-      const rest = restFor(discord, { version, fetch: jittering });
+      const { discord, client, run } = await onManualClock({ rest: SMALL }, jittering);
+      const rest = client({ version });
       const general = channelId(discord);
       const answered: number[] = [];
-      await Promise.all(Array.from({ length: 20 }, (_, i) => rest.createMessage(general, `line ${i}`).then(() => answered.push(i))));
+      await run(Promise.all(Array.from({ length: 20 }, (_, i) => rest.createMessage(general, `line ${i}`).then(() => answered.push(i)))));
       const order = Array.from({ length: 20 }, (_, i) => i);
       expect(discord.postedMessages.map((message) => Number(message.content.slice(5)))).toEqual(order);
       expect(answered).toEqual(order);
@@ -55,32 +58,32 @@ describe("DiscordRest against the fake Discord (loopback HTTP)", () => {
     waiting.catch(() => undefined);
     await Promise.all([rest.createMessage(other, "b1"), rest.createMessage(other, "b2")]);
     expect(discord.postedMessages.map((message) => message.content).sort()).toEqual(["a1", "a2", "b1", "b2"]);
-    expect(rest.rateLimits.bucketFor(routeKey("POST", `/channels/${general}/messages`)).queued).toBe(1);
+    expect(rateLimitsOf(rest).bucketFor(routeKey("POST", `/channels/${general}/messages`)).queued).toBe(1);
     expect(discord.rest.rateLimitedCount).toBe(0);
     rest.destroy();
     await expect(waiting).rejects.toMatchObject({ code: "REST_DESTROYED" });
   });
 
   it("shares a bucket between routes that name the same X-RateLimit-Bucket (reactions)", async () => {
-    const discord = await startFake({ rest: { bucket: { limit: 2, window: 200 }, global: false } });
-    const rest = restFor(discord);
+    const { discord, client, run } = await onManualClock({ rest: { bucket: { limit: 2, window: 200 }, global: false } });
+    const rest = client();
     const general = channelId(discord);
     const unlike = (): Promise<unknown> =>
       rest.request({ method: "DELETE", path: `/channels/${general}/messages/1/reactions/${encodeURIComponent("👍")}/@me` });
     // One of each first, so that the client learns both routes name the same bucket…
-    await rest.createReaction(general, "1", "👍");
-    await unlike();
+    await run(rest.createReaction(general, "1", "👍"));
+    await run(unlike());
     // …then both routes queue in that one bucket: no 429 even with 2 per window.
     const calls = Array.from({ length: 8 }, (_, i) =>
       i % 2 === 0
         ? rest.createReaction(general, "1", "👍")
         : unlike(),
     );
-    await Promise.all(calls);
+    await run(Promise.all(calls));
     const put = routeKey("PUT", `/channels/${general}/messages/1/reactions/x/@me`);
     const del = routeKey("DELETE", `/channels/${general}/messages/1/reactions/x/@me`);
-    expect(rest.rateLimits.hashOf(put)).toBe(REACTIONS_BUCKET);
-    expect(rest.rateLimits.bucketFor(put)).toBe(rest.rateLimits.bucketFor(del));
+    expect(rateLimitsOf(rest).hashOf(put)).toBe(REACTIONS_BUCKET);
+    expect(rateLimitsOf(rest).bucketFor(put)).toBe(rateLimitsOf(rest).bucketFor(del));
     expect(discord.reactions).toHaveLength(10);
     expect(discord.rest.rateLimitedCount).toBe(0);
   });
@@ -90,9 +93,9 @@ describe("DiscordRest against the fake Discord (loopback HTTP)", () => {
     [10, "seconds"],
   ] as const) {
     it(`v${version}: a 429 is waited out (retry_after in ${unit}) and retried once`, async () => {
-      const discord = await startFake({ rest: { bucket: { limit: 1, window: 300 }, global: false } });
+      const { discord, client, run } = await onManualClock({ rest: { bucket: { limit: 1, window: 300 }, global: false } });
       const seen: RateLimitedInfo[] = [];
-      const rest = restFor(discord, { version, onRateLimited: (info) => seen.push(info) });
+      const rest = client({ version, onRateLimited: (info) => seen.push(info) });
       const general = channelId(discord);
       // Another client spends the bucket, so this one's first request meets a 429.
       const spent = await fetch(`${discord.restUrl}/v${version}/channels/${general}/messages`, {
@@ -101,7 +104,7 @@ describe("DiscordRest against the fake Discord (loopback HTTP)", () => {
         body: JSON.stringify({ content: "elsewhere" }),
       });
       expect(spent.status).toBe(200);
-      await expect(rest.createMessage(general, "after the wait")).resolves.toMatchObject({ content: "after the wait" });
+      await expect(run(rest.createMessage(general, "after the wait"))).resolves.toMatchObject({ content: "after the wait" });
       expect(discord.rest.rateLimitedCount).toBe(1); // a misread unit would have hit the limit again
       expect(seen).toHaveLength(1);
       expect(seen[0]!.global).toBe(false);
@@ -111,20 +114,21 @@ describe("DiscordRest against the fake Discord (loopback HTTP)", () => {
   }
 
   it("a global 429 pauses every route; the client-side global limit avoids it", async () => {
-    const discord = await startFake({ rest: { bucket: { limit: 50, window: 1000 }, global: { limit: 3, window: 300 } } });
+    const { discord, client, run } = await onManualClock({ rest: { bucket: { limit: 50, window: 1000 }, global: { limit: 3, window: 300 } } });
     const channels = Array.from({ length: 5 }, (_, i) => addChannel(discord, `90000000000000010${i}`, `c${i}`));
     const seen: RateLimitedInfo[] = [];
-    const unguarded = restFor(discord, { globalLimit: false, onRateLimited: (info) => seen.push(info) });
-    await Promise.all(channels.map((id) => unguarded.createMessage(id, "x")));
+    const unguarded = client({ globalLimit: false, onRateLimited: (info) => seen.push(info) });
+    await run(Promise.all(channels.map((id) => unguarded.createMessage(id, "x"))));
     expect(discord.rest.globalRateLimitedCount).toBeGreaterThanOrEqual(1);
     expect(seen.every((info) => info.global)).toBe(true);
     expect(discord.postedMessages).toHaveLength(5);
 
     const before = discord.rest.rateLimitedCount;
     discord.rest.rateLimits!.reset();
-    // A sliding window on send times, with a margin for loopback latency against the fake's fixed windows.
-    const guarded = restFor(discord, { globalLimit: { limit: 3, window: 700 } });
-    await Promise.all(channels.map((id) => guarded.createMessage(id, "y")));
+    // A sliding window on send times never puts more than `limit` into one of the fake's fixed
+    // windows of the same length: on one clock no margin for loopback latency is needed.
+    const guarded = client({ globalLimit: { limit: 3, window: 300 } });
+    await run(Promise.all(channels.map((id) => guarded.createMessage(id, "y"))));
     expect(discord.rest.rateLimitedCount).toBe(before);
     expect(discord.postedMessages).toHaveLength(10);
   });
@@ -153,12 +157,14 @@ describe("DiscordRest against the fake Discord (loopback HTTP)", () => {
   });
 
   it("times out a slow answer and retries; REST_TIMEOUT when every attempt is slow", async () => {
-    const discord = await startFake();
-    const rest = restFor(discord, { timeout: 100, retries: 1 });
+    const { discord, client, run, clock } = await onManualClock();
+    const rest = client({ timeout: 100, retries: 1 });
     discord.rest.faults.slow(5000, 1);
-    await expect(rest.getGateway()).resolves.toEqual({ url: discord.gatewayUrl });
+    const started = clock.now();
+    await expect(run(rest.getGateway())).resolves.toEqual({ url: discord.gatewayUrl });
+    expect(clock.now() - started).toBeLessThan(5000); // the retry was answered, not the slow attempt
     discord.rest.faults.slow(5000, 2);
-    await expect(rest.getGateway()).rejects.toMatchObject({ code: "REST_TIMEOUT", method: "GET", route: "/gateway" });
+    await expect(run(rest.getGateway())).rejects.toMatchObject({ code: "REST_TIMEOUT", method: "GET", route: "/gateway" });
   });
 
   it("stops before the invalid-request limit: REST_INVALID_REQUEST_LIMIT, nothing more sent", async () => {
@@ -224,15 +230,3 @@ describe("DiscordRest against the fake Discord (loopback HTTP)", () => {
     await expect(rest.getGatewayBot()).resolves.toMatchObject({ url: discord.gatewayUrl, session_start_limit: { total: 1000 } });
   });
 });
-
-/** A seeded pseudo-random generator (mulberry32): the same jitter on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}

@@ -1,6 +1,8 @@
 import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { DiscordRest, type DiscordRestOptions, VERSION } from "../src/DiscordRest.js";
+import { DiscordRest, rateLimitsOf } from "../src/DiscordRest.js";
+import type { DiscordRestOptions } from "../src/DiscordRestOptions.js";
+import { VERSION } from "../src/version.js";
 import { RestError } from "../src/RestError.js";
 import { routeKey } from "../src/routeKey.js";
 import { bucketHeaders, json, scriptedFetch, type Step } from "./support/scriptedFetch.js";
@@ -104,6 +106,37 @@ describe("DiscordRest: requests", () => {
     await expect(rest.createReaction(CHANNEL, "1", "")).rejects.toMatchObject({ code: "REST_INVALID_ARGUMENT" });
     await expect(rest.request({ method: "GET", path: "gateway" })).rejects.toMatchObject({ code: "REST_INVALID_ARGUMENT" });
     await expect(rest.request({ method: "HEAD" as "GET", path: "/gateway" })).rejects.toMatchObject({ code: "REST_INVALID_ARGUMENT" });
+  });
+
+  it("regression: a body JSON cannot encode (a bigint, a cycle) was rejected with a bare TypeError; now REST_INVALID_ARGUMENT, nothing sent", async () => {
+    const { rest, calls } = client([json(200, {})]);
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    for (const body of [{ id: 1n }, cycle]) {
+      await expect(rest.request({ method: "POST", path: "/channels/1/messages", body })).rejects.toMatchObject({
+        name: "RestError",
+        code: "REST_INVALID_ARGUMENT",
+        method: "POST",
+        route: "/channels/1/messages",
+      });
+    }
+    expect(calls).toHaveLength(0);
+  });
+
+  it("a globalLimit or invalidRequestLimit outside the sliding window's bounds is REST_INVALID_ARGUMENT, never util's error", () => {
+    const limits = [
+      { limit: 1_000_001, window: 1000 },
+      { limit: 1.5, window: 1000 },
+      { limit: 1, window: 2 ** 31 },
+      { limit: 1, window: Number.POSITIVE_INFINITY },
+      { limit: 1, window: Number.NaN },
+    ];
+    for (const limit of limits) {
+      for (const options of [{ globalLimit: limit }, { invalidRequestLimit: limit }]) {
+        expect(() => new DiscordRest({ token: "t", ...options })).toThrow(expect.objectContaining({ name: "RestError", code: "REST_INVALID_ARGUMENT" }) as Error);
+      }
+    }
+    expect(() => new DiscordRest({ token: "t", globalLimit: { limit: 1_000_000, window: 2 ** 31 - 1 } })).not.toThrow();
   });
 });
 
@@ -266,7 +299,7 @@ describe("DiscordRest: 429s", () => {
     const second = rest.request({ method: "GET", path: "/guilds/2/roles" });
     await vi.advanceTimersByTimeAsync(999);
     expect(calls).toHaveLength(1);
-    expect(rest.rateLimits.global.paused).toBe(true);
+    expect(rateLimitsOf(rest).global.paused).toBe(true);
     await vi.advanceTimersByTimeAsync(1);
     await Promise.all([first, second]);
     expect(calls.map((call) => call.url.split("/v6")[1])).toEqual(["/channels/1/pins", "/channels/1/pins", "/guilds/2/roles"]);
@@ -413,14 +446,14 @@ describe("DiscordRest: buckets and the global limit", () => {
     for (let round = 0; round < 3; round++) {
       const ids = Array.from({ length: 500 }, (_, i) => String(100_000_000_000_000_000n + BigInt(round * 500 + i)));
       await Promise.all(ids.map((id) => rest.request({ method: "GET", path: `/channels/${id}/pins` })));
-      peak = Math.max(peak, rest.rateLimits.size, rest.rateLimits.learntRoutes);
+      peak = Math.max(peak, rateLimitsOf(rest).size, rateLimitsOf(rest).learntRoutes);
       await vi.advanceTimersByTimeAsync(60_000);
     }
     expect(calls).toHaveLength(1500);
     expect(peak).toBe(500); // one round's routes, never all of them
     await rest.request({ method: "GET", path: `/channels/${CHANNEL}/pins` });
-    expect(rest.rateLimits.size).toBe(1);
-    expect(rest.rateLimits.learntRoutes).toBe(1);
+    expect(rateLimitsOf(rest).size).toBe(1);
+    expect(rateLimitsOf(rest).learntRoutes).toBe(1);
   });
 
   it("a bucket whose window is still running, or with requests queued, is not swept", async () => {
@@ -428,13 +461,13 @@ describe("DiscordRest: buckets and the global limit", () => {
     const { rest, calls } = client([json(200, {}, bucketHeaders(1, 0, 50)), () => new Promise<Response>((resolve) => resolvers.push(resolve))], { bucketIdleTimeout: 30_000 });
     await rest.createMessage(CHANNEL, "a"); // the bucket is empty for 50 s
     const other = routeKey("POST", "/channels/1/messages");
-    rest.rateLimits.bucketFor(other).block(40_000); // a window running, nothing queued
+    rateLimitsOf(rest).bucketFor(other).block(40_000); // a window running, nothing queued
     const waiting = rest.createMessage(CHANNEL, "b");
     await vi.advanceTimersByTimeAsync(31_000);
-    const bucket = rest.rateLimits.bucketFor(routeKey("POST", `/channels/${CHANNEL}/messages`)); // sweeps
+    const bucket = rateLimitsOf(rest).bucketFor(routeKey("POST", `/channels/${CHANNEL}/messages`)); // sweeps
     expect(bucket.queued).toBe(1);
-    expect(rest.rateLimits.bucketFor(other).remaining).toBe(0);
-    expect(rest.rateLimits.size).toBe(2);
+    expect(rateLimitsOf(rest).bucketFor(other).remaining).toBe(0);
+    expect(rateLimitsOf(rest).size).toBe(2);
     await vi.advanceTimersByTimeAsync(19_000);
     expect(calls).toHaveLength(2);
     resolvers[0]!(json(200, { id: "2" }));
@@ -466,15 +499,17 @@ describe("DiscordRest: buckets and the global limit", () => {
     expect(calls).toHaveLength(4);
   });
 
-  it("destroy() rejects waiting requests and later ones with REST_DESTROYED", async () => {
-    const { rest } = client(["hang"], { retries: 0 });
+  it("destroy() rejects waiting requests, the one in flight (its fetch cancelled) and later ones with REST_DESTROYED, and is idempotent", async () => {
+    const { rest, calls } = client(["hang"], { retries: 0 });
     const inFlight = settle(rest.getGateway());
     const queued = settle(rest.getGateway());
     await vi.advanceTimersByTimeAsync(0);
     rest.destroy();
+    expect(() => rest.destroy()).not.toThrow();
     expect((await queued).error).toMatchObject({ code: "REST_DESTROYED", method: "GET", route: "/gateway" });
-    await vi.advanceTimersByTimeAsync(15_000);
-    expect((await inFlight).error).toMatchObject({ code: "REST_TIMEOUT" });
+    expect((await inFlight).error).toMatchObject({ code: "REST_DESTROYED", method: "GET", route: "/gateway" });
+    expect(calls[0]!.signal?.aborted).toBe(true);
+    expect(vi.getTimerCount()).toBe(0); // its timeout timer too
     await expect(rest.getGateway()).rejects.toMatchObject({ code: "REST_DESTROYED" });
     const { rest: sleeping } = client([json(500, {})], { retryDelay: () => 1000 });
     const backoff = settle(sleeping.getGateway());
@@ -489,8 +524,8 @@ describe("DiscordRest: buckets and the global limit", () => {
     await rest.request({ method: "DELETE", path: `/channels/${CHANNEL}/messages/2/reactions/x:1/@me` });
     const put = routeKey("PUT", `/channels/${CHANNEL}/messages/1/reactions/%F0%9F%91%8D/@me`);
     const del = routeKey("DELETE", `/channels/${CHANNEL}/messages/2/reactions/x:1/@me`);
-    expect(rest.rateLimits.hashOf(put)).toBe("reactions");
-    expect(rest.rateLimits.bucketFor(put)).toBe(rest.rateLimits.bucketFor(del));
-    expect(rest.rateLimits.bucketFor(put)).not.toBe(rest.rateLimits.bucketFor(routeKey("PUT", "/channels/9/messages/1/reactions/x:1/@me")));
+    expect(rateLimitsOf(rest).hashOf(put)).toBe("reactions");
+    expect(rateLimitsOf(rest).bucketFor(put)).toBe(rateLimitsOf(rest).bucketFor(del));
+    expect(rateLimitsOf(rest).bucketFor(put)).not.toBe(rateLimitsOf(rest).bucketFor(routeKey("PUT", "/channels/9/messages/1/reactions/x:1/@me")));
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { systemClock } from "../src/Clock.js";
+import { systemClock } from "@nuwani/util";
 import { GlobalLimiter } from "../src/GlobalLimiter.js";
 
 beforeEach(() => {
@@ -13,7 +13,7 @@ describe("GlobalLimiter", () => {
   it("allows `limit` per sliding `window`, in FIFO order", async () => {
     const limiter = new GlobalLimiter(systemClock, { limit: 2, window: 1000 });
     const order: number[] = [];
-    for (let i = 0; i < 5; i++) void limiter.acquire().then(() => order.push(i));
+    for (let i = 0; i < 5; i++) void limiter.take().then(() => order.push(i));
     await vi.advanceTimersByTimeAsync(0);
     expect(order).toEqual([0, 1]);
     await vi.advanceTimersByTimeAsync(999);
@@ -29,17 +29,32 @@ describe("GlobalLimiter", () => {
     limiter.pause(500);
     expect(limiter.paused).toBe(true);
     let done = false;
-    void limiter.acquire().then(() => (done = true));
+    void limiter.take().then(() => (done = true));
     await vi.advanceTimersByTimeAsync(499);
     expect(done).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
     expect([done, limiter.paused]).toEqual([true, false]);
   });
 
+  it("an abort while waiting fails with REST_ABORTED (the signal's reason as cause) and lets the next waiter go", async () => {
+    const limiter = new GlobalLimiter(systemClock, { limit: 1, window: 1000 });
+    await limiter.take();
+    const controller = new AbortController();
+    const aborted = limiter.take(controller.signal);
+    let next = false;
+    void limiter.take().then(() => (next = true));
+    const reason = new Error("the player left");
+    controller.abort(reason);
+    await expect(aborted).rejects.toMatchObject({ name: "RestError", code: "REST_ABORTED", cause: reason });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(next).toBe(true);
+    expect(limiter.pending).toBe(0);
+  });
+
   it("destroy() rejects the waiters", async () => {
     const limiter = new GlobalLimiter(systemClock, { limit: 1, window: 1000 });
-    await limiter.acquire();
-    const waiting = limiter.acquire();
+    await limiter.take();
+    const waiting = limiter.take();
     limiter.destroy();
     await expect(waiting).rejects.toMatchObject({ code: "REST_DESTROYED" });
   });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { systemClock } from "../src/Clock.js";
+import { systemClock } from "@nuwani/util";
 import { InvalidRequestGuard } from "../src/InvalidRequestGuard.js";
 
 beforeEach(() => {
@@ -23,5 +23,19 @@ describe("InvalidRequestGuard", () => {
     expect([guard.count, guard.exhausted]).toEqual([2, false]);
     vi.advanceTimersByTime(4000);
     expect([guard.count, guard.retryAfter]).toEqual([0, 0]);
+  });
+
+  it("past the threshold (answers of requests already in flight) it stays exhausted until the oldest of the last `limit` answers leaves", () => {
+    const guard = new InvalidRequestGuard(systemClock, { limit: 2, window: 10_000 });
+    guard.record(401);
+    vi.advanceTimersByTime(1000);
+    guard.record(401);
+    vi.advanceTimersByTime(1000);
+    guard.record(429);
+    expect([guard.count, guard.exhausted, guard.retryAfter]).toEqual([2, true, 9000]);
+    vi.advanceTimersByTime(8999);
+    expect(guard.exhausted).toBe(true);
+    vi.advanceTimersByTime(1);
+    expect([guard.count, guard.exhausted, guard.retryAfter]).toEqual([1, false, 0]);
   });
 });

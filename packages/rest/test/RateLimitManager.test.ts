@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { systemClock } from "../src/Clock.js";
+import { systemClock } from "@nuwani/util";
 import { RateLimitManager } from "../src/RateLimitManager.js";
 import { routeKey } from "../src/routeKey.js";
 

@@ -4,7 +4,8 @@ import { watch as fsWatch } from "node:fs";
 import { basename, dirname } from "node:path";
 import { CodePage } from "./CodePage.js";
 import { SampError } from "./SampError.js";
-import { systemClock, MAX_TIMER_MS, type Clock } from "./Clock.js";
+import { unrefTimer } from "./unrefTimer.js";
+import { type Clock, MAX_TIMER_MS, systemClock } from "@nuwani/util";
 
 /** A way to hear that a directory changed; returns something to close. */
 export type WatchDirectory = (directory: string, onChange: (filename: string | null) => void, onError: (error: unknown) => void) => {
@@ -18,7 +19,7 @@ export interface LogTailOptions {
   readonly path: string;
   /** The log's code page. @defaultValue windows-1252 */
   readonly codePage?: CodePage;
-  /** Time source for polling. @defaultValue {@link systemClock} */
+  /** Time source for polling. @defaultValue `systemClock` of `@nuwani/util` */
   readonly clock?: Clock;
   /** The polling fallback: the file is checked this often even when `fs.watch` says nothing, in ms. @defaultValue 1000 */
   readonly pollInterval?: number;
@@ -189,10 +190,12 @@ export class LogTail extends EventEmitter<LogTailEvents> {
 
   #schedulePoll(): void {
     if (this.#state !== "running") return;
-    this.#timer = this.#clock.setTimeout(() => {
-      this.#timer = undefined;
-      void this.check().finally(() => this.#schedulePoll());
-    }, this.#pollInterval);
+    this.#timer = unrefTimer(
+      this.#clock.setTimeout(() => {
+        this.#timer = undefined;
+        void this.check().finally(() => this.#schedulePoll());
+      }, this.#pollInterval),
+    );
   }
 
   async #closeHandle(): Promise<void> {

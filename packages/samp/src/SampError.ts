@@ -14,7 +14,7 @@
  * | `SAMP_QUEUE_FULL` | too many requests wait for the query pacing; the request was refused |
  * | `SAMP_SOCKET_ERROR` | the UDP socket failed (bind, send, DNS lookup of the host) |
  * | `SAMP_UNSUPPORTED` | the server cannot do this without the Pawn include (targeted delivery, mutes) |
- * | `SAMP_CLOSED` | the client or game server was closed while the request waited |
+ * | `SAMP_DESTROYED` | the query client was destroyed (by `destroy()`, or by its game server's `stop()`) before or while the request waited |
  * | `SAMP_LOG_ERROR` | the log file could not be read (other than not existing yet) |
  */
 export type SampErrorCode =
@@ -29,7 +29,7 @@ export type SampErrorCode =
   | "SAMP_QUEUE_FULL"
   | "SAMP_SOCKET_ERROR"
   | "SAMP_UNSUPPORTED"
-  | "SAMP_CLOSED"
+  | "SAMP_DESTROYED"
   | "SAMP_LOG_ERROR";
 
 /** What a {@link SampError} knows besides its code. */

@@ -1,15 +1,15 @@
 import { EventEmitter } from "node:events";
 import { SampError } from "./SampError.js";
-import { systemClock, MAX_TIMER_MS, type Clock } from "./Clock.js";
+import { unrefTimer } from "./unrefTimer.js";
+import { type Clock, MAX_TIMER_MS, splitText, systemClock, truncateUnits } from "@nuwani/util";
 import type { SampQueryClient, ServerVariant } from "./SampQueryClient.js";
 import type { LogTail } from "./LogTail.js";
 import { parseLogLine, type LogEvent, type PartReason } from "./parseLogLine.js";
-import { GAME_LINE_LENGTH, sanitizeGameText, splitGameLines } from "./sanitize.js";
+import { DEFAULT_LEVELS, GAME_LINE_LENGTH } from "@nuwani/game";
+import { sanitizeGameText } from "./sanitize.js";
 import type { DeliveryTarget, EchoParam, GameMutes, GameServer, GameServerEvents, MutedPlayer, Player, PlayerLevel } from "./GameServer.js";
 import type { QueriedPlayer } from "./packet.js";
 
-/** LVP's level ladder, lowest first. */
-export const DEFAULT_LEVELS: readonly PlayerLevel[] = ["player", "vip", "administrator", "management"];
 
 /** What players see before a line sent with RCON `say`. */
 export const SAY_PREFIX = "* Admin: ";
@@ -30,7 +30,7 @@ export interface SampGameServerOptions {
   readonly tail?: LogTail | undefined;
   /** SA-MP or open.mp (open.mp never answers `d`). @defaultValue `"samp"` */
   readonly variant?: ServerVariant;
-  /** Time source. @defaultValue {@link systemClock} */
+  /** Time source. @defaultValue `systemClock` of `@nuwani/util` */
   readonly clock?: Clock;
   /** Roster and health poll, in ms. @defaultValue 5000 */
   readonly pollInterval?: number;
@@ -172,7 +172,7 @@ export class SampGameServer extends EventEmitter<GameServerEvents> implements Ga
     void this.poll();
   }
 
-  /** Stops polling and the tail, and closes the client. Idempotent. */
+  /** Stops polling and the tail, and destroys the client. Idempotent and final (`start()` after it does nothing). */
   async stop(): Promise<void> {
     if (this.#state === "stopped") return;
     this.#state = "stopped";
@@ -180,7 +180,7 @@ export class SampGameServer extends EventEmitter<GameServerEvents> implements Ga
     this.#timer = undefined;
     this.#tail?.off("line", this.#onLine);
     await this.#tail?.stop();
-    this.#client.close();
+    this.#client.destroy();
   }
 
   /** The players online now: the cached roster, by id. */
@@ -264,10 +264,12 @@ export class SampGameServer extends EventEmitter<GameServerEvents> implements Ga
     const delay = this.#health.state === "down"
       ? Math.min(this.#maxPollInterval, this.#pollInterval * 2 ** Math.min(this.#failedPolls, 20))
       : this.#pollInterval;
-    this.#timer = this.#clock.setTimeout(() => {
-      this.#timer = undefined;
-      void this.poll();
-    }, delay);
+    this.#timer = unrefTimer(
+      this.#clock.setTimeout(() => {
+        this.#timer = undefined;
+        void this.poll();
+      }, delay),
+    );
   }
 
   #evaluateHealth(): void {
@@ -305,11 +307,11 @@ export class SampGameServer extends EventEmitter<GameServerEvents> implements Ga
   async #send(command: string, text: string, lineLength: number): Promise<void> {
     const clean = sanitizeGameText(text);
     if (clean === "") return;
-    let lines = splitGameLines(clean, lineLength);
+    let lines = splitText(clean, lineLength);
     if (lines.length > this.#maxLines) {
       lines = lines.slice(0, this.#maxLines);
       const last = lines[lines.length - 1]!;
-      lines[lines.length - 1] = `${last.length >= lineLength ? last.slice(0, lineLength - 1) : last}…`;
+      lines[lines.length - 1] = `${truncateUnits(last, lineLength - 1)}…`; // never half an emoji before the …
     }
     for (const line of lines) {
       try {

@@ -3,9 +3,9 @@ import { lookup as dnsLookup } from "node:dns/promises";
 import { randomBytes } from "node:crypto";
 import { isIPv4 } from "node:net";
 import { SampError } from "./SampError.js";
+import { unrefTimer } from "./unrefTimer.js";
 import { CodePage } from "./CodePage.js";
-import { systemClock, MAX_TIMER_MS, type Clock } from "./Clock.js";
-import { Secret } from "@nuwani/util";
+import { type Clock, MAX_TIMER_MS, Secret, systemClock } from "@nuwani/util";
 import { TokenBucket } from "./TokenBucket.js";
 import {
   HEADER_LENGTH,
@@ -53,7 +53,7 @@ export interface SampQueryClientOptions {
   readonly rconMaxWait?: number;
   /** RCON: most lines kept of one reply (the rest are dropped and counted). @defaultValue 1000 */
   readonly rconMaxLines?: number;
-  /** Time source. @defaultValue {@link systemClock} */
+  /** Time source. @defaultValue `systemClock` of `@nuwani/util` */
   readonly clock?: Clock;
   /** Resolves a host name to an IPv4 address. @defaultValue `dns.lookup` with family 4 */
   readonly lookup?: (host: string) => Promise<string>;
@@ -137,7 +137,7 @@ export class SampQueryClient {
   #rcon: RconCollector | undefined;
   #socket: Socket | undefined;
   #address: string | undefined;
-  #closed = false;
+  #destroyed = false;
 
   /** A client with its options; no socket is opened until the first query. */
   constructor(options: SampQueryClientOptions = {}) {
@@ -238,7 +238,7 @@ export class SampQueryClient {
    * commands, which answer nothing) only `rconQuietPeriod` is waited and the result is `[]`
    * unless lines came; a refusal of the password that arrives later fails the next command.
    * Never retried (a command may not be idempotent).
-   * @throws {@link SampError} `SAMP_RCON_DISABLED`, `SAMP_RCON_BAD_PASSWORD`, `SAMP_INVALID_ARGUMENT`, `SAMP_QUEUE_FULL`, `SAMP_CLOSED`, `SAMP_SOCKET_ERROR`
+   * @throws {@link SampError} `SAMP_RCON_DISABLED`, `SAMP_RCON_BAD_PASSWORD`, `SAMP_INVALID_ARGUMENT`, `SAMP_QUEUE_FULL`, `SAMP_DESTROYED`, `SAMP_SOCKET_ERROR`
    */
   rcon(command: string, options: { readonly expectOutput?: boolean } = {}): Promise<string[]> {
     return this.#serialize("x", () => this.#runRcon(command, options.expectOutput ?? true));
@@ -257,16 +257,24 @@ export class SampQueryClient {
     }
   }
 
-  /** Closes the socket and rejects what waits with `SAMP_CLOSED`. Idempotent. */
-  close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#bucket.close();
-    const closed = new SampError("SAMP_CLOSED", "the query client was closed while a request waited");
-    for (const pending of [...this.#pending.values()]) pending.fail(closed);
-    this.#rcon?.fail(closed);
+  /**
+   * Final teardown: closes the socket, rejects what waits with `SAMP_DESTROYED`, and refuses
+   * every later request the same way. Synchronous and idempotent.
+   */
+  destroy(): void {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    this.#bucket.destroy();
+    const destroyed = new SampError("SAMP_DESTROYED", "the query client was destroyed while a request waited");
+    for (const pending of [...this.#pending.values()]) pending.fail(destroyed);
+    this.#rcon?.fail(destroyed);
     this.#socket?.close();
     this.#socket = undefined;
+  }
+
+  /** @deprecated Use {@link SampQueryClient.destroy}; this alias goes in the next minor release. */
+  close(): void {
+    this.destroy();
   }
 
   #serialize<T>(opcode: QueryOpcode, run: () => Promise<T>): Promise<T> {
@@ -302,11 +310,13 @@ export class SampQueryClient {
 
   #attempt<T>(opcode: QueryOpcode, packet: Buffer, parse: (packet: Buffer) => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const timer = this.#clock.setTimeout(() => {
-        this.#pending.delete(opcode);
-        this.stats.timeouts++;
-        reject(new SampError("SAMP_TIMEOUT", `no answer to '${opcode}' within ${this.#timeout} ms`, { opcode }));
-      }, this.#timeout);
+      const timer = unrefTimer(
+        this.#clock.setTimeout(() => {
+          this.#pending.delete(opcode);
+          this.stats.timeouts++;
+          reject(new SampError("SAMP_TIMEOUT", `no answer to '${opcode}' within ${this.#timeout} ms`, { opcode }));
+        }, this.#timeout),
+      );
       const finish = (): void => {
         this.#clock.clearTimeout(timer);
         this.#pending.delete(opcode);
@@ -361,8 +371,8 @@ export class SampQueryClient {
         finish();
         resolve(lines);
       };
-      const overall = this.#clock.setTimeout(done, this.#rconMaxWait);
-      quiet = this.#clock.setTimeout(done, expectOutput ? this.#rconReplyWait : this.#rconQuiet);
+      const overall = unrefTimer(this.#clock.setTimeout(done, this.#rconMaxWait));
+      quiet = unrefTimer(this.#clock.setTimeout(done, expectOutput ? this.#rconReplyWait : this.#rconQuiet));
       const collector: RconCollector = {
         fail: (error) => {
           finish();
@@ -385,7 +395,7 @@ export class SampQueryClient {
           if (lines.length < this.#rconMaxLines) lines.push(line);
           else this.stats.droppedRconLines++;
           this.#clock.clearTimeout(quiet);
-          quiet = this.#clock.setTimeout(done, this.#rconQuiet);
+          quiet = unrefTimer(this.#clock.setTimeout(done, this.#rconQuiet));
         },
       };
       this.#rcon = collector;
@@ -397,7 +407,7 @@ export class SampQueryClient {
   }
 
   async #resolve(opcode: QueryOpcode): Promise<string> {
-    if (this.#closed) throw new SampError("SAMP_CLOSED", "the query client is closed", { opcode });
+    if (this.#destroyed) throw new SampError("SAMP_DESTROYED", "the query client was destroyed", { opcode });
     if (this.#address !== undefined) return this.#address;
     if (isIPv4(this.host)) return (this.#address = this.host);
     try {
@@ -421,7 +431,7 @@ export class SampQueryClient {
   }
 
   #open(): Socket {
-    if (this.#closed) throw new SampError("SAMP_CLOSED", "the query client is closed");
+    if (this.#destroyed) throw new SampError("SAMP_DESTROYED", "the query client was destroyed");
     if (this.#socket !== undefined) return this.#socket;
     const socket = createSocket("udp4");
     socket.on("message", (message, remote) => this.#receive(message, remote));

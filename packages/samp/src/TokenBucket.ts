@@ -1,5 +1,6 @@
 import { SampError } from "./SampError.js";
-import type { Clock } from "./Clock.js";
+import { unrefTimer } from "./unrefTimer.js";
+import type { Clock } from "@nuwani/util";
 
 /** Options of {@link TokenBucket}. */
 export interface TokenBucketOptions {
@@ -19,7 +20,7 @@ interface Waiter {
 
 /**
  * Paces datagrams under the server's query limit: {@link TokenBucket.take} resolves when a
- * token is free, in call order. Waiting is bounded by `maxQueued` and by `close()`.
+ * token is free, in call order. Waiting is bounded by `maxQueued` and by `destroy()`.
  */
 export class TokenBucket {
   readonly #options: TokenBucketOptions;
@@ -27,7 +28,7 @@ export class TokenBucket {
   #refilledAt: number;
   readonly #waiters: Waiter[] = [];
   #timer: unknown = undefined;
-  #closed = false;
+  #destroyed = false;
 
   constructor(options: TokenBucketOptions) {
     if (!(options.rate > 0) || !Number.isFinite(options.rate)) throw new SampError("SAMP_INVALID_ARGUMENT", "rate must be a positive number");
@@ -42,9 +43,9 @@ export class TokenBucket {
     return this.#waiters.length;
   }
 
-  /** Resolves when a token is taken. @throws {@link SampError} `SAMP_QUEUE_FULL`, `SAMP_CLOSED` */
+  /** Resolves when a token is taken. @throws {@link SampError} `SAMP_QUEUE_FULL`, `SAMP_DESTROYED` */
   take(): Promise<void> {
-    if (this.#closed) return Promise.reject(new SampError("SAMP_CLOSED", "the query client is closed"));
+    if (this.#destroyed) return Promise.reject(new SampError("SAMP_DESTROYED", "the query client was destroyed"));
     this.#refill();
     if (this.#waiters.length === 0 && this.#tokens >= 1) {
       this.#tokens -= 1;
@@ -59,12 +60,12 @@ export class TokenBucket {
     });
   }
 
-  /** Rejects every waiter with `SAMP_CLOSED` and refuses new ones. */
-  close(): void {
-    this.#closed = true;
+  /** Rejects every waiter with `SAMP_DESTROYED` and refuses new ones. Idempotent. */
+  destroy(): void {
+    this.#destroyed = true;
     if (this.#timer !== undefined) this.#options.clock.clearTimeout(this.#timer);
     this.#timer = undefined;
-    for (const waiter of this.#waiters.splice(0)) waiter.reject(new SampError("SAMP_CLOSED", "the query client is closed"));
+    for (const waiter of this.#waiters.splice(0)) waiter.reject(new SampError("SAMP_DESTROYED", "the query client was destroyed"));
   }
 
   #refill(): void {
@@ -77,14 +78,16 @@ export class TokenBucket {
   #schedule(): void {
     if (this.#timer !== undefined || this.#waiters.length === 0) return;
     const wait = Math.max(1, Math.ceil(((1 - this.#tokens) * 1000) / this.#options.rate));
-    this.#timer = this.#options.clock.setTimeout(() => {
-      this.#timer = undefined;
-      this.#refill();
-      while (this.#waiters.length > 0 && this.#tokens >= 1) {
-        this.#tokens -= 1;
-        this.#waiters.shift()!.resolve();
-      }
-      this.#schedule();
-    }, wait);
+    this.#timer = unrefTimer(
+      this.#options.clock.setTimeout(() => {
+        this.#timer = undefined;
+        this.#refill();
+        while (this.#waiters.length > 0 && this.#tokens >= 1) {
+          this.#tokens -= 1;
+          this.#waiters.shift()!.resolve();
+        }
+        this.#schedule();
+      }, wait),
+    );
   }
 }

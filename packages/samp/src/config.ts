@@ -1,9 +1,8 @@
 import { isAbsolute, resolve } from "node:path";
 import iconv from "iconv-lite";
 import { SampError } from "./SampError.js";
-import { Secret } from "@nuwani/util";
 import { DEFAULT_ENCODING } from "./CodePage.js";
-import { MAX_TIMER_MS } from "./Clock.js";
+import { isRecord, MAX_TIMER_MS, Secret } from "@nuwani/util";
 import type { ServerVariant } from "./SampQueryClient.js";
 
 /** The environment variable whose non-empty value is the RCON password (it wins over the file). */
@@ -60,10 +59,6 @@ export interface ParseGameConfigOptions {
 
 function invalid(field: string, message: string): SampError {
   return new SampError("SAMP_CONFIG_INVALID", message, { field });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function integer(section: Record<string, unknown>, key: string, fallback: number, min: number, max: number): number {

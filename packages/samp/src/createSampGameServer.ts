@@ -2,7 +2,7 @@ import { CodePage } from "./CodePage.js";
 import { LogTail } from "./LogTail.js";
 import { SampGameServer } from "./SampGameServer.js";
 import { SampQueryClient } from "./SampQueryClient.js";
-import type { Clock } from "./Clock.js";
+import type { Clock } from "@nuwani/util";
 import type { GameConfig } from "./config.js";
 import type { SampError } from "./SampError.js";
 
@@ -16,7 +16,7 @@ export interface CreateSampGameServerOptions {
 
 /**
  * Builds the client, the log tail (when `logPath` is set) and the {@link SampGameServer} from
- * a validated `game` section. Call `start()` on the result; `stop()` closes all three.
+ * a validated `game` section. Call `start()` on the result; `stop()` stops the tail and the poll loop and destroys the client.
  */
 export function createSampGameServer(config: GameConfig, options: CreateSampGameServerOptions = {}): SampGameServer {
   const codePage = new CodePage(config.encoding);

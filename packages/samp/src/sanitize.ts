@@ -1,5 +1,6 @@
-/** The longest chat line the game shows (`SendClientMessage`): 144 characters. */
-export const GAME_LINE_LENGTH = 144;
+import { GAME_LINE_LENGTH } from "@nuwani/game";
+import { splitText } from "@nuwani/util";
+
 
 // Line breaks and tabs become spaces; other controls (C0, DEL, C1, bidi overrides, lone
 // surrogates) are removed.
@@ -22,28 +23,13 @@ export function sanitizeGameText(text: string): string {
   return current.replace(/\s+/gu, " ").trim();
 }
 
-/** Cuts `text` to at most `length` UTF-16 units without splitting a surrogate pair. */
-function cut(text: string, length: number): string {
-  if (text.length <= length) return text;
-  const code = text.charCodeAt(length - 1);
-  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? length - 1 : length);
-}
-
 /**
  * Splits one line of text into lines of at most `lineLength` characters, at the last space
  * that fits when there is one, otherwise at a code point boundary.
+ * @deprecated Use `splitText(text, maxUnits)` of `@nuwani/util`, which this calls.
  * @param lineLength - @defaultValue {@link GAME_LINE_LENGTH}
+ * @throws `UtilError` (a `RangeError`) `UTIL_INVALID_OPTION` unless `lineLength` is an integer ≥ 2
  */
 export function splitGameLines(text: string, lineLength: number = GAME_LINE_LENGTH): string[] {
-  if (!Number.isInteger(lineLength) || lineLength < 2) throw new RangeError("lineLength must be an integer of at least 2");
-  const lines: string[] = [];
-  let rest = text.trim();
-  while (rest.length > lineLength) {
-    const space = rest.lastIndexOf(" ", lineLength);
-    const line = space > 0 ? rest.slice(0, space) : cut(rest, lineLength);
-    lines.push(line.trimEnd());
-    rest = rest.slice(line.length).trimStart();
-  }
-  if (rest !== "") lines.push(rest);
-  return lines;
+  return splitText(text, lineLength);
 }

@@ -240,6 +240,17 @@ describe("deliver and announce through RCON", () => {
     expect(mini.commands[1]!.length).toBeLessThanOrEqual(4 + 135);
   });
 
+  it("regression: cutting the last of maxLines lines for the … could leave half an emoji (a lone surrogate) before it", async () => {
+    const { server: s } = await setup({ encoding: "utf8", options: { maxLines: 2 } });
+    // Lines of 135 UTF-16 units (144 less "* Admin: "): "x" and 67 emoji fill one exactly,
+    // so the last line's cut to 134 units for the … falls between an emoji's halves.
+    await s.deliver("all", `x${"😀".repeat(67)}`.repeat(3));
+    await vi.waitFor(() => expect(mini.commands.length).toBe(2));
+    expect(mini.commands[0]).toBe(`say x${"😀".repeat(67)}`);
+    expect(mini.commands[1]).toBe(`say x${"😀".repeat(66)}…`);
+    expect(mini.commands[1]).not.toContain("\uFFFD");
+  });
+
   it("encodes delivered text in the server's code page (windows-1252 € and curly quotes)", async () => {
     const { server: s } = await setup();
     await s.deliver("all", "“5 €” — fine");

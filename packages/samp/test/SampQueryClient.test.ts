@@ -14,7 +14,7 @@ beforeEach(async () => {
   server = await startUdpServer();
 });
 afterEach(async () => {
-  client?.close();
+  client?.destroy();
   client = undefined;
   vi.useRealTimers();
   await server.close();
@@ -63,12 +63,19 @@ describe("SampQueryClient round trips", () => {
   });
 
   it("asks different opcodes at once and matches each answer to its request", async () => {
+    // Hold the first request's answer until the second request arrived: answers go out in
+    // reverse order of arrival, whichever comes first (no timer, no sleep).
+    let held: (() => void) | undefined;
     server.handle((request, send) => {
       const answer = opcodeOf(request) === "i"
         ? reply.info(request, { players: 0, maxPlayers: 1, hostname: ascii("h"), gamemode: ascii("g"), language: ascii("l") })
         : reply.rules(request, []);
-      // Answer in reverse order of arrival.
-      setTimeout(() => send(answer), opcodeOf(request) === "i" ? 30 : 0);
+      if (held === undefined) {
+        held = () => send(answer);
+        return;
+      }
+      send(answer);
+      held();
     });
     const c = make();
     const [info, rules] = await Promise.all([c.info(), c.rules()]);
@@ -153,9 +160,9 @@ describe("SampQueryClient timeouts, retries and pacing (fake timers)", () => {
     const second = c.rules().catch((e: unknown) => e);
     const third = rejection(c.clientList());
     expect((await third).code).toBe("SAMP_QUEUE_FULL");
-    c.close();
-    expect(((await first) as SampError).code).toBe("SAMP_CLOSED");
-    expect(((await second) as SampError).code).toBe("SAMP_CLOSED");
+    c.destroy();
+    expect(((await first) as SampError).code).toBe("SAMP_DESTROYED");
+    expect(((await second) as SampError).code).toBe("SAMP_DESTROYED");
   });
 });
 
@@ -312,7 +319,7 @@ describe("SampQueryClient RCON", () => {
 
   it("refuses RCON without a password, and commands with control characters", async () => {
     expect((await rejection(make({ rconPassword: undefined }).rcon("players"))).code).toBe("SAMP_RCON_DISABLED");
-    client?.close();
+    client?.destroy();
     expect((await rejection(make().rcon("say a\nexit"))).code).toBe("SAMP_INVALID_ARGUMENT");
     expect(server.received.length).toBe(0);
   });
@@ -358,18 +365,29 @@ describe("SampQueryClient host names", () => {
     await c.ping();
     await c.ping();
     expect(lookups).toEqual(["game.example"]);
-    client?.close();
+    client?.destroy();
     const failing = make({ host: "nowhere.example", lookup: () => Promise.reject(new Error("ENOTFOUND")) });
     expect((await rejection(failing.info())).code).toBe("SAMP_SOCKET_ERROR");
   });
 
-  it("rejects what waits with SAMP_CLOSED on close()", async () => {
+  it("rejects what waits with SAMP_DESTROYED on destroy(), refuses later requests, and is idempotent", async () => {
     const c = make({ timeout: 60_000 });
     const pending = rejection(c.info());
     const rcon = rejection(c.rcon("varlist"));
     await waitUntil(() => server.received.length === 2);
+    c.destroy();
+    expect(() => c.destroy()).not.toThrow();
+    expect((await pending).code).toBe("SAMP_DESTROYED");
+    expect((await rcon).code).toBe("SAMP_DESTROYED");
+    expect((await rejection(c.ping())).code).toBe("SAMP_DESTROYED");
+  });
+
+  it("close() is a deprecated alias of destroy()", async () => {
+    const c = make({ timeout: 60_000 });
+    const pending = rejection(c.info());
+    await waitUntil(() => server.received.length === 1);
     c.close();
-    expect((await pending).code).toBe("SAMP_CLOSED");
-    expect((await rcon).code).toBe("SAMP_CLOSED");
+    expect((await pending).code).toBe("SAMP_DESTROYED");
+    expect((await rejection(c.info())).code).toBe("SAMP_DESTROYED");
   });
 });

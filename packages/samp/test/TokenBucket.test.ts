@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { TokenBucket } from "../src/TokenBucket.js";
-import { systemClock } from "../src/Clock.js";
+import { systemClock } from "@nuwani/util";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -29,13 +29,13 @@ describe("TokenBucket (fake timers)", () => {
     for (let i = 0; i < 3; i++) await bucket.take();
     await vi.advanceTimersByTimeAsync(60_000);
     let taken = 0;
-    const closed: string[] = [];
-    for (let i = 0; i < 5; i++) void bucket.take().then(() => taken++, (error: { code: string }) => closed.push(error.code));
+    const destroyed: string[] = [];
+    for (let i = 0; i < 5; i++) void bucket.take().then(() => taken++, (error: { code: string }) => destroyed.push(error.code));
     await vi.advanceTimersByTimeAsync(0);
     expect(taken).toBe(3);
-    bucket.close();
+    bucket.destroy();
     await vi.advanceTimersByTimeAsync(0);
-    expect(closed).toEqual(["SAMP_CLOSED", "SAMP_CLOSED"]);
+    expect(destroyed).toEqual(["SAMP_DESTROYED", "SAMP_DESTROYED"]);
   });
 
   it("refuses bad options", () => {

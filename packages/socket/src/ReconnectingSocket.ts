@@ -1,13 +1,11 @@
-import { Buffer } from "node:buffer";
 import { EventEmitter } from "node:events";
 import { WsTransport, type Transport, type TransportConnection, type TransportListener } from "@nuwani/transport";
+import { clampDelay, systemClock, type Clock } from "@nuwani/util";
 import { Backoff } from "./Backoff.js";
-import { systemClock, type Clock } from "./Clock.js";
 import { checkCodecOptions, DEFAULT_MAX_PAYLOAD_SIZE, GatewayCodec } from "./GatewayCodec.js";
 import { SocketError, type SocketErrorCode } from "./SocketError.js";
 import type {
   CloseInitiator,
-  ReconnectDecision,
   ReconnectingSocketEvents,
   ReconnectingSocketOptions,
   ReconnectOptions,
@@ -15,79 +13,9 @@ import type {
   SocketCompression,
   SocketState,
 } from "./types.js";
-
-/** One connection attempt and, once it opened, its connection. */
-interface Link {
-  readonly url: string;
-  readonly attempt: number;
-  /** Messages that arrived before the connect promise settled (see `#onConnected`). */
-  early: (string | Uint8Array)[] | undefined;
-  /** A close reported before the connect promise settled. */
-  earlyClose: { code: number; reason: string } | undefined;
-}
-
-/** A close the client asked for, and what follows it. */
-interface CloseRequest {
-  readonly code: number;
-  readonly reason: string;
-  reconnect: boolean;
-  delay: number | undefined;
-}
-
-interface Idle {
-  readonly kind: "idle";
-}
-interface Connecting {
-  readonly kind: "connecting";
-  readonly link: Link;
-  readonly abort: AbortController;
-  readonly timer: unknown;
-}
-interface Open {
-  readonly kind: "open";
-  readonly link: Link;
-  readonly connection: TransportConnection;
-  readonly codec: GatewayCodec;
-  helloTimer: unknown;
-  stableTimer: unknown;
-  /** Marked by `markHealthy()` or by staying up `stableAfter`: its drop is not a failure. */
-  healthy: boolean;
-}
-interface Closing {
-  readonly kind: "closing";
-  readonly link: Link;
-  readonly connection: TransportConnection;
-  readonly request: CloseRequest;
-  readonly timer: unknown;
-  /** Whether the connection being closed had been healthy. */
-  readonly healthy: boolean;
-}
-interface Waiting {
-  readonly kind: "waiting";
-  timer: unknown;
-}
-interface Disposed {
-  readonly kind: "disposed";
-}
-
-/** The connection state: one discriminated union, replaced only by `#transition`. */
-type State = Idle | Connecting | Open | Closing | Waiting | Disposed;
-
-/** The transitions `#transition` allows; anything else is a bug and is rejected. */
-const TRANSITIONS: Readonly<Record<SocketState, readonly SocketState[]>> = {
-  idle: ["connecting", "waiting", "disposed"],
-  connecting: ["open", "waiting", "idle", "disposed"],
-  open: ["closing", "waiting", "idle", "disposed"],
-  closing: ["waiting", "idle", "disposed"],
-  waiting: ["connecting", "idle", "disposed"],
-  disposed: [],
-};
-
-/** The longest timer Node accepts (2^31 − 1 ms); longer ones would fire at once. */
-const MAX_DELAY = 2_147_483_647;
-
-/** The close code of closes the socket starts itself (hello timeout, broken stream). */
-const RESET_CODE = 4000;
+import { ReconnectPolicy } from "./ReconnectPolicy.js";
+import { checkClose, closeQuietly, connectError, duration, RESET_CODE } from "./socketHelpers.js";
+import { TRANSITIONS, type Closing, type Link, type Open, type State, type Waiting } from "./socketState.js";
 
 /**
  * A WebSocket that keeps itself connected: one connection at a time, exponential backoff with
@@ -116,17 +44,12 @@ export class ReconnectingSocket extends EventEmitter<ReconnectingSocketEvents> {
   readonly #closeTimeout: number;
   readonly #stableAfter: number;
   readonly #dropJitter: number;
-  readonly #backoff: Backoff;
-  readonly #retryDelay: ((attempt: number) => number) | undefined;
-  readonly #random: () => number;
-  readonly #shouldReconnect: ((close: SocketCloseInfo) => ReconnectDecision) | undefined;
+  readonly #policy: ReconnectPolicy;
   readonly #clock: Clock;
 
   #state: State = { kind: "idle" };
   /** Consecutive failed attempts (since `connect()` or the last healthy connection); the backoff exponent. */
   #attempt = 0;
-  /** Errors of user callbacks, held until the state change they happened in is done. */
-  #callbackErrors: SocketError[] = [];
 
   /** @throws {@link SocketError} `SOCKET_INVALID_ARGUMENT` for an invalid option. */
   constructor(options: ReconnectingSocketOptions) {
@@ -147,16 +70,19 @@ export class ReconnectingSocket extends EventEmitter<ReconnectingSocketEvents> {
     if (this.#dropJitter >= 1000) {
       throw new SocketError("SOCKET_INVALID_ARGUMENT", `backoff.dropJitter must be below 1000 ms, got ${String(this.#dropJitter)}`);
     }
-    this.#backoff = new Backoff({
+    const backoff = new Backoff({
       ...(options.backoff?.base === undefined ? {} : { base: options.backoff.base }),
       ...(options.backoff?.cap === undefined ? {} : { cap: options.backoff.cap }),
       ...(options.random === undefined ? {} : { random: options.random }),
     });
-    this.#retryDelay = options.retryDelay;
-    this.#random = options.random ?? Math.random;
-    this.#shouldReconnect = options.shouldReconnect;
+    this.#policy = new ReconnectPolicy({
+      backoff,
+      retryDelay: options.retryDelay,
+      shouldReconnect: options.shouldReconnect,
+      random: options.random ?? Math.random,
+    });
     this.#clock = options.clock ?? systemClock;
-    this.#transport = options.transport ?? new WsTransport();
+    this.#transport = options.transport ?? new WsTransport({ clock: this.#clock });
   }
 
   /** What the socket is doing now. */
@@ -177,13 +103,13 @@ export class ReconnectingSocket extends EventEmitter<ReconnectingSocketEvents> {
    * Starts connecting, when idle. Does nothing while an attempt is in flight, a connection is
    * open or an attempt is planned: there is never more than one connection. While a close the
    * client asked for is still in progress, connects again once it is done.
-   * @throws {@link SocketError} `SOCKET_DISPOSED` after `dispose()`.
+   * @throws {@link SocketError} `SOCKET_DESTROYED` after `destroy()`.
    */
   connect(): void {
     const state = this.#state;
     switch (state.kind) {
-      case "disposed":
-        throw new SocketError("SOCKET_DISPOSED", "connect() was called after dispose()");
+      case "destroyed":
+        throw new SocketError("SOCKET_DESTROYED", "connect() was called after destroy()");
       case "idle":
         this.#attempt = 0;
         this.#startAttempt();
@@ -286,7 +212,7 @@ export class ReconnectingSocket extends EventEmitter<ReconnectingSocketEvents> {
    * stays as it is.
    * @param code - 1000 or 3000–4999; keep it non-1000 to resume a Discord session. @defaultValue 4000
    * @param reason - at most 123 bytes of UTF-8. @defaultValue ""
-   * @throws {@link SocketError} `SOCKET_DISPOSED` after `dispose()`; `SOCKET_INVALID_ARGUMENT`
+   * @throws {@link SocketError} `SOCKET_DESTROYED` after `destroy()`; `SOCKET_INVALID_ARGUMENT`
    *   for an invalid code, reason or delay.
    */
   reconnect(code = RESET_CODE, reason = "", options: ReconnectOptions = {}): void {
@@ -297,8 +223,8 @@ export class ReconnectingSocket extends EventEmitter<ReconnectingSocketEvents> {
     }
     const state = this.#state;
     switch (state.kind) {
-      case "disposed":
-        throw new SocketError("SOCKET_DISPOSED", "reconnect() was called after dispose()");
+      case "destroyed":
+        throw new SocketError("SOCKET_DESTROYED", "reconnect() was called after destroy()");
       case "idle":
         this.#attempt = 0;
         if (delay === undefined) this.#startAttempt();
@@ -322,14 +248,14 @@ export class ReconnectingSocket extends EventEmitter<ReconnectingSocketEvents> {
   }
 
   /**
-   * Stops for good: cancels attempts and timers, closes an open connection with 1000 (a
-   * `close` event follows at once) and frees the codec. Later `connect()`/`reconnect()` throw;
-   * `close()` and `dispose()` do nothing.
+   * Stops for good, synchronously: cancels attempts and timers, closes an open connection with
+   * 1000 (a `close` event follows at once) and frees the codec. Later `connect()`/`reconnect()`
+   * throw `SOCKET_DESTROYED`; `close()` and `destroy()` do nothing (idempotent).
    */
-  dispose(): void {
+  destroy(): void {
     const state = this.#state;
-    if (state.kind === "disposed") return;
-    this.#transition({ kind: "disposed" });
+    if (state.kind === "destroyed") return;
+    this.#transition({ kind: "destroyed" });
     if (state.kind === "open") {
       closeQuietly(state.connection, 1000, "");
       this.emit("close", { code: 1000, reason: "", initiatedBy: "client", reconnect: false, delay: 0 });
@@ -338,6 +264,11 @@ export class ReconnectingSocket extends EventEmitter<ReconnectingSocketEvents> {
       const { code, reason } = state.request;
       this.emit("close", { code, reason, initiatedBy: "client", reconnect: false, delay: 0 });
     }
+  }
+
+  /** @deprecated Use {@link ReconnectingSocket.destroy}; this alias goes in the next major release. */
+  dispose(): void {
+    this.destroy();
   }
 
   // ---- state machine -----------------------------------------------------------------------
@@ -423,7 +354,7 @@ export class ReconnectingSocket extends EventEmitter<ReconnectingSocketEvents> {
   #onConnected(link: Link, connection: TransportConnection): void {
     const state = this.#state;
     if (state.kind !== "connecting" || state.link !== link) {
-      // Cancelled, timed out or disposed meanwhile: this connection belongs to nobody.
+      // Cancelled, timed out or destroyed meanwhile: this connection belongs to nobody.
       connection.terminate();
       return;
     }
@@ -565,37 +496,13 @@ export class ReconnectingSocket extends EventEmitter<ReconnectingSocketEvents> {
   #onUnrequestedClose(code: number, reason: string, healthy: boolean): void {
     const initiatedBy: CloseInitiator = code === 1006 || code === 1015 ? "network" : "server";
     const info: SocketCloseInfo = { code, reason, initiatedBy };
-    const decision = this.#decide(info);
+    const decision = this.#policy.decide(info);
     let delay = 0;
     if (decision.reconnect) delay = this.#scheduleRetry(decision.delay, healthy);
     else this.#transition({ kind: "idle" });
     this.#debug(`closed by ${initiatedBy} (${String(code)}); ${decision.reconnect ? `reconnecting in ${String(delay)} ms` : "not reconnecting"}`);
     this.#flushCallbackErrors();
     this.emit("close", { ...info, reconnect: decision.reconnect, delay });
-  }
-
-  /** Asks `shouldReconnect`, falling back to "reconnect after backoff" if it misbehaves. */
-  #decide(info: SocketCloseInfo): { reconnect: boolean; delay: number | undefined } {
-    if (this.#shouldReconnect === undefined) return { reconnect: true, delay: undefined };
-    let answer: unknown;
-    try {
-      answer = this.#shouldReconnect({ ...info });
-    } catch (error) {
-      this.#callbackErrors.push(new SocketError("SOCKET_CALLBACK_ERROR", "shouldReconnect threw; reconnecting", { cause: error }));
-      return { reconnect: true, delay: undefined };
-    }
-    if (typeof answer === "boolean") return { reconnect: answer, delay: undefined };
-    if (typeof answer === "object" && answer !== null && typeof (answer as { reconnect?: unknown }).reconnect === "boolean") {
-      const { reconnect, delay } = answer as { reconnect: boolean; delay?: unknown };
-      if (delay === undefined) return { reconnect, delay: undefined };
-      if (typeof delay === "number" && Number.isFinite(delay) && delay >= 0) return { reconnect, delay };
-      this.#callbackErrors.push(
-        new SocketError("SOCKET_CALLBACK_ERROR", `shouldReconnect returned an invalid delay (${typeof delay === "number" ? String(delay) : typeof delay}); using the backoff delay`),
-      );
-      return { reconnect, delay: undefined };
-    }
-    this.#callbackErrors.push(new SocketError("SOCKET_CALLBACK_ERROR", "shouldReconnect returned no decision; reconnecting"));
-    return { reconnect: true, delay: undefined };
   }
 
   /** Starts a close the client asked for; `#finishClose` completes it. */
@@ -642,41 +549,20 @@ export class ReconnectingSocket extends EventEmitter<ReconnectingSocketEvents> {
    * Only failures count towards the backoff exponent.
    */
   #scheduleRetry(delay: number | undefined, healthy = false): number {
-    if (healthy) return this.#wait(delay ?? this.#jitter() * this.#dropJitter);
-    const chosen = delay ?? this.#backoffDelay(this.#attempt);
+    if (healthy) return this.#wait(delay ?? this.#policy.jitter() * this.#dropJitter);
+    const chosen = delay ?? this.#policy.backoffDelay(this.#attempt);
     this.#attempt += 1;
     return this.#wait(chosen);
   }
 
-  #jitter(): number {
-    const r = this.#random();
-    return Number.isFinite(r) ? Math.min(Math.max(r, 0), 1) : 0;
-  }
-
   #wait(delay: number): number {
-    const chosen = Math.min(Math.round(delay), MAX_DELAY);
+    const chosen = clampDelay(Math.round(delay));
     const waiting: Waiting = { kind: "waiting", timer: undefined };
     this.#transition(waiting);
     waiting.timer = this.#clock.setTimeout(() => {
       if (this.#state === waiting) this.#startAttempt();
     }, chosen);
     return chosen;
-  }
-
-  #backoffDelay(attempt: number): number {
-    if (this.#retryDelay === undefined) return this.#backoff.delay(attempt);
-    let delay: unknown;
-    try {
-      delay = this.#retryDelay(attempt);
-    } catch (error) {
-      this.#callbackErrors.push(new SocketError("SOCKET_CALLBACK_ERROR", "retryDelay threw; using the backoff delay", { cause: error }));
-      return this.#backoff.delay(attempt);
-    }
-    if (typeof delay === "number" && Number.isFinite(delay) && delay >= 0) return delay;
-    this.#callbackErrors.push(
-      new SocketError("SOCKET_CALLBACK_ERROR", `retryDelay returned an invalid delay (${typeof delay === "number" ? String(delay) : typeof delay}); using the backoff delay`),
-    );
-    return this.#backoff.delay(attempt);
   }
 
   // ---- helpers -----------------------------------------------------------------------------
@@ -701,10 +587,7 @@ export class ReconnectingSocket extends EventEmitter<ReconnectingSocketEvents> {
   }
 
   #flushCallbackErrors(): void {
-    if (this.#callbackErrors.length === 0) return;
-    const errors = this.#callbackErrors;
-    this.#callbackErrors = [];
-    for (const error of errors) this.#emitError(error);
+    for (const error of this.#policy.takeErrors()) this.#emitError(error);
   }
 
   /** Emits `error` only while someone listens: an unobserved 'error' event would throw. */
@@ -716,51 +599,4 @@ export class ReconnectingSocket extends EventEmitter<ReconnectingSocketEvents> {
   #debug(message: string): void {
     if (this.listenerCount("debug") > 0) this.emit("debug", message);
   }
-}
-
-function duration(name: string, value: number | undefined, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isFinite(value) || value < min) {
-    throw new SocketError("SOCKET_INVALID_ARGUMENT", `${name} must be a finite number ≥ ${String(min)}, got ${String(value)}`);
-  }
-  // Node fires a longer timer at once: longer waits are capped.
-  return Math.min(value, MAX_DELAY);
-}
-
-function checkClose(code: number, reason: string): void {
-  if (!Number.isInteger(code) || (code !== 1000 && (code < 3000 || code > 4999))) {
-    throw new SocketError("SOCKET_INVALID_ARGUMENT", `close code must be 1000 or 3000–4999, got ${String(code)}`);
-  }
-  if (typeof reason !== "string" || Buffer.byteLength(reason) > 123) {
-    throw new SocketError("SOCKET_INVALID_ARGUMENT", "close reason must be a string of at most 123 bytes");
-  }
-}
-
-function closeQuietly(connection: TransportConnection, code: number, reason: string): void {
-  try {
-    connection.close(code, reason);
-  } catch {
-    connection.terminate();
-  }
-}
-
-/** Maps a failed connect to a socket error; `TransportError`s are matched by their code. */
-function connectError(cause: unknown, url: string): SocketError {
-  const transportCode = (cause as { code?: unknown } | null)?.code;
-  let code: SocketErrorCode = "SOCKET_CONNECT_FAILED";
-  switch (transportCode) {
-    case "TRANSPORT_INVALID_URL":
-      code = "SOCKET_INVALID_URL";
-      break;
-    case "TRANSPORT_CONNECT_TIMEOUT":
-      code = "SOCKET_CONNECT_TIMEOUT";
-      break;
-    case "TRANSPORT_TLS_ERROR":
-      code = "SOCKET_TLS_ERROR";
-      break;
-    default:
-      break;
-  }
-  const detail = typeof transportCode === "string" ? transportCode : "unknown error";
-  return new SocketError(code, `connecting to ${url} failed (${detail})`, { cause });
 }

@@ -4,7 +4,7 @@
  * | code | when | what the socket does |
  * |---|---|---|
  * | `SOCKET_INVALID_ARGUMENT` | an option or argument is out of range (constructor, `close()`, `reconnect()`, `sendRaw()`) | throws |
- * | `SOCKET_DISPOSED` | `connect()`/`reconnect()` after `dispose()` | throws |
+ * | `SOCKET_DESTROYED` | `connect()`/`reconnect()` after `destroy()` | throws |
  * | `SOCKET_NOT_OPEN` | `send()`/`sendRaw()` while no connection is open | throws |
  * | `SOCKET_ENCODE_ERROR` | `send()` got a value `JSON.stringify` cannot encode | throws |
  * | `SOCKET_INVALID_URL` | the URL (or the `url()` callback) is unusable | `error` event, stops (idle) |
@@ -20,7 +20,7 @@
  */
 export type SocketErrorCode =
   | "SOCKET_INVALID_ARGUMENT"
-  | "SOCKET_DISPOSED"
+  | "SOCKET_DESTROYED"
   | "SOCKET_NOT_OPEN"
   | "SOCKET_ENCODE_ERROR"
   | "SOCKET_INVALID_URL"

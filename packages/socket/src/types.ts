@@ -1,6 +1,5 @@
 import type { Transport } from "@nuwani/transport";
-import type { BackoffOptions } from "./Backoff.js";
-import type { Clock } from "./Clock.js";
+import type { Clock } from "@nuwani/util";
 import type { SocketError } from "./SocketError.js";
 
 /**
@@ -10,7 +9,7 @@ import type { SocketError } from "./SocketError.js";
 export type SocketCompression = "none" | "zlib-stream";
 
 /**
- * Who ended a connection: `"client"` (this socket: `close()`, `reconnect()`, `dispose()`, a
+ * Who ended a connection: `"client"` (this socket: `close()`, `reconnect()`, `destroy()`, a
  * hello timeout, a broken zlib stream), `"server"` (a close frame arrived), or `"network"`
  * (the TCP connection dropped without a close frame: codes 1006 and 1015).
  */
@@ -31,7 +30,7 @@ export interface SocketCloseInfo {
 
 /** The `close` event: how the connection ended, and what happens next. */
 export interface SocketCloseEvent extends SocketCloseInfo {
-  /** Whether the socket will connect again (state `waiting`) or stays `idle`/`disposed`. */
+  /** Whether the socket will connect again (state `waiting`) or stays `idle`/`destroyed`. */
   reconnect: boolean;
   /** Milliseconds until the next attempt; 0 when not reconnecting. */
   delay: number;
@@ -46,12 +45,22 @@ export type ReconnectDecision = boolean | { reconnect: boolean; delay?: number }
 /**
  * What the socket is doing: `idle` (not connected, nothing planned), `connecting` (one attempt
  * in flight), `open`, `closing` (a close the client asked for is in progress), `waiting` (for
- * the next attempt), `disposed` (terminal).
+ * the next attempt), `destroyed` (terminal).
  */
-export type SocketState = "idle" | "connecting" | "open" | "closing" | "waiting" | "disposed";
+export type SocketState = "idle" | "connecting" | "open" | "closing" | "waiting" | "destroyed";
 
 /** Backoff options of a {@link ReconnectingSocketOptions}. */
-export interface SocketBackoffOptions extends Pick<BackoffOptions, "base" | "cap"> {
+export interface SocketBackoffOptions {
+  /**
+   * The ceiling of the first retry, in milliseconds; each further retry doubles it.
+   * @defaultValue 1000
+   */
+  base?: number;
+  /**
+   * No delay is ever longer than this, in milliseconds.
+   * @defaultValue 60000
+   */
+  cap?: number;
   /**
    * A connection that stays open this many milliseconds counts as healthy even if nobody
    * called `markHealthy()`; one that closes sooner without being marked counts as a failed
@@ -118,7 +127,11 @@ export interface ReconnectingSocketOptions {
    * @defaultValue always reconnect, after the backoff delay
    */
   shouldReconnect?: (close: SocketCloseInfo) => ReconnectDecision;
-  /** @defaultValue `systemClock` (the globals, looked up lazily) */
+  /**
+   * Time source of every timer (connect, hello and close timeouts, backoff waits, the
+   * stability timer); passed down to the default `WsTransport` too.
+   * @defaultValue `systemClock` of `@nuwani/util` (the globals, looked up lazily)
+   */
   clock?: Clock;
   /**
    * Random source for the backoff jitter, returning a number in [0, 1).
@@ -151,7 +164,7 @@ export interface SocketAttemptInfo {
 /**
  * Events of a `ReconnectingSocket`, as labelled tuples for Node's typed `EventEmitter`.
  * State changes happen before the event, so a listener sees the new `state` and may call
- * `close()`/`dispose()` (e.g. from `error` or `close`) to stop any planned attempt.
+ * `close()`/`destroy()` (e.g. from `error` or `close`) to stop any planned attempt.
  */
 export interface ReconnectingSocketEvents {
   /** An attempt starts. */

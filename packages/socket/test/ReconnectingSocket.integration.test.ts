@@ -30,7 +30,7 @@ async function startGateway(options: ConstructorParameters<typeof FakeGateway>[0
 function createSocket(options: ReconnectingSocketOptions) {
   const socket = new ReconnectingSocket({ backoff: { base: 20, cap: 100 }, ...options });
   cleanups.push(() => {
-    socket.dispose();
+    socket.destroy();
   });
   const payloads: unknown[] = [];
   const errors: SocketError[] = [];

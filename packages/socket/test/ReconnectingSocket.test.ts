@@ -57,7 +57,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.dispose();
+  for (const socket of sockets.splice(0)) socket.destroy();
   vi.useRealTimers();
 });
 
@@ -596,7 +596,7 @@ describe("timeouts", () => {
   });
 });
 
-describe("close, reconnect and dispose", () => {
+describe("close, reconnect and destroy", () => {
   it("close() ends the connection and does not reconnect", async () => {
     const { socket, connection, transport, closes, types } = await connected();
     socket.close();
@@ -742,54 +742,63 @@ describe("close, reconnect and dispose", () => {
     expect(socket.state).toBe("waiting");
   });
 
-  it("dispose() terminates a connection whose close() throws", async () => {
+  it("destroy() terminates a connection whose close() throws", async () => {
     const { socket, connection } = await connected();
     connection.close = () => {
       throw new Error("transport bug");
     };
-    socket.dispose();
+    socket.destroy();
     expect(connection.terminated).toBe(true);
   });
 
-  it("dispose() closes the connection, stops all timers and is terminal", async () => {
+  it("destroy() closes the connection, stops all timers and is terminal", async () => {
     const { socket, connection, closes } = await connected();
-    socket.dispose();
-    expect(socket.state).toBe("disposed");
+    socket.destroy();
+    expect(socket.state).toBe("destroyed");
     expect(connection.closes).toEqual([{ code: 1000, reason: "" }]);
     expect(closes()).toEqual([{ code: 1000, reason: "", initiatedBy: "client", reconnect: false, delay: 0 }]);
     expect(vi.getTimerCount()).toBe(0);
-    expect(() => socket.connect()).toThrow(expect.objectContaining({ code: "SOCKET_DISPOSED" }) as Error);
-    expect(() => socket.reconnect()).toThrow(expect.objectContaining({ code: "SOCKET_DISPOSED" }) as Error);
+    expect(() => socket.connect()).toThrow(expect.objectContaining({ code: "SOCKET_DESTROYED" }) as Error);
+    expect(() => socket.reconnect()).toThrow(expect.objectContaining({ code: "SOCKET_DESTROYED" }) as Error);
     socket.close();
-    socket.dispose();
+    socket.destroy();
     await flush();
     expect(closes()).toHaveLength(1);
   });
 
-  it("dispose() stops planned and in-flight attempts", async () => {
+  it("destroy() stops planned and in-flight attempts", async () => {
     const { socket, transport } = setup();
     transport.mode = "refuse";
     socket.connect();
     await flush();
     expect(socket.state).toBe("waiting");
-    socket.dispose();
+    socket.destroy();
     await vi.advanceTimersByTimeAsync(600_000);
     expect(transport.attempts).toHaveLength(1);
 
     const other = setup();
     other.socket.connect();
-    other.socket.dispose();
+    other.socket.destroy();
     expect(other.transport.last.aborted).toBe(true);
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it("dispose() during a client close terminates the connection", async () => {
+  it("dispose(), the deprecated alias, destroys", async () => {
+    const { socket, connection, closes } = await connected();
+    socket.dispose();
+    expect(socket.state).toBe("destroyed");
+    expect(connection.closes).toEqual([{ code: 1000, reason: "" }]);
+    expect(closes()).toHaveLength(1);
+    expect(() => socket.connect()).toThrow(expect.objectContaining({ code: "SOCKET_DESTROYED" }) as Error);
+  });
+
+  it("destroy() during a client close terminates the connection", async () => {
     const { socket, transport, closes } = setup();
     transport.echoClose = false;
     socket.connect();
     const connection = await openNow(transport);
     socket.reconnect(4000, "op 7");
-    socket.dispose();
+    socket.destroy();
     expect(connection.terminated).toBe(true);
     expect(closes()).toEqual([{ code: 4000, reason: "op 7", initiatedBy: "client", reconnect: false, delay: 0 }]);
     await vi.advanceTimersByTimeAsync(600_000);

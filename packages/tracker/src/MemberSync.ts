@@ -188,7 +188,7 @@ export class MemberSync {
       return;
     }
     guild.sync = null;
-    if (GatewayError.is(error, "GATEWAY_DISCONNECTED")) {
+    if (GatewayError.is(error, "GATEWAY_DISCONNECTED") || GatewayError.is(error, "GATEWAY_DESTROYED")) {
       // The session was lost: the next READY and GUILD_CREATE rebuild the guild anyway.
       report.debug(`guild ${guild.id}: member sync cancelled, the session was lost`);
       return;

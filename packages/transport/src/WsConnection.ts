@@ -5,7 +5,7 @@ import { clearImmediate, setImmediate } from "node:timers";
 import type { RawData, WebSocket } from "ws";
 import type { TransportConnection, TransportConnectionState, TransportListener } from "./Transport.js";
 import { TransportError } from "./TransportError.js";
-import type { TransportClock } from "./WsTransport.js";
+import type { Clock } from "@nuwani/util";
 
 const CONNECTING = 0;
 const OPEN = 1;
@@ -116,7 +116,7 @@ export interface WsConnectionAttempt {
   url: string;
   host: string;
   listener: TransportListener;
-  clock: TransportClock;
+  clock: Clock;
   timeout: number;
   signal: AbortSignal | undefined;
   resolve: (connection: TransportConnection) => void;
@@ -133,7 +133,7 @@ export class WsConnection implements TransportConnection {
   private readonly ws: WebSocket;
   private readonly host: string;
   private readonly listener: TransportListener;
-  private readonly clock: TransportClock;
+  private readonly clock: Clock;
   private phase: Phase;
   private release: NodeJS.Immediate | undefined;
   private error: TransportError | undefined;

@@ -1,18 +1,8 @@
+import { systemClock, type Clock } from "@nuwani/util";
 import { WebSocket, type ClientOptions } from "ws";
 import type { Transport, TransportConnection, TransportConnectOptions, TransportListener } from "./Transport.js";
 import { TransportError } from "./TransportError.js";
 import { WsConnection } from "./WsConnection.js";
-
-/**
- * The timers the transport uses (a subset of the socket layer's clock, so one can be passed
- * down). The default looks the globals up on every call, so `vi.useFakeTimers()` works.
- */
-export interface TransportClock {
-  /** Calls `callback` once after `ms` milliseconds; returns a handle for `clearTimeout`. */
-  setTimeout(callback: () => void, ms: number): unknown;
-  /** Cancels a timer started with `setTimeout`. */
-  clearTimeout(handle: unknown): void;
-}
 
 /** Options of a {@link WsTransport}. */
 export interface WsTransportOptions {
@@ -46,19 +36,16 @@ export interface WsTransportOptions {
    */
   handshakeTimeout?: number;
   /**
-   * Timers for the handshake timeout.
-   * @defaultValue the global `setTimeout`/`clearTimeout`, looked up lazily
+   * Time source of the handshake timeout (`@nuwani/util`'s `Clock`; the socket layer passes
+   * the same one down).
+   * @defaultValue `systemClock` of `@nuwani/util` (the globals, looked up lazily, so
+   *   `vi.useFakeTimers()` works)
    */
-  clock?: TransportClock;
+  clock?: Clock;
 }
 
 const DEFAULT_MAX_PAYLOAD = 64 * 1024 * 1024;
 const DEFAULT_TIMEOUT = 15_000;
-
-const systemClock: TransportClock = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout> | undefined),
-};
 
 function checkNonNegative(name: string, value: number): void {
   if (!(value >= 0) || Number.isNaN(value)) {
@@ -89,7 +76,7 @@ export class WsTransport implements Transport {
   private readonly rejectUnauthorized: boolean;
   private readonly headers: Record<string, string>;
   private readonly handshakeTimeout: number;
-  private readonly clock: TransportClock;
+  private readonly clock: Clock;
 
   /** @throws TransportError `TRANSPORT_INVALID_ARGUMENT` for a negative size or timeout. */
   constructor(options: WsTransportOptions = {}) {

@@ -6,4 +6,4 @@ export type {
   TransportListener,
 } from "./Transport.js";
 export { TransportError, type TransportErrorCode, type TransportErrorOptions } from "./TransportError.js";
-export { type TransportClock, WsTransport, type WsTransportOptions } from "./WsTransport.js";
+export { WsTransport, type WsTransportOptions } from "./WsTransport.js";

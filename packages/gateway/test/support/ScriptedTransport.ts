@@ -1,10 +1,10 @@
-import { TransportError } from "@nuwani/socket";
+import { TransportError } from "@nuwani/transport";
 import type {
   Transport,
   TransportConnectOptions,
   TransportConnection,
   TransportListener,
-} from "@nuwani/socket";
+} from "@nuwani/transport";
 
 type TransportConnectionState = TransportConnection["state"];
 
@@ -253,14 +253,3 @@ export class ScriptedTransport implements Transport {
   }
 }
 
-/** A seeded pseudo-random source in [0, 1) (mulberry32), for reproducible jitter. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}

@@ -1,7 +1,8 @@
 import { GatewayConnection } from "../../src/GatewayConnection.js";
-import type { GatewayConnectionOptions, GatewayDispatch, GatewayState, GatewayVersion } from "../../src/GatewayConnection.js";
+import type { GatewayConnectionOptions, GatewayDispatch, GatewayState, GatewayVersion } from "../../src/types.js";
 import type { GatewayError } from "../../src/GatewayError.js";
-import { flush, ScriptedTransport, seededRandom } from "./ScriptedTransport.js";
+import { createSeededRandom } from "@nuwani/util";
+import { flush, ScriptedTransport } from "./ScriptedTransport.js";
 import type { ScriptedConnection } from "./ScriptedTransport.js";
 
 /** A token that looks like one; no debug message or error may ever contain it. */
@@ -56,7 +57,7 @@ export function createHarness(options: Partial<GatewayConnectionOptions<GatewayV
     version: 6,
     token: TOKEN,
     transport,
-    random: seededRandom(1),
+    random: createSeededRandom(1),
     backoff: { base: 100, cap: 1000 },
     ...options,
   });

@@ -1,10 +1,10 @@
 import { FakeDiscord } from "@nuwani/fake-discord";
 import type { FakeDiscordOptions } from "@nuwani/fake-discord";
 import { GatewayConnection } from "../../src/GatewayConnection.js";
-import type { GatewayConnectionOptions, GatewayDispatch, GatewayVersion } from "../../src/GatewayConnection.js";
+import type { GatewayConnectionOptions, GatewayDispatch, GatewayVersion } from "../../src/types.js";
 import type { GatewayError } from "../../src/GatewayError.js";
 import { IdentifyThrottle } from "../../src/IdentifyThrottle.js";
-import { seededRandom } from "./ScriptedTransport.js";
+import { createSeededRandom } from "@nuwani/util";
 
 /**
  * Fixtures for tests against the real fake Discord on 127.0.0.1 (port 0), with real timers and
@@ -24,7 +24,8 @@ export class LiveFixtures {
 
   /**
    * A client of `discord` with short waits: backoff ≤ 50 ms, identifies 100 ms apart, seeded
-   * jitter; it records what its listeners see.
+   * jitter; it records what its listeners see. A `clock` option (e.g. a `ManualClock`
+   * shared with the fake) drives its identify throttle too.
    */
   client(discord: FakeDiscord, options: Partial<GatewayConnectionOptions<GatewayVersion>> = {}): LiveClient {
     const gateway = new GatewayConnection<GatewayVersion>({
@@ -32,9 +33,9 @@ export class LiveFixtures {
       version: 6,
       token: discord.token,
       url: discord.gatewayUrl,
-      identifyThrottle: new IdentifyThrottle({ interval: 100 }),
+      identifyThrottle: new IdentifyThrottle({ interval: 100, ...(options.clock === undefined ? {} : { clock: options.clock }) }),
       backoff: { base: 10, cap: 50 },
-      random: seededRandom(7),
+      random: createSeededRandom(7),
       ...options,
     });
     this.#gateways.push(gateway);

@@ -1,6 +1,9 @@
 import { FakeDiscord, type FakeDiscordOptions } from "@nuwani/fake-discord";
 import { afterEach } from "vitest";
-import { DiscordRest, type DiscordRestOptions } from "../../src/DiscordRest.js";
+import { DiscordRest } from "../../src/DiscordRest.js";
+import type { DiscordRestOptions } from "../../src/DiscordRestOptions.js";
+import { countedFetch, runOnClock } from "./drive.js";
+import { ManualClock } from "@nuwani/util";
 
 const discords: FakeDiscord[] = [];
 const clients: DiscordRest[] = [];
@@ -35,4 +38,32 @@ export function addChannel(discord: FakeDiscord, id: string, name: string): stri
   const general = discord.guilds[0]!.channels.find((channel) => channel.name === "general")!;
   discord.guilds[0]!.channels.push({ ...general, id, name });
   return id;
+}
+
+/** A fake Discord and clients of it on one manual clock, with their loopback I/O counted (see {@link runOnClock}). */
+export interface OnManualClock {
+  readonly clock: ManualClock;
+  readonly discord: FakeDiscord;
+  /** A client of the fake on the shared clock (destroyed after the test). */
+  client(options?: Partial<DiscordRestOptions>): DiscordRest;
+  /** Runs `work` to its end, moving the shared clock on whenever loopback I/O is done. */
+  run<T>(work: Promise<T>): Promise<T>;
+}
+
+/**
+ * A started fake Discord whose rate limits and slow answers, and whose clients' waits and
+ * timeouts, all run on one {@link ManualClock}: timing rules are tested on that clock, with real
+ * loopback HTTP, and never by waiting on real time. `inner` is the `fetch` the clients use (the
+ * global one by default).
+ */
+export async function onManualClock(options: FakeDiscordOptions = {}, inner?: typeof fetch): Promise<OnManualClock> {
+  const clock = new ManualClock();
+  const discord = await startFake({ ...options, clock });
+  const io = countedFetch(inner);
+  return {
+    clock,
+    discord,
+    client: (clientOptions = {}) => restFor(discord, { clock, fetch: io.fetch, ...clientOptions }),
+    run: (work) => runOnClock(clock, io, work, { held: () => discord.rest.slowed }),
+  };
 }
