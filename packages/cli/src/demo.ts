@@ -102,7 +102,7 @@ async function startSamp(clock: Clock | undefined): Promise<{ samp: DemoSamp; st
       samp: { server, include, config, play: () => server.startAutoPlay(DEMO_PLAY_INTERVAL) },
       async stop() {
         server.stopAutoPlay();
-        include.stop();
+        include.destroy();
         await server.stop();
         await rm(directory, { recursive: true, force: true });
       },

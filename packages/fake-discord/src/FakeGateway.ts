@@ -43,7 +43,7 @@ export interface FakeGatewayOptions {
   host?: string;
   /**
    * Time source for the refuse window, delays and wait timeouts.
-   * @defaultValue {@link systemClock} (the globals, looked up lazily, so fake timers work)
+   * @defaultValue `systemClock` of `@nuwani/util` (the globals, looked up lazily, so fake timers work)
    */
   clock?: Clock;
 }

@@ -33,7 +33,7 @@ export interface FakeRestServerOptions {
    * @defaultValue `{ bucket: { limit: 5, window: 5000 }, global: { limit: 50, window: 1000 } }`
    */
   rateLimits?: FakeRestRateLimitOptions | false;
-  /** Time source of the rate limits and slow responses. @defaultValue {@link systemClock} */
+  /** Time source of the rate limits and slow responses. @defaultValue `systemClock` of `@nuwani/util` */
   clock?: Clock;
 }
 
@@ -87,7 +87,7 @@ function error(status: number, message: string, code = 0): FakeRestResponse {
 
 /**
  * The fake Discord REST API: a real HTTP server on loopback serving `/api/v6/…` and
- * `/api/v10/…` from a route table ({@link FakeRestRouter}). Bodies are JSON both ways.
+ * `/api/v10/…` from a route table. Bodies are JSON both ways.
  * Unknown routes answer 404 and known paths with another method 405, with Discord's error
  * bodies; a route needing auth answers 401 `{"message":"401: Unauthorized","code":0}`
  * without the right `Authorization: Bot <token>`; a body that is not JSON answers 400 with

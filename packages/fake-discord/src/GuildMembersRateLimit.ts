@@ -1,4 +1,4 @@
-import type { Clock } from "@nuwani/util";
+import { type Clock, SlidingWindow } from "@nuwani/util";
 import { FakeDiscordError } from "./FakeDiscordError.js";
 
 /** Options of a {@link GuildMembersRateLimit}. */
@@ -22,14 +22,14 @@ export interface GuildMembersRateLimitOptions {
 export class GuildMembersRateLimit {
   readonly #clock: Clock;
   readonly #window: number;
-  /** When the last accepted request of each guild came in. */
-  readonly #last = new Map<string, number>();
+  /** The window of each guild asked for (one accepted request per window). */
+  readonly #guilds = new Map<string, SlidingWindow>();
 
   /** A limit with no request remembered yet. */
   constructor(options: GuildMembersRateLimitOptions) {
     const window = options.window ?? 30_000;
-    if (!Number.isFinite(window) || window < 0) {
-      throw new FakeDiscordError("FAKE_DISCORD_INVALID_ARGUMENT", "the op 8 rate limit window must be a finite number ≥ 0");
+    if (!Number.isFinite(window) || window < 0 || window >= 2 ** 31) {
+      throw new FakeDiscordError("FAKE_DISCORD_INVALID_ARGUMENT", "the op 8 rate limit window must be a number of ms from 0 to 2^31 - 1");
     }
     this.#clock = options.clock;
     this.#window = window;
@@ -45,15 +45,18 @@ export class GuildMembersRateLimit {
    * else how many ms are left until the guild may be asked again.
    */
   take(guildId: string): number {
-    const now = this.#clock.now();
-    const last = this.#last.get(guildId);
-    if (last !== undefined && now - last < this.#window) return this.#window - (now - last);
-    this.#last.set(guildId, now);
-    return 0;
+    if (this.#window === 0) return 0;
+    let guild = this.#guilds.get(guildId);
+    if (guild === undefined) {
+      guild = new SlidingWindow({ limit: 1, window: this.#window, clock: this.#clock });
+      this.#guilds.set(guildId, guild);
+    }
+    if (guild.tryTake()) return 0;
+    return guild.retryAfter;
   }
 
   /** Forgets every window (as if 30 s had passed for every guild). */
   reset(): void {
-    this.#last.clear();
+    this.#guilds.clear();
   }
 }

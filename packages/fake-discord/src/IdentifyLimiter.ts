@@ -1,4 +1,5 @@
-import type { Clock } from "@nuwani/util";
+import { type Clock, SlidingWindow } from "@nuwani/util";
+import { FakeDiscordError } from "./FakeDiscordError.js";
 
 /** The daily session start limit (PROTOCOL.md §1, §5). */
 export interface SessionStartLimitOptions {
@@ -22,7 +23,7 @@ export interface SessionStartLimit {
 export interface IdentifyLimiterOptions {
   /** Identify buckets: one Identify per `window` in each. @defaultValue 1 */
   maxConcurrency?: number;
-  /** @defaultValue 5000 */
+  /** One Identify per bucket per this many ms; 0 turns the window off. Below 2^31. @defaultValue 5000 */
   window?: number;
   sessionStartLimit?: SessionStartLimitOptions;
   clock: Clock;
@@ -44,14 +45,19 @@ export class IdentifyLimiter {
   private readonly total: number;
   private remaining: number;
   private resetAt: number;
-  private readonly last = new Map<number, number>();
+  /** The window of each bucket that was used. */
+  private readonly buckets = new Map<number, SlidingWindow>();
   private readonly clock: Clock;
 
-  /** A limiter with a full session start limit. */
+  /**
+   * A limiter with a full session start limit.
+   * @throws {@link FakeDiscordError} `FAKE_DISCORD_INVALID_ARGUMENT` for a window of 2^31 ms or more
+   */
   constructor(options: IdentifyLimiterOptions) {
     this.clock = options.clock;
     this.maxConcurrency = Math.max(1, Math.floor(options.maxConcurrency ?? 1));
     this.window = Math.max(0, options.window ?? 5000);
+    if (this.window >= 2 ** 31) throw new FakeDiscordError("FAKE_DISCORD_INVALID_ARGUMENT", "identifyWindow must be below 2^31 ms");
     this.total = options.sessionStartLimit?.total ?? 1000;
     this.remaining = options.sessionStartLimit?.remaining ?? this.total;
     this.resetAt = this.clock.now() + (options.sessionStartLimit?.resetAfter ?? DAY);
@@ -61,12 +67,11 @@ export class IdentifyLimiter {
   attempt(shardId: number): IdentifyVerdict {
     const now = this.clock.now();
     this.refresh(now);
-    const bucket = shardId % this.maxConcurrency;
-    const last = this.last.get(bucket);
-    if (last !== undefined && now - last < this.window) return "rate-limited";
+    const bucket = this.bucket(shardId % this.maxConcurrency);
+    if (bucket?.full === true) return "rate-limited";
     if (this.remaining <= 0) return "exhausted";
     this.remaining--;
-    this.last.set(bucket, now);
+    bucket?.record();
     return "allowed";
   }
 
@@ -80,6 +85,17 @@ export class IdentifyLimiter {
       reset_after: Math.max(0, this.resetAt - now),
       max_concurrency: this.maxConcurrency,
     };
+  }
+
+  /** The window of a bucket, `undefined` when the window is off (0 or NaN). */
+  private bucket(id: number): SlidingWindow | undefined {
+    if (!(this.window > 0)) return undefined;
+    let bucket = this.buckets.get(id);
+    if (bucket === undefined) {
+      bucket = new SlidingWindow({ limit: 1, window: this.window, clock: this.clock });
+      this.buckets.set(id, bucket);
+    }
+    return bucket;
   }
 
   private refresh(now: number): void {

@@ -1,4 +1,4 @@
-import { createSeededRandom } from "@nuwani/util";
+import { createSeededRandom, type Random } from "@nuwani/util";
 import { createBotUser } from "./createBotUser.js";
 import type {
   ChannelFixture,
@@ -147,24 +147,38 @@ function makeName(random: () => number, index: number): string {
  */
 export function createGuild(options: CreateGuildOptions = {}): GuildFixture {
   const seed = options.seed ?? (options.id === undefined ? 1 : seedOf(options.id));
-  const random = createSeededRandom(seed);
   const created = Date.UTC(2020, 0, 1) + (seed % 1000) * DAY;
   const id = options.id ?? snowflake(created, seed & 0xfff);
   const bot = options.bot ?? createBotUser();
-  const count = Math.max(1, Math.floor(options.members ?? 10));
-  const online = Math.min(1, Math.max(0, options.online ?? 0.25));
+  const roles = buildRoles(options, id, created);
+  const byName = (name: string): RoleFixture | undefined => roles.find((role) => role.name === name);
+  const channels = buildChannels(options.channels ?? defaultChannels(created, id, byName), created);
+  const members = buildMembers({
+    random: createSeededRandom(seed),
+    bot,
+    roles,
+    created,
+    count: Math.max(1, Math.floor(options.members ?? 10)),
+    online: Math.min(1, Math.max(0, options.online ?? 0.25)),
+  });
 
-  const everyone: RoleFixture = {
+  return {
     id,
-    name: "@everyone",
-    color: 0,
-    hoist: false,
-    position: 0,
-    permissions: toBigInt(options.everyonePermissions, DEFAULT_EVERYONE),
-    managed: false,
-    mentionable: false,
+    name: options.name ?? "Las Venturas Playground",
+    ownerId: members[1]?.user.id ?? bot.id,
+    joinedAt: members[0]!.joinedAt,
+    roles,
+    channels,
+    members,
+    unavailable: options.unavailable ?? false,
+    systemChannelId: channels.find((channel) => channel.type === 0)?.id ?? null,
+    afkChannelId: null,
   };
-  const roleInputs: RoleInput[] = options.roles ?? [
+}
+
+/** The LVP-like roles `createGuild` gives when none are asked for. */
+function defaultRoles(): RoleInput[] {
+  return [
     {
       name: "Nuwani",
       managed: true,
@@ -182,7 +196,22 @@ export function createGuild(options: CreateGuildOptions = {}): GuildFixture {
     { name: "Moderator", permissions: Permissions.MANAGE_MESSAGES, color: 0x3498db, hoist: true },
     { name: "VIP", color: 0xf1c40f, mentionable: true },
   ];
-  const roles: RoleFixture[] = [
+}
+
+/** @everyone (the guild's id), then the asked-for (or default) roles, highest first. */
+function buildRoles(options: CreateGuildOptions, guildId: string, created: number): RoleFixture[] {
+  const everyone: RoleFixture = {
+    id: guildId,
+    name: "@everyone",
+    color: 0,
+    hoist: false,
+    position: 0,
+    permissions: toBigInt(options.everyonePermissions, DEFAULT_EVERYONE),
+    managed: false,
+    mentionable: false,
+  };
+  const roleInputs = options.roles ?? defaultRoles();
+  return [
     everyone,
     ...roleInputs.map((input, index) => ({
       id: input.id ?? snowflake(created + 1000, index + 1),
@@ -195,10 +224,10 @@ export function createGuild(options: CreateGuildOptions = {}): GuildFixture {
       mentionable: input.mentionable ?? false,
     })),
   ];
-  const byName = (name: string): RoleFixture | undefined => roles.find((role) => role.name === name);
+}
 
-  const channelInputs: ChannelInput[] = options.channels ?? defaultChannels(created, id, byName);
-  const channels: ChannelFixture[] = channelInputs.map((input, index) => ({
+function buildChannels(channelInputs: readonly ChannelInput[], created: number): ChannelFixture[] {
+  return channelInputs.map((input, index) => ({
     id: input.id ?? snowflake(created + 2000, index + 1),
     type: input.type ?? 0,
     name: input.name,
@@ -216,7 +245,23 @@ export function createGuild(options: CreateGuildOptions = {}): GuildFixture {
       }),
     ),
   }));
+}
 
+interface MemberSeed {
+  random: Random;
+  bot: UserFixture;
+  roles: readonly RoleFixture[];
+  created: number;
+  count: number;
+  online: number;
+}
+
+/**
+ * The bot's member (with the managed roles), then `count - 1` generated members: the first
+ * holds the administrator role, the others roles, statuses and activities by chance.
+ */
+function buildMembers(seed: MemberSeed): MemberFixture[] {
+  const { random, bot, roles, created, count, online } = seed;
   const adminRole = roles.slice(1).find((role) => !role.managed && (role.permissions & Permissions.ADMINISTRATOR) !== 0n);
   const assignable = roles.slice(1).filter((role) => !role.managed && role !== adminRole);
   const botRoles = roles.slice(1).filter((role) => role.managed).map((role) => role.id);
@@ -265,19 +310,7 @@ export function createGuild(options: CreateGuildOptions = {}): GuildFixture {
       activity: playing ? { name: GAMES[Math.floor(random() * GAMES.length)]!, type: 0, createdAt: created + DAY } : null,
     });
   }
-
-  return {
-    id,
-    name: options.name ?? "Las Venturas Playground",
-    ownerId: members[1]?.user.id ?? bot.id,
-    joinedAt: members[0]!.joinedAt,
-    roles,
-    channels,
-    members,
-    unavailable: options.unavailable ?? false,
-    systemChannelId: channels.find((channel) => channel.type === 0)?.id ?? null,
-    afkChannelId: null,
-  };
+  return members;
 }
 
 /** ISO 8601 times one minute apart from `start` (a midnight), formatted without a Date each. */

@@ -1,11 +1,24 @@
-// Kept as this package's own exports so its users do not break; they live in @nuwani/util.
-export { type Clock, systemClock } from "@nuwani/util";
-export {
-  createTestCertificate,
-  type TestCertificate,
-  type TestCertificateOptions,
-} from "./createTestCertificate.js";
+// The time source type of the `clock` options, for convenience; `systemClock` and the test
+// clocks live in @nuwani/util.
+export type { Clock } from "@nuwani/util";
+// The fake Discord (protocol, REST, records) and what its users see of it.
+export { FakeDiscord } from "./FakeDiscord.js";
+export type { FakeDiscordOptions, FakeDiscordStartOptions, FakeDispatchOptions } from "./FakeDiscordOptions.js";
+export type {
+  FakeCloseRecord,
+  FakeDiscordEvents,
+  FakeHeartbeatRecord,
+  FakeIdentifyRecord,
+  FakeMemberRequestRecord,
+  FakeResumeRecord,
+} from "./FakeDiscordRecords.js";
 export { FakeDiscordError, type FakeDiscordErrorCode } from "./FakeDiscordError.js";
+export { type FakeFaultTarget, FakeDiscordFaults } from "./FakeDiscordFaults.js";
+export { FakeSession, type FakeSessionState } from "./FakeSession.js";
+export { FakeThreads, type ThreadInput } from "./FakeThreads.js";
+export type { SessionStartLimit, SessionStartLimitOptions } from "./IdentifyLimiter.js";
+export type { CreatedMessage, MessageInput } from "./serializeMessage.js";
+// The connection core (a bare gateway for transport and socket tests) and its faults.
 export { FakeGateway, type FakeGatewayEvents, type FakeGatewayOptions } from "./FakeGateway.js";
 export {
   FakeGatewayConnection,
@@ -14,58 +27,22 @@ export {
   type FakeGatewayConnectionState,
 } from "./FakeGatewayConnection.js";
 export { FakeGatewayFaults, type FakeCompressionMode } from "./FakeGatewayFaults.js";
-export { createDefaultOpHandlers, type FakeOpHandler, GatewayOp } from "./opHandlers.js";
+export type { FakeOpHandler } from "./opHandlers.js";
 export type { FakeCompression, FakeGatewayPayload, ReceivedPayload } from "./types.js";
-export { ZlibStreamEncoder } from "./ZlibStreamEncoder.js";
-// Protocol half (FakeDiscord): sessions, fixtures, REST, CLI helpers.
+export { createTestCertificate, type TestCertificate, type TestCertificateOptions } from "./createTestCertificate.js";
+// REST: the server behind `discord.rest`, its routes, limits, faults and records.
+export {
+  type FakeRestRecord,
+  FakeRestServer,
+  type FakeRestServerRouteOptions,
+} from "./FakeRestServer.js";
+export type { FakeRestHandler, FakeRestMethod, FakeRestRequest, FakeRestResponse, FakeRestVersion } from "./FakeRestRouter.js";
+export { FakeRestBuckets, type FakeRestLimit, type FakeRestRateLimitOptions } from "./FakeRestBuckets.js";
+export { type FakeRestFault, FakeRestFaults } from "./FakeRestFaults.js";
+export { type FakeDmChannel, type FakePostedMessage, type FakeReactionRecord, REACTIONS_BUCKET } from "./restRoutes.js";
+// Fixtures: builders, their types, and Discord's shapes of them.
 export { createBotUser, DEFAULT_BOT_ID } from "./createBotUser.js";
 export { type ChannelInput, type CreateGuildOptions, createGuild, type PermissionInput, type RoleInput } from "./createGuild.js";
-export {
-  FakeDiscord,
-  type FakeCloseRecord,
-  type FakeDiscordEvents,
-  type FakeDiscordOptions,
-  type FakeDiscordStartOptions,
-  type FakeDispatchOptions,
-  type FakeHeartbeatRecord,
-  type FakeIdentifyRecord,
-  type FakeMemberRequestRecord,
-  type FakeResumeRecord,
-} from "./FakeDiscord.js";
-export { type FakeFaultTarget, FakeDiscordFaults } from "./FakeDiscordFaults.js";
-export {
-  type FakeRestHandler,
-  type FakeRestMatch,
-  type FakeRestMethod,
-  type FakeRestRequest,
-  type FakeRestResponse,
-  type FakeRestRoute,
-  type FakeRestRouteOptions,
-  FakeRestRouter,
-  type FakeRestVersion,
-} from "./FakeRestRouter.js";
-export {
-  FakeRestBuckets,
-  type FakeRestLimit,
-  type FakeRestLimitKey,
-  type FakeRestLimitVerdict,
-  type FakeRestRateLimitOptions,
-} from "./FakeRestBuckets.js";
-export { type FakeRestFault, FakeRestFaults } from "./FakeRestFaults.js";
-export { type FakeRestRecord, FakeRestServer, type FakeRestServerOptions, type FakeRestServerRouteOptions } from "./FakeRestServer.js";
-export {
-  addRestRoutes,
-  type FakeDmChannel,
-  type FakePostedMessage,
-  type FakeReactionRecord,
-  type FakeRestRouteContext,
-  isEmoji,
-  MAX_MESSAGE_LENGTH,
-  REACTIONS_BUCKET,
-} from "./restRoutes.js";
-export { FakeSession, type FakeSessionInit, type FakeSessionState } from "./FakeSession.js";
-export { FakeThreads, type ThreadInput } from "./FakeThreads.js";
-export { GuildMembersRateLimit, type GuildMembersRateLimitOptions } from "./GuildMembersRateLimit.js";
 export type {
   ActivityFixture,
   ChannelFixture,
@@ -78,35 +55,19 @@ export type {
   ThreadType,
   UserFixture,
 } from "./GuildFixture.js";
-export {
-  IdentifyLimiter,
-  type IdentifyLimiterOptions,
-  type IdentifyVerdict,
-  type SessionStartLimit,
-  type SessionStartLimitOptions,
-} from "./IdentifyLimiter.js";
-export { intentForEvent, Intents, PRIVILEGED_INTENTS, validIntents } from "./Intents.js";
+export { Intents, PRIVILEGED_INTENTS } from "./Intents.js";
 export { Permissions } from "./Permissions.js";
-export {
-  type GuildMembersRefusal,
-  type GuildMembersRequest,
-  MEMBERS_PER_CHUNK,
-  parseGuildMembersRequest,
-  requestGuildMembers,
-  selectMembers,
-} from "./requestGuildMembers.js";
-export { CLI_USAGE, type RunCliOptions, type RunningCli, runCli } from "./runCli.js";
 export {
   type GatewayVersion,
   serializeChannel,
   serializeGuild,
   type SerializeGuildOptions,
   serializeMember,
-  serializeOverwrite,
   serializePresence,
   serializeRole,
   serializeThread,
   serializeUser,
 } from "./serializeGuild.js";
-export { type CreatedMessage, type MessageInput, MessageSerializer } from "./serializeMessage.js";
-export { DISCORD_EPOCH, snowflake } from "./snowflake.js";
+// Op 8 as the fake answers it, for a test that plays the gateway side of a member sync itself.
+export { GuildMembersRateLimit, type GuildMembersRateLimitOptions } from "./GuildMembersRateLimit.js";
+export { type GuildMembersRefusal, type GuildMembersRequest, parseGuildMembersRequest, requestGuildMembers } from "./requestGuildMembers.js";

@@ -1,3 +1,4 @@
+import { isRecord } from "@nuwani/util";
 import type { GuildFixture, MemberFixture } from "./GuildFixture.js";
 import { Intents } from "./Intents.js";
 import { type GatewayVersion, serializeMember, serializePresence } from "./serializeGuild.js";
@@ -29,10 +30,6 @@ export const MEMBERS_PER_CHUNK = 1000;
 
 const MAX_USER_IDS = 100;
 const MAX_QUERY_RESULTS = 100;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function refuse(code: number, reason: string): GuildMembersRefusal {
   return { code, reason };

@@ -1,3 +1,4 @@
+import { isRecord } from "@nuwani/util";
 import type { FakeRestRequest, FakeRestResponse } from "./FakeRestRouter.js";
 import type { FakeRestServer } from "./FakeRestServer.js";
 import type { ChannelFixture, GuildFixture, MemberFixture, OverwriteFixture, UserFixture } from "./GuildFixture.js";
@@ -64,10 +65,6 @@ function discordError(status: number, message: string, code: number): FakeRestRe
   return { status, body: { message, code } };
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** Whether `emoji` (decoded from the path) names an emoji: Unicode emoji, or custom `name:id`. */
 export function isEmoji(emoji: string): boolean {
   if (CUSTOM_EMOJI.test(emoji)) return true;
@@ -125,68 +122,78 @@ function findChannel(guilds: readonly GuildFixture[], id: string): { guild: Guil
  */
 export function addRestRoutes(server: FakeRestServer, context: FakeRestRouteContext): void {
   const serializer = new MessageSerializer();
-
-  server.route("POST", "/channels/:channelId/messages", (request: FakeRestRequest): FakeRestResponse => {
-    const channelId = request.params.channelId ?? "";
-    const found = findChannel(context.guilds, channelId);
-    const dm = found === undefined ? [...context.dmChannels.values()].find((channel) => channel.id === channelId) : undefined;
-    if (found === undefined && dm === undefined) return discordError(404, "Unknown Channel", 10003);
-    if (found !== undefined && (found.channel.type === 2 || found.channel.type === 4)) return discordError(400, "Cannot send messages in a non-text channel", 50008);
-    const body = isRecord(request.body) ? request.body : {};
-    const content = body.content;
-    if (content !== undefined && content !== null && typeof content !== "string") return invalidForm(request, ["content"], "BASE_TYPE_INVALID", "Could not interpret the value as string.");
-    // v6 takes one `embed`; v10 only `embeds` (an `embed` there is refused, not silently ignored).
-    if (request.version >= 10 && body.embed !== undefined) return invalidForm(request, ["embed"], "UNKNOWN_FIELD", "v10 takes embeds, not embed.");
-    const hasEmbed = request.version >= 10 ? Array.isArray(body.embeds) && body.embeds.length > 0 : isRecord(body.embed);
-    if ((typeof content !== "string" || content === "") && !hasEmbed) return discordError(400, "Cannot send an empty message", 50006);
-    const text = typeof content === "string" ? content : "";
-    // Discord counts code points: 2000 emoji fit.
-    if (codePoints(text) > MAX_MESSAGE_LENGTH) return invalidForm(request, ["content"], "BASE_TYPE_MAX_LENGTH", `Must be ${MAX_MESSAGE_LENGTH} or fewer in length.`);
-    const mentions = checkAllowedMentions(request, body.allowed_mentions);
-    if (mentions !== undefined) return mentions;
-
-    const author: MemberFixture | UserFixture = found?.guild.members.find((member) => member.user.id === context.user.id) ?? context.user;
-    const input: MessageInput = {
-      channelId,
-      guildId: found?.guild.id ?? null,
-      author,
-      content: text,
-      ...(typeof body.nonce === "string" ? { nonce: body.nonce } : {}),
-    };
-    const created = context.messageCreate(input);
-    context.postedMessages.push({ id: created.id, channelId, guildId: created.guildId, content: text, body, version: request.version });
-    return { status: 200, body: JSON.parse(serializer.serialize(input, created, request.version)) as unknown };
-  });
-
-  const reaction = (request: FakeRestRequest): FakeRestResponse => {
-    const channelId = request.params.channelId ?? "";
-    if (findChannel(context.guilds, channelId) === undefined) return discordError(404, "Unknown Channel", 10003);
-    const emoji = request.params.emoji ?? "";
-    if (!isEmoji(emoji)) return discordError(400, "Unknown Emoji", 10014);
-    context.reactions.push({ method: request.method === "PUT" ? "PUT" : "DELETE", channelId, messageId: request.params.messageId ?? "", emoji });
-    return { status: 204 };
-  };
+  server.route("POST", "/channels/:channelId/messages", (request) => createMessage(context, serializer, request));
+  const reaction = (request: FakeRestRequest): FakeRestResponse => react(context, request);
   const pattern = "/channels/:channelId/messages/:messageId/reactions/:emoji/@me";
   server.route("PUT", pattern, reaction, { bucket: REACTIONS_BUCKET });
   server.route("DELETE", pattern, reaction, { bucket: REACTIONS_BUCKET });
+  server.route("POST", "/users/@me/channels", (request) => openDmChannel(context, request));
+  addOverwriteRoutes(server, context);
+}
 
-  server.route("POST", "/users/@me/channels", (request: FakeRestRequest): FakeRestResponse => {
-    const body = isRecord(request.body) ? request.body : {};
-    const recipientId = body.recipient_id;
-    if (typeof recipientId !== "string" || !SNOWFLAKE.test(recipientId)) {
-      return invalidForm(request, ["recipient_id"], "NUMBER_TYPE_COERCE", `Value "${String(recipientId)}" is not snowflake.`);
-    }
-    if (recipientId === context.user.id) return discordError(400, "Cannot send messages to this user", 50007);
-    let channel = context.dmChannels.get(recipientId);
-    if (channel === undefined) {
-      const user = findUser(context.guilds, recipientId);
-      if (user === undefined) return discordError(404, "Unknown User", 10013);
-      channel = { id: context.newId(), recipient: user };
-      context.dmChannels.set(recipientId, channel);
-    }
-    return { status: 200, body: serializeDmChannel(channel, request.version) };
-  });
+/** `POST /channels/:channelId/messages`. */
+function createMessage(context: FakeRestRouteContext, serializer: MessageSerializer, request: FakeRestRequest): FakeRestResponse {
+  const channelId = request.params.channelId ?? "";
+  const found = findChannel(context.guilds, channelId);
+  const dm = found === undefined ? [...context.dmChannels.values()].find((channel) => channel.id === channelId) : undefined;
+  if (found === undefined && dm === undefined) return discordError(404, "Unknown Channel", 10003);
+  if (found !== undefined && (found.channel.type === 2 || found.channel.type === 4)) return discordError(400, "Cannot send messages in a non-text channel", 50008);
+  const body = isRecord(request.body) ? request.body : {};
+  const content = body.content;
+  if (content !== undefined && content !== null && typeof content !== "string") return invalidForm(request, ["content"], "BASE_TYPE_INVALID", "Could not interpret the value as string.");
+  // v6 takes one `embed`; v10 only `embeds` (an `embed` there is refused, not silently ignored).
+  if (request.version >= 10 && body.embed !== undefined) return invalidForm(request, ["embed"], "UNKNOWN_FIELD", "v10 takes embeds, not embed.");
+  const hasEmbed = request.version >= 10 ? Array.isArray(body.embeds) && body.embeds.length > 0 : isRecord(body.embed);
+  if ((typeof content !== "string" || content === "") && !hasEmbed) return discordError(400, "Cannot send an empty message", 50006);
+  const text = typeof content === "string" ? content : "";
+  // Discord counts code points: 2000 emoji fit.
+  if (codePoints(text) > MAX_MESSAGE_LENGTH) return invalidForm(request, ["content"], "BASE_TYPE_MAX_LENGTH", `Must be ${MAX_MESSAGE_LENGTH} or fewer in length.`);
+  const mentions = checkAllowedMentions(request, body.allowed_mentions);
+  if (mentions !== undefined) return mentions;
 
+  const author: MemberFixture | UserFixture = found?.guild.members.find((member) => member.user.id === context.user.id) ?? context.user;
+  const input: MessageInput = {
+    channelId,
+    guildId: found?.guild.id ?? null,
+    author,
+    content: text,
+    ...(typeof body.nonce === "string" ? { nonce: body.nonce } : {}),
+  };
+  const created = context.messageCreate(input);
+  context.postedMessages.push({ id: created.id, channelId, guildId: created.guildId, content: text, body, version: request.version });
+  return { status: 200, body: JSON.parse(serializer.serialize(input, created, request.version)) as unknown };
+}
+
+/** `PUT`/`DELETE /channels/:channelId/messages/:messageId/reactions/:emoji/@me`. */
+function react(context: FakeRestRouteContext, request: FakeRestRequest): FakeRestResponse {
+  const channelId = request.params.channelId ?? "";
+  if (findChannel(context.guilds, channelId) === undefined) return discordError(404, "Unknown Channel", 10003);
+  const emoji = request.params.emoji ?? "";
+  if (!isEmoji(emoji)) return discordError(400, "Unknown Emoji", 10014);
+  context.reactions.push({ method: request.method === "PUT" ? "PUT" : "DELETE", channelId, messageId: request.params.messageId ?? "", emoji });
+  return { status: 204 };
+}
+
+/** `POST /users/@me/channels`: one DM channel per recipient. */
+function openDmChannel(context: FakeRestRouteContext, request: FakeRestRequest): FakeRestResponse {
+  const body = isRecord(request.body) ? request.body : {};
+  const recipientId = body.recipient_id;
+  if (typeof recipientId !== "string" || !SNOWFLAKE.test(recipientId)) {
+    return invalidForm(request, ["recipient_id"], "NUMBER_TYPE_COERCE", `Value "${String(recipientId)}" is not snowflake.`);
+  }
+  if (recipientId === context.user.id) return discordError(400, "Cannot send messages to this user", 50007);
+  let channel = context.dmChannels.get(recipientId);
+  if (channel === undefined) {
+    const user = findUser(context.guilds, recipientId);
+    if (user === undefined) return discordError(404, "Unknown User", 10013);
+    channel = { id: context.newId(), recipient: user };
+    context.dmChannels.set(recipientId, channel);
+  }
+  return { status: 200, body: serializeDmChannel(channel, request.version) };
+}
+
+/** `PUT`/`DELETE /channels/:channelId/permissions/:overwriteId` (MANAGE_ROLES), each followed by CHANNEL_UPDATE. */
+function addOverwriteRoutes(server: FakeRestServer, context: FakeRestRouteContext): void {
   const overwriteTarget = (request: FakeRestRequest): { guild: GuildFixture; channel: ChannelFixture; overwriteId: string } | FakeRestResponse => {
     const found = findChannel(context.guilds, request.params.channelId ?? "");
     if (found === undefined) return discordError(404, "Unknown Channel", 10003);

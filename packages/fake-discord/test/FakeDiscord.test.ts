@@ -260,6 +260,12 @@ describe("FakeDiscord: close codes", () => {
     expect(discord.closes).toEqual([]);
   });
 
+  it("refuses a command limit the sliding window cannot hold, with FAKE_DISCORD_INVALID_ARGUMENT", () => {
+    for (const commandLimit of [{ limit: 0, window: 1000 }, { limit: 1.5, window: 1000 }, { limit: 5, window: 0 }, { limit: 5, window: 2 ** 31 }]) {
+      expect(() => new FakeDiscord({ commandLimit })).toThrow(expect.objectContaining({ code: "FAKE_DISCORD_INVALID_ARGUMENT" }));
+    }
+  });
+
   it("has no command limit when told so", async () => {
     const discord = await startDiscord({ commandLimit: false });
     const client = connect(discord);

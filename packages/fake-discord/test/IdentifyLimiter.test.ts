@@ -35,4 +35,24 @@ describe("IdentifyLimiter", () => {
     expect(limiter.sessionStartLimit).toMatchObject({ remaining: 5, reset_after: 86_400_000 });
     expect(limiter.attempt(0)).toBe("allowed");
   });
+
+  it("has no window with window 0, and refuses a window of 2^31 ms or more", () => {
+    const clock = new ManualClock();
+    const limiter = new IdentifyLimiter({ clock, window: 0 });
+    expect([limiter.attempt(0), limiter.attempt(0), limiter.attempt(0)]).toEqual(["allowed", "allowed", "allowed"]);
+    expect(() => new IdentifyLimiter({ clock, window: 2 ** 31 })).toThrow(expect.objectContaining({ code: "FAKE_DISCORD_INVALID_ARGUMENT" }));
+  });
+
+  it("does not spend the session start limit on a rate-limited Identify", () => {
+    const clock = new ManualClock();
+    const limiter = new IdentifyLimiter({ clock, sessionStartLimit: { total: 2 } });
+    expect(limiter.attempt(0)).toBe("allowed");
+    expect(limiter.attempt(0)).toBe("rate-limited");
+    expect(limiter.sessionStartLimit.remaining).toBe(1);
+    clock.advance(5000);
+    expect(limiter.attempt(0)).toBe("allowed");
+    expect(limiter.attempt(1)).toBe("rate-limited");
+    clock.advance(5000);
+    expect(limiter.attempt(0)).toBe("exhausted");
+  });
 });

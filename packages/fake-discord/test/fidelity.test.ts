@@ -95,6 +95,7 @@ describe("op 8: Discord's limit on requesting every member of a guild", () => {
 
   it("refuses a negative op 8 window and a maxGuildsPerSession below 1", () => {
     expect(() => new GuildMembersRateLimit({ clock: new ManualClock(), window: -1 })).toThrow(FakeDiscordError);
+    expect(() => new GuildMembersRateLimit({ clock: new ManualClock(), window: 2 ** 31 })).toThrow(FakeDiscordError);
     expect(() => new FakeDiscord({ memberRequestWindow: Number.NaN })).toThrow(FakeDiscordError);
     expect(() => new FakeDiscord({ maxGuildsPerSession: 0 })).toThrow(FakeDiscordError);
   });

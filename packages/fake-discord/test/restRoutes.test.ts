@@ -1,8 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { FakeDiscord } from "../src/FakeDiscord.js";
 import { Permissions } from "../src/Permissions.js";
 import { isEmoji, REACTIONS_BUCKET } from "../src/restRoutes.js";
 import { identified, startDiscord } from "./support/fakeDiscord.js";
+import { ManualClock } from "./support/protocol.js";
 
 const AUTH = { Authorization: "Bot fake-token", "Content-Type": "application/json" };
 
@@ -186,7 +187,8 @@ describe("fake REST: rate limits and faults over HTTP", () => {
   });
 
   it("injects 5xx answers, connection resets and slow responses on demand", async () => {
-    const discord = await startDiscord();
+    const clock = new ManualClock();
+    const discord = await startDiscord({ clock });
     const bot = (): Promise<Response> => fetch(`${discord.restUrl}/v6/gateway/bot`, { headers: AUTH });
     discord.rest.faults.failNext(1, 502);
     discord.rest.faults.resetNext(1);
@@ -194,7 +196,18 @@ describe("fake REST: rate limits and faults over HTTP", () => {
     expect([failed.status, await failed.json()]).toEqual([502, { message: "502: Bad Gateway", code: 0 }]);
     await expect(bot()).rejects.toThrow();
     discord.rest.faults.slow(30, 1);
-    expect((await bot()).status).toBe(200);
+    let answered = false;
+    const slowed = bot().then((response) => {
+      answered = true;
+      return response;
+    });
+    // Held on the fake's clock, not on real time: nothing before 30 ms have passed on it.
+    await vi.waitFor(() => expect(discord.rest.slowed).toBe(1));
+    clock.advance(29);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(answered).toBe(false);
+    clock.advance(1);
+    expect((await slowed).status).toBe(200);
     expect(discord.rest.requests.map((record) => [record.status, record.fault])).toEqual([
       [502, "error"],
       [0, "reset"],

@@ -39,7 +39,8 @@ export interface FakeNuwaniIncludeOptions {
  *
  * Like the include, none of the commands replies over RCON. Deliveries are recorded in
  * {@link delivered}; every call is also in the server's `customCommands`. The heartbeat beats
- * while the server listens (from `start()` to `stop()`).
+ * while the server listens (from `start()` to `stop()`). {@link FakeNuwaniInclude.destroy}
+ * takes the include off the server for good.
  */
 export class FakeNuwaniInclude {
   /** Every message put in front of players, oldest first. */
@@ -50,6 +51,7 @@ export class FakeNuwaniInclude {
   readonly #heartbeatMs: number;
   #heartbeat: unknown;
   readonly #removeTextFilter: () => void;
+  #destroyed = false;
   // The heartbeat beats while the server listens, like the gamemode's timer while it runs.
   readonly #onListening = (): void => {
     this.#cancelHeartbeat();
@@ -99,6 +101,7 @@ export class FakeNuwaniInclude {
 
   /** Sets a player's level and echoes `nuwani-level` (id, level), as `NuwaniSetLevel` does. */
   setLevel(playerId: number, level: FakeNuwaniLevel): void {
+    this.#alive();
     if (!LEVELS.includes(level)) throw new FakeSampError("FAKE_SAMP_INVALID_ARGUMENT", `unknown level ${JSON.stringify(level)}`);
     this.#levels.set(playerId, level);
     this.#server.echo("nuwani-level", playerId, level);
@@ -106,6 +109,7 @@ export class FakeNuwaniInclude {
 
   /** Mutes a connected player for `seconds` (0: until unmuted) and echoes `nuwani-mute`. */
   mute(playerId: number, seconds: number): void {
+    this.#alive();
     const player = this.#server.player(playerId);
     if (player === undefined) return;
     this.#muted.set(playerId, seconds > 0 ? this.#server.clock.now() + seconds * 1000 : Number.POSITIVE_INFINITY);
@@ -114,6 +118,7 @@ export class FakeNuwaniInclude {
 
   /** Unmutes a player and echoes `nuwani-unmute`. */
   unmute(playerId: number): void {
+    this.#alive();
     this.#muted.delete(playerId);
     this.#server.echo("nuwani-unmute", playerId);
   }
@@ -129,14 +134,29 @@ export class FakeNuwaniInclude {
     return true;
   }
 
-  /** Unregisters the commands and stops the heartbeat. Harmless twice. */
-  stop(): void {
+  /**
+   * Takes the include off its server for good: unregisters the commands, lifts the chat
+   * filter and stops the heartbeat. Synchronous and harmless twice; afterwards `setLevel`,
+   * `mute` and `unmute` throw `FAKE_SAMP_DESTROYED`.
+   */
+  destroy(): void {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
     for (const name of ["nuwani_msg", "nuwani_pm", "nuwani_announce", "nuwani_mute", "nuwani_unmute"]) this.#server.unregisterRconCommand(name);
     this.#removeTextFilter();
     this.#server.off("part", this.#onPart);
     this.#server.off("listening", this.#onListening);
     this.#server.off("close", this.#onClose);
     this.#cancelHeartbeat();
+  }
+
+  /** @deprecated Use {@link FakeNuwaniInclude.destroy}: the same, under the shared lifecycle name. */
+  stop(): void {
+    this.destroy();
+  }
+
+  #alive(): void {
+    if (this.#destroyed) throw new FakeSampError("FAKE_SAMP_DESTROYED", "the Nuwani include was destroyed");
   }
 
   #cancelHeartbeat(): void {

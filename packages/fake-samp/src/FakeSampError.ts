@@ -15,7 +15,9 @@ export type FakeSampErrorCode =
   /** Writing, renaming or truncating the log file failed; `cause` has the OS error. */
   | "FAKE_SAMP_LOG_FAILED"
   /** A `waitFor…` call saw nothing matching in time. */
-  | "FAKE_SAMP_TIMEOUT";
+  | "FAKE_SAMP_TIMEOUT"
+  /** The object was destroyed (`FakeNuwaniInclude.destroy()`) and cannot be used again. */
+  | "FAKE_SAMP_DESTROYED";
 
 /** The one error class of `@nuwani/fake-samp`; match on `code`. */
 export class FakeSampError extends Error {

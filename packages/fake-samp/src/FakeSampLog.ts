@@ -37,7 +37,7 @@ export interface FakeSampLogOptions {
   eol?: "\n" | "\r\n";
   /** How custom echo events are written. @defaultValue {@link defaultEchoFormat} */
   echoFormat?: EchoFormatter;
-  /** Time for the timestamps. @defaultValue {@link systemClock} */
+  /** Time for the timestamps. @defaultValue `systemClock` of `@nuwani/util` */
   clock?: Clock;
   /** How many written lines {@link FakeSampLog.lines} keeps (oldest dropped first). @defaultValue `100000` */
   keepLines?: number;

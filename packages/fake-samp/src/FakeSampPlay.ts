@@ -1,7 +1,8 @@
 import { type Random, createSeededRandom } from "@nuwani/util";
 import { FakeSampError } from "./FakeSampError.js";
 import { type EchoParam, formatJoin, formatPart, type PartReason } from "./logLines.js";
-import type { FakeSampPlayer, FakeSampServer } from "./FakeSampServer.js";
+import type { FakeSampServer } from "./FakeSampServer.js";
+import type { FakeSampPlayer } from "./FakeSampServerOptions.js";
 
 /** Options of scripted play. */
 export interface FakeSampPlayOptions {
@@ -9,9 +10,9 @@ export interface FakeSampPlayOptions {
   random?: Random;
   /** Seed when no `random` is given. @defaultValue 1 */
   seed?: number;
-  /** Nicknames players join with, in order of first use. @defaultValue {@link DEFAULT_NAMES} */
+  /** Nicknames players join with, in order of first use. @defaultValue SA-MP's default nickname characters */
   names?: readonly string[];
-  /** What players say. @defaultValue {@link DEFAULT_PHRASES} */
+  /** What players say. @defaultValue a few lines, some in windows-1252's 0x80–0x9F range */
   phrases?: readonly string[];
   /** Tags of custom echo events (params: a player's id and name, a phrase). @defaultValue `["admin", "report"]` */
   echoTags?: readonly string[];

@@ -1,19 +1,37 @@
 import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
 import { EventEmitter } from "node:events";
-import { type Clock, createSeededRandom, systemClock } from "@nuwani/util";
+import { type Clock, createSeededRandom, SlidingWindow, systemClock } from "@nuwani/util";
 import { CodePage } from "./CodePage.js";
 import { type FakeBurstOptions, FakeSampFaults } from "./FakeSampFaults.js";
 import { FakeSampError } from "./FakeSampError.js";
-import { type FakeSampFlavour, FakeSampLog, type FakeSampLogOptions } from "./FakeSampLog.js";
-import { type FakeSampPlayEvent, FakeSampPlay, type FakeSampPlayOptions } from "./FakeSampPlay.js";
-import { type EchoParam, formatBadRcon, type PartReason } from "./logLines.js";
+import { type FakeSampFlavour, FakeSampLog } from "./FakeSampLog.js";
+import { type FakeSampPlayEvent, FakeSampPlay } from "./FakeSampPlay.js";
+import { runRcon, type FakeSampRconHost } from "./FakeSampRcon.js";
+import {
+  type FakeQueryOutcome,
+  type FakeQueryRecord,
+  type FakeRconHandler,
+  type FakeSampPeer,
+  type FakeSampPlayer,
+  type FakeSampPlayerInput,
+  type FakeSampRecords,
+  type FakeSampServerEvents,
+  type FakeSampServerOptions,
+  type FakeTextFilter,
+  type FakeCustomCommandRecord,
+  type FakeRconRecord,
+  type FakeSayRecord,
+  MAX_NAME_BYTES,
+  MAX_SLOTS,
+  PLAYER_LIST_LIMIT,
+} from "./FakeSampServerOptions.js";
+import type { EchoParam, PartReason } from "./logLines.js";
 import {
   capBytes,
   encodeClients,
   encodeDetailed,
   encodeExtraInfo,
   encodeInfo,
-  encodeRconLine,
   encodeRules,
   HEADER_LENGTH,
   isQuery,
@@ -21,201 +39,12 @@ import {
   type PacketInfo,
   type PacketPlayer,
   PING_LENGTH,
-  readRcon,
 } from "./packets.js";
-
-/** The most players SA-MP and open.mp list in `c`/`d` replies; above it they answer nothing. */
-export const PLAYER_LIST_LIMIT = 100;
-/** SA-MP's `MAX_PLAYER_NAME`: names are at most 24 bytes. */
-export const MAX_NAME_BYTES = 24;
-/** SA-MP's slot limit. */
-export const MAX_SLOTS = 1000;
-/** SA-MP cuts `say` text at this many bytes. */
-export const SAY_LIMIT_BYTES = 230;
 
 const CAPS: Record<FakeSampFlavour, { hostname: number; gamemode: number; language: number }> = {
   samp: { hostname: 50, gamemode: 30, language: 30 },
   openmp: { hostname: 63, gamemode: 39, language: 39 },
 };
-
-/** A player on the fake server. `score` and `ping` may be changed at any time. */
-export interface FakeSampPlayer {
-  readonly id: number;
-  readonly name: string;
-  score: number;
-  ping: number;
-  readonly ip: string;
-}
-
-/** A player to add: only `name` is required. */
-export interface FakeSampPlayerInput {
-  name: string;
-  /** @defaultValue the lowest free id */
-  id?: number;
-  /** @defaultValue 0 */
-  score?: number;
-  /** @defaultValue 50 */
-  ping?: number;
-  /** @defaultValue `10.0.<id / 256>.<id % 256>` */
-  ip?: string;
-}
-
-/** Where a datagram came from. */
-export interface FakeSampPeer {
-  readonly address: string;
-  readonly port: number;
-}
-
-/** What became of a received datagram. */
-export type FakeQueryOutcome =
-  /** A reply was built (faults may still have dropped or broken it). */
-  | "answered"
-  /** The real server would not answer it (wrong length, unknown opcode, >100 players, `d` on open.mp, RCON disabled…). */
-  | "ignored"
-  /** The {@link FakeSampFaults.silence} fault swallowed it. */
-  | "silenced"
-  /** Over `queriesPerSecond`. */
-  | "flood"
-  /** Handling it threw (e.g. the log could not be written); `error` has the message. */
-  | "failed";
-
-/** One received datagram. RCON datagrams keep only their header, never the password. */
-export interface FakeQueryRecord {
-  /** Clock time of arrival. */
-  readonly at: number;
-  readonly from: FakeSampPeer;
-  /** Byte 10 as a character (`""` for a datagram shorter than a header or not "SAMP"). */
-  readonly opcode: string;
-  /** The datagram's length in bytes. */
-  readonly length: number;
-  /** The whole datagram, or for `x` only its 11-byte header. */
-  readonly bytes: Buffer;
-  readonly outcome: FakeQueryOutcome;
-  /** Why handling failed, for outcome `"failed"`. */
-  readonly error?: string;
-}
-
-/** One RCON request. The password is never recorded, only whether it was accepted. */
-export interface FakeRconRecord {
-  readonly at: number;
-  readonly from: FakeSampPeer;
-  /** Whether the password matched (and the wrong-password fault was off). */
-  readonly accepted: boolean;
-  /** The command, decoded from the code page; `undefined` when the password was wrong. */
-  readonly command: string | undefined;
-  /** The first word, lowercased. */
-  readonly name: string | undefined;
-  /** Everything after the first space. */
-  readonly args: string | undefined;
-  /** The output lines the server sent, one datagram each (before faults). */
-  readonly reply: readonly string[];
-  /** A registered handler threw this message. */
-  readonly error?: string;
-}
-
-/** One `say` as players saw it (`* Admin: text`), SA-MP's 230-byte cut applied. */
-export interface FakeSayRecord {
-  readonly at: number;
-  readonly text: string;
-}
-
-/** One call of a registered RCON command. */
-export interface FakeCustomCommandRecord {
-  readonly at: number;
-  /** The command name as registered (lowercase). */
-  readonly name: string;
-  readonly args: string;
-}
-
-/** The context a custom RCON command handler gets. */
-export interface FakeRconContext {
-  readonly server: FakeSampServer;
-  /** The whole command line. */
-  readonly command: string;
-  readonly from: FakeSampPeer;
-}
-
-/**
- * A custom RCON command, like one a Pawn script answers in `OnRconCommand`. Return the output
- * lines (each becomes one datagram and one log line), or nothing for no reply.
- */
-export type FakeRconHandler = (args: string, context: FakeRconContext) => string | readonly string[] | undefined | void;
-
-/** Decides whether a player's chat line goes through (`OnPlayerText`). */
-export type FakeTextFilter = (player: FakeSampPlayer, text: string) => boolean;
-
-/** Events of a {@link FakeSampServer}. */
-export interface FakeSampServerEvents {
-  /** Every datagram received, after it was handled. */
-  query: [record: FakeQueryRecord];
-  /** Every RCON request, after it was handled. */
-  rcon: [record: FakeRconRecord];
-  /** Every `say`. */
-  say: [record: FakeSayRecord];
-  /** Every call of a registered RCON command. */
-  command: [record: FakeCustomCommandRecord];
-  /** The socket is bound (`start()` resolved). */
-  listening: [];
-  /** The socket is closed (`stop()`). */
-  close: [];
-  /** A player joined (after the roster changed). */
-  join: [player: FakeSampPlayer];
-  /** A player left (after the roster changed). */
-  part: [player: FakeSampPlayer, reason: PartReason];
-  /** A player chatted: `shown` is false when a text filter blocked it (it is logged either way). */
-  chat: [player: FakeSampPlayer, text: string, shown: boolean];
-}
-
-/** The record lists {@link FakeSampServer.waitFor} can wait on. */
-export interface FakeSampRecords {
-  query: FakeQueryRecord;
-  rcon: FakeRconRecord;
-  say: FakeSayRecord;
-  command: FakeCustomCommandRecord;
-}
-
-/** Log options inside {@link FakeSampServerOptions}: flavour, code page and clock come from the server. */
-export type FakeSampServerLogOptions = Omit<FakeSampLogOptions, "flavour" | "encoding" | "clock">;
-
-/** Options of {@link FakeSampServer}. */
-export interface FakeSampServerOptions {
-  /** Which server to behave as (query rules, caps, RCON replies, log format). @defaultValue `"samp"` */
-  flavour?: FakeSampFlavour;
-  /** @defaultValue `"Nuwani test server"` */
-  hostname?: string;
-  /** @defaultValue `"Las Venturas Playground"` */
-  gamemode?: string;
-  /** SA-MP sends `mapname` in its place when empty; open.mp sends `"EN"`. @defaultValue `""` */
-  language?: string;
-  /** @defaultValue `"San Andreas"` */
-  mapname?: string;
-  /** The server has a join password (`i` byte 11). @defaultValue `false` */
-  passworded?: boolean;
-  /** 1–1000. @defaultValue 50 */
-  maxPlayers?: number;
-  /** The RCON password; empty or absent: RCON is off and `x` is never answered. */
-  rconPassword?: string;
-  /** Rules for `r`, over the flavour's defaults (`version`, `weburl`, `mapname`…). */
-  rules?: Readonly<Record<string, string>>;
-  /** The roster at start (no log lines are written for them). */
-  players?: readonly FakeSampPlayerInput[];
-  /** The code page of every string on the wire and in the log. @defaultValue `"windows-1252"` */
-  encoding?: string;
-  /** Write a server log there (see {@link FakeSampLog}). */
-  log?: FakeSampServerLogOptions;
-  /** Time for records, timestamps, delays, waits and auto play. @defaultValue {@link systemClock} */
-  clock?: Clock;
-  /** Seed of the random source for packet loss and scripted play. @defaultValue 1 */
-  seed?: number;
-  /** Listen address. @defaultValue `"127.0.0.1"` */
-  host?: string;
-  /** Anti-flood: answer at most this many queries per second (pings exempt); undefined: no limit. */
-  queriesPerSecond?: number;
-  /** open.mp's `o` reply (ignored by SA-MP): Discord invite and image URLs. */
-  extraInfo?: { discordLink?: string; lightBannerUrl?: string; darkBannerUrl?: string; logoUrl?: string };
-  /** Names, phrases and tags of scripted play. */
-  play?: Omit<FakeSampPlayOptions, "random" | "seed">;
-}
 
 const DEFAULT_RULES: Record<FakeSampFlavour, Record<string, string>> = {
   samp: { lagcomp: "On", version: "0.3.7-R2", weather: "10", weburl: "www.sa-mp.com", worldtime: "12:00" },
@@ -270,11 +99,11 @@ export class FakeSampServer extends EventEmitter<FakeSampServerEvents> {
   /** Whether `i` says the server has a join password. */
   passworded: boolean;
   readonly #maxPlayers: number;
-  readonly #rconPassword: Buffer | undefined;
+  readonly #rcon: FakeSampRconHost | undefined;
   readonly #clock: Clock;
   readonly #host: string;
-  readonly #queriesPerSecond: number | undefined;
-  readonly #queryTimes: number[] = [];
+  /** Anti-flood: the queries answered within the last second, when limited. */
+  readonly #queries: SlidingWindow | undefined;
   readonly #extraInfo: readonly Buffer[];
   readonly #players = new Map<number, FakeSampPlayer>();
   readonly #commands = new Map<string, FakeRconHandler>();
@@ -302,11 +131,10 @@ export class FakeSampServer extends EventEmitter<FakeSampServerEvents> {
     }
     this.#maxPlayers = maxPlayers;
     const qps = options.queriesPerSecond;
-    if (qps !== undefined && !(Number.isInteger(qps) && qps > 0)) {
-      throw new FakeSampError("FAKE_SAMP_INVALID_ARGUMENT", "queriesPerSecond must be a positive integer");
+    if (qps !== undefined && !(Number.isInteger(qps) && qps > 0 && qps <= 1_000_000)) {
+      throw new FakeSampError("FAKE_SAMP_INVALID_ARGUMENT", "queriesPerSecond must be an integer from 1 to 1000000");
     }
-    this.#queriesPerSecond = qps;
-    this.#rconPassword = options.rconPassword === undefined || options.rconPassword === "" ? undefined : this.codePage.encode(options.rconPassword);
+    this.#queries = qps === undefined ? undefined : new SlidingWindow({ limit: qps, window: 1000, clock: this.#clock });
     this.hostname = options.hostname ?? "Nuwani test server";
     this.gamemode = options.gamemode ?? "Las Venturas Playground";
     this.language = options.language ?? "";
@@ -320,6 +148,8 @@ export class FakeSampServer extends EventEmitter<FakeSampServerEvents> {
     this.faults = new FakeSampFaults(random, { log: this.log, burst: (count, burstOptions) => this.#burst(count, burstOptions) });
     for (const input of options.players ?? []) this.#add(input);
     this.#play = new FakeSampPlay(this, { ...options.play, random });
+    const password = options.rconPassword === undefined || options.rconPassword === "" ? undefined : this.codePage.encode(options.rconPassword);
+    this.#rcon = password === undefined ? undefined : this.#createRconHost(password);
   }
 
   /** The slot count (`i`'s max players). */
@@ -650,7 +480,7 @@ export class FakeSampServer extends EventEmitter<FakeSampServerEvents> {
     };
     if (!query) return record("ignored");
     if (this.faults.silent) return record("silenced");
-    if (opcode !== "p" && this.#flooded(at)) return record("flood");
+    if (opcode !== "p" && this.#queries?.tryTake() === false) return record("flood");
     const header = datagram.subarray(0, HEADER_LENGTH);
     const send = (reply: Buffer): void => this.#send(socket, reply, peer);
     const openmp = this.flavour === "openmp";
@@ -683,22 +513,13 @@ export class FakeSampServer extends EventEmitter<FakeSampServerEvents> {
         return record("answered");
       case "x": {
         // open.mp reads RCON only from datagrams longer than a header.
-        if (this.#rconPassword === undefined || (openmp && exact)) return record("ignored");
-        const answered = this.#rcon(datagram, header, from, at, send);
+        if (this.#rcon === undefined || (openmp && exact)) return record("ignored");
+        const answered = runRcon(this.#rcon, datagram, header, from, at, send);
         return record(answered ? "answered" : "ignored");
       }
       default:
         return record("ignored");
     }
-  }
-
-  #flooded(at: number): boolean {
-    const limit = this.#queriesPerSecond;
-    if (limit === undefined) return false;
-    while (this.#queryTimes.length > 0 && this.#queryTimes[0]! <= at - 1000) this.#queryTimes.shift();
-    if (this.#queryTimes.length >= limit) return true;
-    this.#queryTimes.push(at);
-    return false;
   }
 
   #info(): PacketInfo {
@@ -720,83 +541,28 @@ export class FakeSampServer extends EventEmitter<FakeSampServerEvents> {
     return entries.map(([name, value]) => [this.codePage.encode(name), this.codePage.encode(value)] as const);
   }
 
-  /** Runs one RCON datagram; returns whether anything was answered. */
-  #rcon(datagram: Buffer, header: Buffer, from: FakeSampPeer, at: number, send: (reply: Buffer) => void): boolean {
-    const request = readRcon(datagram, this.flavour, this.#rconPassword!);
-    if (request.kind === "malformed") return false;
-    const reply: string[] = [];
-    const output = (line: string): void => {
-      reply.push(line);
-      this.log?.write(line);
-      send(encodeRconLine(header, this.codePage.encode(line)));
+  /** What the RCON half sees of this server. */
+  #createRconHost(password: Buffer): FakeSampRconHost {
+    const record = <K extends "rcon" | "command" | "say">(list: FakeSampRecords[K][], kind: K, entry: FakeSampRecords[K]): void => {
+      list.push(entry);
+      (this as EventEmitter).emit(kind, entry);
     };
-    if (request.kind === "bad-password" || this.faults.rejectsPasswords) {
-      if (this.flavour === "samp") this.log?.write(formatBadRcon(from.address));
-      reply.push("Invalid RCON password.");
-      send(encodeRconLine(header, this.codePage.encode("Invalid RCON password.")));
-      this.#recordRcon({ at, from, accepted: false, command: undefined, name: undefined, args: undefined, reply });
-      return true;
-    }
-    const command = this.codePage.decode(request.command);
-    const { word, args } = splitCommand(command, this.flavour);
-    const name = word.toLowerCase();
-    if (word === "") {
-      // Nothing to run: neither server answers an empty command.
-      this.#recordRcon({ at, from, accepted: true, command, name, args, reply });
-      return false;
-    }
-    let error: string | undefined;
-    const custom = this.#commands.get(name);
-    try {
-      if (custom !== undefined) {
-        const entry: FakeCustomCommandRecord = { at, name, args };
-        this.customCommands.push(entry);
-        this.emit("command", entry);
-        const lines = custom(args, { server: this, command, from });
-        for (const line of typeof lines === "string" ? [lines] : (lines ?? [])) output(line);
-      } else {
-        this.#builtin(name, command, args, at, output);
-      }
-    } catch (cause) {
-      error = cause instanceof Error ? cause.message : String(cause);
-    }
-    this.#recordRcon({ at, from, accepted: true, command, name, args, reply, ...(error === undefined ? {} : { error }) });
-    return reply.length > 0;
-  }
-
-  #builtin(name: string, command: string, args: string, at: number, output: (line: string) => void): void {
-    switch (name) {
-      case "say": {
-        // Players see `* Admin: text`; the server neither replies nor logs.
-        const text = this.flavour === "samp" ? this.codePage.decode(capBytes(this.codePage.encode(args), SAY_LIMIT_BYTES)) : args;
-        const entry: FakeSayRecord = { at, text };
-        this.said.push(entry);
-        this.emit("say", entry);
-        return;
-      }
-      case "echo":
-        output(args);
-        return;
-      case "players":
-        output("ID\tName\tPing\tIP");
-        for (const player of this.players) output(`${player.id}\t${player.name}\t${player.ping}\t${player.ip}`);
-        return;
-      case "kick": {
-        const id = Number(args.trim());
-        if (Number.isInteger(id) && this.#players.has(id)) this.part(id, 2);
-        return;
-      }
-      case "reloadlog":
-        // The log is appended by path on every write, so a renamed file is left behind at once.
-        return;
-      default:
-        output(this.flavour === "samp" ? `Unknown command or variable:\n  ${name}` : `Unknown command or variable: ${command}`);
-    }
-  }
-
-  #recordRcon(entry: FakeRconRecord): void {
-    this.rconCommands.push(entry);
-    this.emit("rcon", entry);
+    return {
+      server: this,
+      flavour: this.flavour,
+      codePage: this.codePage,
+      log: this.log,
+      password,
+      commands: this.#commands,
+      rejectsPasswords: () => this.faults.rejectsPasswords,
+      players: () => this.players,
+      kick: (id) => {
+        if (this.#players.has(id)) this.part(id, 2);
+      },
+      recordRcon: (entry) => record(this.rconCommands, "rcon", entry),
+      recordCommand: (entry) => record(this.customCommands, "command", entry),
+      recordSay: (entry) => record(this.said, "say", entry),
+    };
   }
 
   #send(socket: Socket, reply: Buffer, peer: RemoteInfo): void {
@@ -816,15 +582,3 @@ export class FakeSampServer extends EventEmitter<FakeSampServerEvents> {
   }
 }
 
-/**
- * The command word and its arguments, as each server splits them. SA-MP skips leading spaces
- * before the word and passes everything after the following space as it is; open.mp trims the
- * command, the word and the arguments.
- */
-function splitCommand(command: string, flavour: FakeSampFlavour): { word: string; args: string } {
-  const text = flavour === "openmp" ? command.trim() : command.replace(/^ +/, "");
-  const space = text.indexOf(" ");
-  if (space === -1) return { word: text, args: "" };
-  const args = text.slice(space + 1);
-  return { word: text.slice(0, space), args: flavour === "openmp" ? args.trim() : args };
-}

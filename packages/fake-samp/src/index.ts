@@ -1,45 +1,30 @@
-// Kept as this package's own exports so its users do not break; they live in @nuwani/util.
-export { type Clock, type Random, systemClock } from "@nuwani/util";
-export { CodePage } from "./CodePage.js";
-export { type FakeNuwaniDelivery, FakeNuwaniInclude, type FakeNuwaniIncludeOptions, type FakeNuwaniLevel } from "./FakeNuwaniInclude.js";
+// The time source type of the `clock` options, for convenience; `systemClock` lives in @nuwani/util.
+export type { Clock } from "@nuwani/util";
+// The fake server, its options, events and records.
+export { FakeSampServer } from "./FakeSampServer.js";
+export type {
+  FakeCustomCommandRecord,
+  FakeQueryOutcome,
+  FakeQueryRecord,
+  FakeRconContext,
+  FakeRconHandler,
+  FakeRconRecord,
+  FakeSampPeer,
+  FakeSampPlayer,
+  FakeSampPlayerInput,
+  FakeSampRecords,
+  FakeSampServerEvents,
+  FakeSampServerLogOptions,
+  FakeSampServerOptions,
+  FakeSayRecord,
+  FakeTextFilter,
+} from "./FakeSampServerOptions.js";
 export { FakeSampError, type FakeSampErrorCode } from "./FakeSampError.js";
+// Faults (`server.faults`), the server log (`server.log`, or on its own) and scripted play.
 export { type FakeBurstOptions, type FakeMalformKind, FakeSampFaults } from "./FakeSampFaults.js";
 export { type FakeSampFlavour, FakeSampLog, type FakeSampLogOptions } from "./FakeSampLog.js";
-export { DEFAULT_NAMES, DEFAULT_PHRASES, FakeSampPlay, type FakeSampPlayEvent, type FakeSampPlayOptions } from "./FakeSampPlay.js";
-export {
-  type FakeCustomCommandRecord,
-  type FakeQueryOutcome,
-  type FakeQueryRecord,
-  type FakeRconContext,
-  type FakeRconHandler,
-  type FakeRconRecord,
-  type FakeSampPeer,
-  type FakeSampPlayer,
-  type FakeSampPlayerInput,
-  type FakeSampRecords,
-  FakeSampServer,
-  type FakeSampServerEvents,
-  type FakeSampServerLogOptions,
-  type FakeSampServerOptions,
-  type FakeSayRecord,
-  type FakeTextFilter,
-  MAX_NAME_BYTES,
-  MAX_SLOTS,
-  PLAYER_LIST_LIMIT,
-  SAY_LIMIT_BYTES,
-} from "./FakeSampServer.js";
-export {
-  defaultEchoFormat,
-  type EchoFormatter,
-  type EchoParam,
-  formatBadRcon,
-  formatChat,
-  formatDeath,
-  formatJoin,
-  formatKill,
-  formatPart,
-  type PartReason,
-  WEAPON_NAMES,
-} from "./logLines.js";
-export { CLI_USAGE, type RunningCli, runCli } from "./runCli.js";
-export { encodeHeader, encodeRconRequest, HEADER_LENGTH, PING_LENGTH, QUERY_MAGIC } from "./packets.js";
+export type { FakeSampPlayEvent, FakeSampPlayOptions } from "./FakeSampPlay.js";
+export { defaultEchoFormat, type EchoFormatter, type EchoParam, type PartReason } from "./logLines.js";
+export { CodePage } from "./CodePage.js";
+// The Nuwani Pawn include, emulated on a fake server.
+export { type FakeNuwaniDelivery, FakeNuwaniInclude, type FakeNuwaniIncludeOptions, type FakeNuwaniLevel } from "./FakeNuwaniInclude.js";

@@ -25,7 +25,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  include.stop();
+  include.destroy();
   client.close();
   await server.stop();
 });
@@ -118,10 +118,25 @@ describe("FakeNuwaniInclude", () => {
     }
   });
 
-  it("stop() unregisters the commands (they become unknown) and lifts the chat filter", async () => {
+  it("destroy() unregisters the commands (they become unknown) and lifts the chat filter", async () => {
     include.mute(1, 0);
-    include.stop();
+    include.destroy();
     expect(server.chat(1, "free again")).toBe("[chat] [Vip]: free again");
+    await client.send(server.port, rconRequest("pw", "nuwani_announce hi"));
+    expect((await server.waitFor("rcon")).reply).toEqual(["Unknown command or variable:\n  nuwani_announce"]);
+  });
+
+  it("is unusable after destroy(): setLevel, mute and unmute throw FAKE_SAMP_DESTROYED; destroy() twice is harmless", () => {
+    include.destroy();
+    include.destroy();
+    for (const call of [() => include.setLevel(1, "vip"), () => include.mute(1, 0), () => include.unmute(1)]) {
+      expect(call).toThrow(expect.objectContaining({ code: "FAKE_SAMP_DESTROYED" }));
+    }
+  });
+
+  it("keeps stop() one release as a deprecated alias of destroy()", async () => {
+    include.stop();
+    expect(() => include.mute(1, 0)).toThrow(expect.objectContaining({ code: "FAKE_SAMP_DESTROYED" }));
     await client.send(server.port, rconRequest("pw", "nuwani_announce hi"));
     expect((await server.waitFor("rcon")).reply).toEqual(["Unknown command or variable:\n  nuwani_announce"]);
   });

@@ -1,8 +1,9 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ManualClock } from "@nuwani/util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Clock, FakeSampServer, type FakeSampServerOptions } from "../src/index.js";
+import { FakeSampServer, type FakeSampServerOptions } from "../src/index.js";
 import { readClients, readInfo, readRconLine } from "./support/decode.js";
 import { header, RawClient, rconRequest } from "./support/RawClient.js";
 
@@ -141,30 +142,21 @@ describe("wrong password and silence", () => {
   });
 
   it("delay(ms) holds every reply on the server's clock; stop() cancels held replies", async () => {
-    const timers: { fn: () => void; ms: number }[] = [];
-    const clock: Clock = {
-      now: () => 0,
-      setTimeout: (fn, ms) => {
-        const timer = { fn, ms };
-        timers.push(timer);
-        return timer;
-      },
-      clearTimeout: (handle) => {
-        const index = timers.indexOf(handle as (typeof timers)[number]);
-        if (index !== -1) timers.splice(index, 1);
-      },
-    };
+    const clock = new ManualClock();
     const server = await serve({ clock });
     server.faults.delay(500);
     await client.send(server.port, header("i"));
     await server.waitFor("query");
-    expect(timers.map((t) => t.ms)).toEqual([500]);
-    timers.shift()!.fn();
+    expect(clock.pending).toBe(1);
+    clock.advance(499);
+    expect(clock.pending).toBe(1);
+    clock.advance(1);
     expect(readInfo(await client.next()).players).toBe(0);
     await client.send(server.port, header("i"));
     await server.waitFor("query");
+    expect(clock.pending).toBe(1);
     await server.stop();
-    expect(timers).toHaveLength(0);
+    expect(clock.pending).toBe(0);
     server.faults.reset();
     expect(server.faults.delayMs).toBe(0);
     expect(() => server.faults.delay(2 ** 31)).toThrow(expect.objectContaining({ code: "FAKE_SAMP_INVALID_ARGUMENT" }));

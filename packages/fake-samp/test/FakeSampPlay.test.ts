@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import iconv from "iconv-lite";
 import { describe, expect, it, vi } from "vitest";
-import { type Clock, FakeSampPlay, FakeSampServer } from "../src/index.js";
+import { FakeSampPlay } from "../src/FakeSampPlay.js";
+import { type Clock, FakeSampServer } from "../src/index.js";
 
 const T = Date.UTC(2026, 10, 29, 7, 4, 45);
 

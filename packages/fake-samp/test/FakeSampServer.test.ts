@@ -374,6 +374,9 @@ describe("lifecycle and records", () => {
     expect(() => new FakeSampServer({ maxPlayers: 0 })).toThrow(FakeSampError);
     expect(() => new FakeSampServer({ encoding: "klingon" })).toThrow(expect.objectContaining({ code: "FAKE_SAMP_UNKNOWN_ENCODING" }));
     expect(() => new FakeSampServer({ flavour: "mta" as never })).toThrow(expect.objectContaining({ code: "FAKE_SAMP_INVALID_ARGUMENT" }));
+    for (const queriesPerSecond of [0, 1.5, 1_000_001]) {
+      expect(() => new FakeSampServer({ queriesPerSecond })).toThrow(expect.objectContaining({ code: "FAKE_SAMP_INVALID_ARGUMENT" }));
+    }
     const server = new FakeSampServer({ maxPlayers: 1 });
     server.join("Gunther");
     expect(() => server.join("Luce")).toThrow(expect.objectContaining({ code: "FAKE_SAMP_SERVER_FULL" }));

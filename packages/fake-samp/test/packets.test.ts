@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { encodeHeader, encodeRconRequest, HEADER_LENGTH } from "../src/index.js";
+import { encodeHeader, encodeRconRequest, HEADER_LENGTH } from "../src/packets.js";
 import { encodeInfo, readRcon } from "../src/packets.js";
 import { header, rconRequest } from "./support/RawClient.js";
 

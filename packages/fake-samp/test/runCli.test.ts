@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { type RunningCli, runCli } from "../src/index.js";
+import { type RunningCli, runCli } from "../src/runCli.js";
 import { readInfo, readRconLine } from "./support/decode.js";
 import { header, RawClient, rconRequest } from "./support/RawClient.js";
 

@@ -50,7 +50,7 @@ async function setup(config: Setup = {}) {
   await fake.start();
   cleanups.push(() => fake.stop());
   const include = new FakeNuwaniInclude(fake, { heartbeatMs: 0 });
-  cleanups.push(() => include.stop());
+  cleanups.push(() => include.destroy());
   const codePage = new CodePage(encoding);
   const client = new SampQueryClient({
     port: fake.port,

@@ -1,5 +1,6 @@
 import { afterEach } from "vitest";
-import { FakeDiscord, type FakeDiscordOptions } from "../../src/FakeDiscord.js";
+import { FakeDiscord } from "../../src/FakeDiscord.js";
+import type { FakeDiscordOptions } from "../../src/FakeDiscordOptions.js";
 import { Intents } from "../../src/Intents.js";
 import { GatewayClient, type Payload } from "./protocol.js";
 

@@ -1,5 +1,5 @@
 import { WebSocket } from "ws";
-import type { Clock } from "@nuwani/util";
+import { ManualClock as UtilManualClock } from "@nuwani/util";
 
 /** A gateway payload as a test client sees it. */
 export interface Payload {
@@ -10,43 +10,10 @@ export interface Payload {
   t: string | null;
 }
 
-/** A {@link Clock} that only moves when told to: timers run inside `advance`. */
-export class ManualClock implements Clock {
-  private time = 1_600_000_000_000;
-  private timers = new Map<number, { at: number; callback: () => void }>();
-  private nextId = 1;
-
-  now(): number {
-    return this.time;
-  }
-
-  setTimeout(callback: () => void, ms: number): unknown {
-    const id = this.nextId++;
-    this.timers.set(id, { at: this.time + Math.max(0, ms), callback });
-    return id;
-  }
-
-  clearTimeout(handle: unknown): void {
-    this.timers.delete(handle as number);
-  }
-
-  /** Moves time forward by `ms`, running every timer that falls due, in order. */
-  advance(ms: number): void {
-    const end = this.time + ms;
-    for (;;) {
-      let next: [number, { at: number; callback: () => void }] | undefined;
-      for (const entry of this.timers) if (entry[1].at <= end && (next === undefined || entry[1].at < next[1].at)) next = entry;
-      if (next === undefined) break;
-      this.timers.delete(next[0]);
-      this.time = next[1].at;
-      next[1].callback();
-    }
-    this.time = end;
-  }
-
-  /** How many timers are pending. */
-  get pending(): number {
-    return this.timers.size;
+/** util's hand-moved test clock, standing at a 2020 epoch time (snowflakes in tests read like real ones). */
+export class ManualClock extends UtilManualClock {
+  constructor(start = 1_600_000_000_000) {
+    super(start);
   }
 }
 
