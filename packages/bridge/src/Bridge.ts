@@ -14,7 +14,7 @@ import { defaultFormats } from "./defaultFormats.js";
 import { DiscordRelay } from "./DiscordRelay.js";
 import { EchoRouter } from "./EchoRouter.js";
 import { FloodControl } from "./FloodControl.js";
-import type { EchoParam, GameServer } from "./GameServer.js";
+import type { EchoParam, GameServer } from "@nuwani/game";
 import { GuildChannels } from "./GuildChannels.js";
 import { Outbox } from "./Outbox.js";
 
@@ -274,8 +274,8 @@ export class Bridge extends EventEmitter<BridgeEvents> {
   /**
    * Stops: no more game or Discord traffic, the outbox's timers stop (lines still queued stay
    * counted as queued), and the gateway, tracker and REST client the bridge made are closed.
-   * Given ones are only let go. Calls still in flight are waited for at most {@link STOP_WAIT}
-   * ms on the bridge's clock. Harmless twice.
+   * Given ones are only let go. Calls still in flight are waited for at most 5 seconds
+   * on the bridge's clock (`STOP_WAIT`). Harmless twice.
    */
   async stop(): Promise<void> {
     if (this.#stopped) return;

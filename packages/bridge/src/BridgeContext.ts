@@ -5,7 +5,7 @@ import type { BridgeError } from "./BridgeError.js";
 import type { BridgeEvents } from "./BridgeEvents.js";
 import type { BridgeRest } from "./BridgeOptions.js";
 import type { EnabledBridgeConfig } from "./config.js";
-import type { GameServer } from "./GameServer.js";
+import type { GameServer } from "@nuwani/game";
 import type { Outbox } from "./Outbox.js";
 
 /**

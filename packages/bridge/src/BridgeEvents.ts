@@ -2,7 +2,7 @@ import type { TrackerGuild } from "@nuwani/tracker";
 import type { BridgeError } from "./BridgeError.js";
 import type { CommandOutcome } from "./commands.js";
 import type { FloodCounts } from "./FloodControl.js";
-import type { DeliveryTarget, PlayerLevel } from "./GameServer.js";
+import type { DeliveryTarget, PlayerLevel } from "@nuwani/game";
 import type { OutboxCounts } from "./Outbox.js";
 
 /** A Discord message relayed into the game. */

@@ -6,7 +6,7 @@ import type { CommandRegistryOptions } from "./commands.js";
 import type { EnabledBridgeConfig } from "./config.js";
 import type { FloodControlOptions } from "./FloodControl.js";
 import type { EchoFormats } from "./formats.js";
-import type { GameServer, PlayerLevel } from "./GameServer.js";
+import type { GameServer, PlayerLevel } from "@nuwani/game";
 import type { OutboxOptions } from "./Outbox.js";
 
 /**

@@ -1,7 +1,7 @@
 import { Permissions } from "@nuwani/tracker";
 import { BridgeError } from "./BridgeError.js";
 import { describeError, type BridgeContext } from "./BridgeContext.js";
-import type { PlayerLevel } from "./GameServer.js";
+import type { PlayerLevel } from "@nuwani/game";
 
 /** An `@everyone` permission overwrite's bits. */
 interface Overwrite {

@@ -6,7 +6,7 @@ import type { RelayRole } from "./BridgeEvents.js";
 import type { ChannelModes } from "./ChannelModes.js";
 import type { CommandRegistry } from "./commands.js";
 import type { FloodControl, FloodCounts } from "./FloodControl.js";
-import { describeTarget, type DeliveryTarget, type PlayerLevel } from "./GameServer.js";
+import { describeTarget, type DeliveryTarget, type PlayerLevel } from "@nuwani/game";
 import { formatDiscordChat, stripControlCharacters } from "./sanitize.js";
 
 const MENTION = /<(@[!&]?|#)(\d{1,20})>/g;

@@ -2,7 +2,7 @@ import { BridgeError } from "./BridgeError.js";
 import { describeError, type BridgeContext } from "./BridgeContext.js";
 import type { ChannelModes } from "./ChannelModes.js";
 import { ECHO_PRIORITIES, formatEcho, type EchoFormats, type EchoPriority, type FormattedEcho } from "./formats.js";
-import type { EchoParam } from "./GameServer.js";
+import type { EchoParam } from "@nuwani/game";
 import { escapeForDiscord, stripControlCharacters } from "./sanitize.js";
 
 interface PendingLine {

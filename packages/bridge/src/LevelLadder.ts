@@ -1,6 +1,6 @@
 import { DEFAULT_LEVELS } from "@nuwani/game";
 import { BridgeError } from "./BridgeError.js";
-import type { PlayerLevel } from "./GameServer.js";
+import type { PlayerLevel } from "@nuwani/game";
 
 /**
  * The levels LVP's commands and audiences are about, as names of the ladder: who counts as a

@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import { createSeededRandom } from "@nuwani/util";
 import { BridgeError } from "./BridgeError.js";
 import { systemClock, type Clock } from "@nuwani/util";
-import type { DeliveryTarget, EchoParam, GameMutes, GameServer, GameServerEvents, MutedPlayer, Player, PlayerLevel } from "./GameServer.js";
+import type { DeliveryTarget, EchoParam, GameMutes, GameServer, GameServerEvents, MutedPlayer, Player, PlayerLevel } from "@nuwani/game";
 
 /** Options of {@link SimulatedGameServer}. */
 export interface SimulatedGameServerOptions {

@@ -1,7 +1,7 @@
 import { GAME_LINE_LENGTH } from "@nuwani/game";
 import { BridgeError } from "./BridgeError.js";
 import { SlidingWindow, systemClock, type Clock } from "@nuwani/util";
-import type { DeliveryTarget, GameMutes, GameServer, Player, PlayerLevel } from "./GameServer.js";
+import type { DeliveryTarget, GameMutes, GameServer, Player, PlayerLevel } from "@nuwani/game";
 import { LevelLadder } from "./LevelLadder.js";
 import { escapeForDiscord, formatDiscordChat, sanitizeForGame } from "./sanitize.js";
 

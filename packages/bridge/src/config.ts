@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { isRecord, Secret } from "@nuwani/util";
 import { BridgeError } from "./BridgeError.js";
-import type { PlayerLevel } from "./GameServer.js";
+import type { PlayerLevel } from "@nuwani/game";
 import { LevelLadder, type LevelRoles } from "./LevelLadder.js";
 import { parseJson } from "./parseJson.js";
 

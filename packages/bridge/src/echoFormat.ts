@@ -1,5 +1,5 @@
 import { BridgeError } from "./BridgeError.js";
-import type { EchoParam } from "./GameServer.js";
+import type { EchoParam } from "@nuwani/game";
 
 /**
  * How urgent an echo line is. `admin` lines (administrator traffic, reports) are never

@@ -40,7 +40,7 @@ export {
   type MutedPlayer,
   type Player,
   type PlayerLevel,
-} from "./GameServer.js";
+} from "@nuwani/game";
 export { LevelLadder, type LevelLadderOptions, type LevelRoles } from "./LevelLadder.js";
 export { SimulatedGameServer, type DeliveredMessage, type SimulatedGameServerOptions } from "./SimulatedGameServer.js";
 export { defaultFormats } from "./defaultFormats.js";

@@ -17,7 +17,7 @@
  * `-` left alignment, a width, `.p` a precision.
  */
 import { BridgeError } from "./BridgeError.js";
-import type { EchoParam as Param } from "./GameServer.js";
+import type { EchoParam as Param } from "@nuwani/game";
 
 /** A piece of a compiled format: literal text, or a placeholder. */
 export type LvpFormatPart =

@@ -1,5 +1,5 @@
 import { BridgeError } from "./BridgeError.js";
-import type { EchoParam } from "./GameServer.js";
+import type { EchoParam } from "@nuwani/game";
 
 /**
  * The parameters of one of LVP's Pawn echo calls, `EchoMessage(tag, format, message)`, as

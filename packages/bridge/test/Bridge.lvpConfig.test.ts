@@ -6,7 +6,7 @@ import { Bridge } from "../src/Bridge.js";
 import type { BridgeOptions } from "../src/BridgeOptions.js";
 import type { BridgeError } from "../src/BridgeError.js";
 import { parseConfig, type EnabledBridgeConfig } from "../src/config.js";
-import type { DeliveryTarget, GameServer, GameServerEvents, Player } from "../src/GameServer.js";
+import type { DeliveryTarget, GameServer, GameServerEvents, Player } from "@nuwani/game";
 import { SimulatedGameServer } from "../src/SimulatedGameServer.js";
 import { TOKEN } from "./support/harness.js";
 

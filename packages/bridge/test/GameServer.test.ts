@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeTarget, type GameServer } from "../src/GameServer.js";
+import { describeTarget, type GameServer } from "@nuwani/game";
 import { Bridge } from "../src/Bridge.js";
 import { parseConfig, type EnabledBridgeConfig } from "../src/config.js";
 import { SimulatedGameServer } from "../src/SimulatedGameServer.js";

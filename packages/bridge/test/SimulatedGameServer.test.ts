@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { EchoParam } from "../src/GameServer.js";
+import type { EchoParam } from "@nuwani/game";
 import { SimulatedGameServer } from "../src/SimulatedGameServer.js";
 
 function record(game: SimulatedGameServer): string[] {

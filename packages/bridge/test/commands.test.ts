@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CommandRegistry, defaultCommands, parseCommand, type CommandContext } from "../src/commands.js";
-import type { PlayerLevel } from "../src/GameServer.js";
+import type { PlayerLevel } from "@nuwani/game";
 import { LevelLadder } from "../src/LevelLadder.js";
 import { SimulatedGameServer } from "../src/SimulatedGameServer.js";
 

@@ -7,7 +7,7 @@ import type { LogTail } from "./LogTail.js";
 import { parseLogLine, type LogEvent, type PartReason } from "./parseLogLine.js";
 import { DEFAULT_LEVELS, GAME_LINE_LENGTH } from "@nuwani/game";
 import { sanitizeGameText } from "./sanitize.js";
-import type { DeliveryTarget, EchoParam, GameMutes, GameServer, GameServerEvents, MutedPlayer, Player, PlayerLevel } from "./GameServer.js";
+import type { DeliveryTarget, EchoParam, GameMutes, GameServer, GameServerEvents, MutedPlayer, Player, PlayerLevel } from "@nuwani/game";
 import type { QueriedPlayer } from "./packet.js";
 
 

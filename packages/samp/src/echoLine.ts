@@ -1,4 +1,4 @@
-import type { EchoParam } from "./GameServer.js";
+import type { EchoParam } from "@nuwani/game";
 
 /** The marker that starts an echo line in the server log (after any timestamp/level prefix). */
 export const ECHO_MARKER = "[nuwani] ";

@@ -1,4 +1,4 @@
-import type { EchoParam } from "./GameServer.js";
+import type { EchoParam } from "@nuwani/game";
 import { ECHO_MARKER, parseEchoBody } from "./echoLine.js";
 
 /** Why a player left (`[part] … (id:reason)`): 0 timeout/crash, 1 quit, 2 kick/ban. */

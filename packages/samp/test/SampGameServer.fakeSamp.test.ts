@@ -6,7 +6,7 @@ import { FakeNuwaniInclude, FakeSampServer } from "@nuwani/fake-samp";
 import type { FakeSampFlavour, FakeSampPlayerInput } from "@nuwani/fake-samp";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { CodePage } from "../src/CodePage.js";
-import type { EchoParam } from "../src/GameServer.js";
+import type { EchoParam } from "@nuwani/game";
 import { LogTail } from "../src/LogTail.js";
 import type { SampError } from "../src/SampError.js";
 import { SAY_PREFIX, SampGameServer, type SampGameServerOptions } from "../src/SampGameServer.js";

@@ -7,7 +7,7 @@ import { LogTail } from "../src/LogTail.js";
 import { CodePage } from "../src/CodePage.js";
 import type { SampError } from "../src/SampError.js";
 import { formatEchoLine } from "../src/echoLine.js";
-import type { EchoParam, GameServer } from "../src/GameServer.js";
+import type { EchoParam, GameServer } from "@nuwani/game";
 import { startMiniSamp, type MiniSamp } from "./support/miniSamp.js";
 import { tempDir } from "./support/tempDir.js";
 import { waitUntil } from "./support/waitUntil.js";
