@@ -75,9 +75,27 @@ export class BridgeError extends Error {
   /** Whether the outbox retries the failed send. */
   readonly retryable: boolean | undefined;
 
+  /**
+   * Whether `value` is a {@link BridgeError} (`instanceof`) and, when `code` is given, one with that
+   * code. A type guard: inside the `if`, `value.code` and the details are typed.
+   *
+   * @example
+   * ```ts
+   * try {
+   *   await loadConfig(path);
+   * } catch (error) {
+   *   if (BridgeError.is(error, "BRIDGE_CONFIG_INVALID")) console.log(error.message);
+   *   else throw error;
+   * }
+   * ```
+   */
+  static is(value: unknown, code?: BridgeErrorCode): value is BridgeError {
+    return value instanceof BridgeError && (code === undefined || value.code === code);
+  }
+
   /** An error with its stable `code`, a message (never with the token) and the details of what failed. */
   constructor(code: BridgeErrorCode, message: string, details: BridgeErrorDetails = {}) {
-    super(message, "cause" in details ? { cause: details.cause } : undefined);
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.code = code;
     this.field = details.field;
     this.tag = details.tag;

@@ -15,9 +15,27 @@ export class CliError extends Error {
   /** What went wrong; stable across versions. */
   readonly code: CliErrorCode;
 
+  /**
+   * Whether `value` is a {@link CliError} (`instanceof`) and, when `code` is given, one with that
+   * code. A type guard: inside the `if`, `value.code` and the details are typed.
+   *
+   * @example
+   * ```ts
+   * try {
+   *   parseCliArgs(argv);
+   * } catch (error) {
+   *   if (CliError.is(error, "CLI_INVALID_ARGUMENT")) console.log(error.message);
+   *   else throw error;
+   * }
+   * ```
+   */
+  static is(value: unknown, code?: CliErrorCode): value is CliError {
+    return value instanceof CliError && (code === undefined || value.code === code);
+  }
+
   /** An error with its stable `code`, a message (never with a secret), and the original error as `cause`. */
   constructor(code: CliErrorCode, message: string, options?: { readonly cause?: unknown }) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
   }
 }

@@ -12,9 +12,27 @@ export class FakeDiscordError extends Error {
   /** What went wrong, stable across versions. */
   readonly code: FakeDiscordErrorCode;
 
+  /**
+   * Whether `value` is a {@link FakeDiscordError} (`instanceof`) and, when `code` is given, one with that
+   * code. A type guard: inside the `if`, `value.code` and the details are typed.
+   *
+   * @example
+   * ```ts
+   * try {
+   *   await gateway.waitForConnection();
+   * } catch (error) {
+   *   if (FakeDiscordError.is(error, "FAKE_DISCORD_TIMEOUT")) console.log(error.message);
+   *   else throw error;
+   * }
+   * ```
+   */
+  static is(value: unknown, code?: FakeDiscordErrorCode): value is FakeDiscordError {
+    return value instanceof FakeDiscordError && (code === undefined || value.code === code);
+  }
+
   /** An error with its stable `code`, a message, and the original error as `cause`. */
   constructor(code: FakeDiscordErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
   }
 }

@@ -25,9 +25,27 @@ export class FakeSampError extends Error {
   /** What went wrong, stable across versions. */
   readonly code: FakeSampErrorCode;
 
+  /**
+   * Whether `value` is a {@link FakeSampError} (`instanceof`) and, when `code` is given, one with that
+   * code. A type guard: inside the `if`, `value.code` and the details are typed.
+   *
+   * @example
+   * ```ts
+   * try {
+   *   await server.waitFor("rcon");
+   * } catch (error) {
+   *   if (FakeSampError.is(error, "FAKE_SAMP_TIMEOUT")) console.log(error.message);
+   *   else throw error;
+   * }
+   * ```
+   */
+  static is(value: unknown, code?: FakeSampErrorCode): value is FakeSampError {
+    return value instanceof FakeSampError && (code === undefined || value.code === code);
+  }
+
   /** An error with its stable `code`, a message, and the original error as `cause`. */
   constructor(code: FakeSampErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
   }
 }

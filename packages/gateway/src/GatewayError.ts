@@ -77,15 +77,28 @@ export class GatewayError extends Error {
 
   /** An error with its stable `code`, a message (never with the token), the close code and the original error as `cause`. */
   public constructor(code: GatewayErrorCode, message: string, options: GatewayErrorOptions = {}) {
-    super(message, "cause" in options ? { cause: options.cause } : undefined);
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     if (options.closeCode !== undefined) this.closeCode = options.closeCode;
     if (options.retryAfter !== undefined) this.retryAfter = options.retryAfter;
   }
 
-  /** Whether `error` is a {@link GatewayError}, optionally with the given `code`. */
-  public static is(error: unknown, code?: GatewayErrorCode): error is GatewayError {
-    return error instanceof GatewayError && (code === undefined || error.code === code);
+  /**
+   * Whether `value` is a {@link GatewayError} (`instanceof`) and, when `code` is given, one with that
+   * code. A type guard: inside the `if`, `value.code` and the details are typed.
+   *
+   * @example
+   * ```ts
+   * try {
+   *   await gateway.requestGuildMembers({ guildId, query: "" });
+   * } catch (error) {
+   *   if (GatewayError.is(error, "GATEWAY_RATE_LIMITED")) console.log("retry in", error.retryAfter, "ms");
+   *   else throw error;
+   * }
+   * ```
+   */
+  public static is(value: unknown, code?: GatewayErrorCode): value is GatewayError {
+    return value instanceof GatewayError && (code === undefined || value.code === code);
   }
 
   /**

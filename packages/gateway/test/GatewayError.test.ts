@@ -47,3 +47,31 @@ describe("GatewayError", () => {
     expect(wrapped.cause).toBe(reason);
   });
 });
+
+describe("GatewayError: the shape every package's error shares", () => {
+  it("is() is a type guard on the class, optionally narrowed to one code", () => {
+    const error: unknown = new GatewayError("GATEWAY_DISCONNECTED", "x");
+    expect(GatewayError.is(error)).toBe(true);
+    expect(GatewayError.is(error, "GATEWAY_DISCONNECTED")).toBe(true);
+    expect(GatewayError.is(error, "GATEWAY_REQUEST_TIMEOUT")).toBe(false);
+    if (GatewayError.is(error, "GATEWAY_DISCONNECTED")) expect(error.code).toBe("GATEWAY_DISCONNECTED"); // narrowed: .code typed
+    class Other extends Error {
+      readonly code = "GATEWAY_DISCONNECTED";
+    }
+    for (const value of [new Error("x"), new Other("x"), { code: "GATEWAY_DISCONNECTED" }, "GATEWAY_DISCONNECTED", null, undefined, 0]) {
+      expect(GatewayError.is(value)).toBe(false);
+      expect(GatewayError.is(value, "GATEWAY_DISCONNECTED")).toBe(false);
+    }
+  });
+
+  it("has its name, its code, and a cause only when one is given", () => {
+    const cause = new Error("inner");
+    const error = new GatewayError("GATEWAY_DISCONNECTED", "x", { cause });
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe("GatewayError");
+    expect(String(error)).toBe("GatewayError: x");
+    expect(error.cause).toBe(cause);
+    expect("cause" in new GatewayError("GATEWAY_DISCONNECTED", "x")).toBe(false);
+    expect("cause" in new GatewayError("GATEWAY_DISCONNECTED", "x", { cause: undefined })).toBe(false);
+  });
+});

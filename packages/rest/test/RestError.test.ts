@@ -58,3 +58,31 @@ describe("RestError", () => {
     });
   });
 });
+
+describe("RestError: the shape every package's error shares", () => {
+  it("is() is a type guard on the class, optionally narrowed to one code", () => {
+    const error: unknown = new RestError("REST_TIMEOUT", "x");
+    expect(RestError.is(error)).toBe(true);
+    expect(RestError.is(error, "REST_TIMEOUT")).toBe(true);
+    expect(RestError.is(error, "REST_ABORTED")).toBe(false);
+    if (RestError.is(error, "REST_TIMEOUT")) expect(error.code).toBe("REST_TIMEOUT"); // narrowed: .code typed
+    class Other extends Error {
+      readonly code = "REST_TIMEOUT";
+    }
+    for (const value of [new Error("x"), new Other("x"), { code: "REST_TIMEOUT" }, "REST_TIMEOUT", null, undefined, 0]) {
+      expect(RestError.is(value)).toBe(false);
+      expect(RestError.is(value, "REST_TIMEOUT")).toBe(false);
+    }
+  });
+
+  it("has its name, its code, and a cause only when one is given", () => {
+    const cause = new Error("inner");
+    const error = new RestError("REST_TIMEOUT", "x", { cause });
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe("RestError");
+    expect(String(error)).toBe("RestError: x");
+    expect(error.cause).toBe(cause);
+    expect("cause" in new RestError("REST_TIMEOUT", "x")).toBe(false);
+    expect("cause" in new RestError("REST_TIMEOUT", "x", { cause: undefined })).toBe(false);
+  });
+});

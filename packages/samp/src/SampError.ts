@@ -55,6 +55,24 @@ export class SampError extends Error {
   /** The config field at fault, for `SAMP_CONFIG_INVALID`. */
   readonly field: string | undefined;
 
+  /**
+   * Whether `value` is a {@link SampError} (`instanceof`) and, when `code` is given, one with that
+   * code. A type guard: inside the `if`, `value.code` and the details are typed.
+   *
+   * @example
+   * ```ts
+   * try {
+   *   await client.info();
+   * } catch (error) {
+   *   if (SampError.is(error, "SAMP_TIMEOUT")) console.log(error.message);
+   *   else throw error;
+   * }
+   * ```
+   */
+  static is(value: unknown, code?: SampErrorCode): value is SampError {
+    return value instanceof SampError && (code === undefined || value.code === code);
+  }
+
   /** An error with its stable `code`, a message (never with the RCON password) and the details of what failed. */
   constructor(code: SampErrorCode, message: string, details: SampErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });

@@ -44,9 +44,27 @@ export class SocketError extends Error {
   /** What went wrong; stable across versions. */
   readonly code: SocketErrorCode;
 
+  /**
+   * Whether `value` is a {@link SocketError} (`instanceof`) and, when `code` is given, one with that
+   * code. A type guard: inside the `if`, `value.code` and the details are typed.
+   *
+   * @example
+   * ```ts
+   * try {
+   *   socket.send(payload);
+   * } catch (error) {
+   *   if (SocketError.is(error, "SOCKET_NOT_OPEN")) console.log(error.message);
+   *   else throw error;
+   * }
+   * ```
+   */
+  static is(value: unknown, code?: SocketErrorCode): value is SocketError {
+    return value instanceof SocketError && (code === undefined || value.code === code);
+  }
+
   /** An error with its stable `code`, a message, and the original error as `cause`. */
   constructor(code: SocketErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
   }
 }

@@ -17,3 +17,31 @@ describe("SocketError", () => {
     expect(new SocketError("SOCKET_NOT_OPEN", "not open").cause).toBeUndefined();
   });
 });
+
+describe("SocketError: the shape every package's error shares", () => {
+  it("is() is a type guard on the class, optionally narrowed to one code", () => {
+    const error: unknown = new SocketError("SOCKET_NOT_OPEN", "x");
+    expect(SocketError.is(error)).toBe(true);
+    expect(SocketError.is(error, "SOCKET_NOT_OPEN")).toBe(true);
+    expect(SocketError.is(error, "SOCKET_DESTROYED")).toBe(false);
+    if (SocketError.is(error, "SOCKET_NOT_OPEN")) expect(error.code).toBe("SOCKET_NOT_OPEN"); // narrowed: .code typed
+    class Other extends Error {
+      readonly code = "SOCKET_NOT_OPEN";
+    }
+    for (const value of [new Error("x"), new Other("x"), { code: "SOCKET_NOT_OPEN" }, "SOCKET_NOT_OPEN", null, undefined, 0]) {
+      expect(SocketError.is(value)).toBe(false);
+      expect(SocketError.is(value, "SOCKET_NOT_OPEN")).toBe(false);
+    }
+  });
+
+  it("has its name, its code, and a cause only when one is given", () => {
+    const cause = new Error("inner");
+    const error = new SocketError("SOCKET_NOT_OPEN", "x", { cause });
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe("SocketError");
+    expect(String(error)).toBe("SocketError: x");
+    expect(error.cause).toBe(cause);
+    expect("cause" in new SocketError("SOCKET_NOT_OPEN", "x")).toBe(false);
+    expect("cause" in new SocketError("SOCKET_NOT_OPEN", "x", { cause: undefined })).toBe(false);
+  });
+});

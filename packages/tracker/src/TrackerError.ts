@@ -40,13 +40,23 @@ export class TrackerError extends Error {
 
   /** An error with its stable `code`, a message, and the original error as `cause`. */
   public constructor(code: TrackerErrorCode, message: string, options: TrackerErrorOptions = {}) {
-    super(message, "cause" in options ? { cause: options.cause } : undefined);
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     if (options.event !== undefined) this.event = options.event;
   }
 
-  /** Whether `error` is a {@link TrackerError}, optionally with the given `code`. */
-  public static is(error: unknown, code?: TrackerErrorCode): error is TrackerError {
-    return error instanceof TrackerError && (code === undefined || error.code === code);
+  /**
+   * Whether `value` is a {@link TrackerError} (`instanceof`) and, when `code` is given, one with that
+   * code. A type guard: inside the `if`, `value.code` and the details are typed.
+   *
+   * @example
+   * ```ts
+   * tracker.on("error", (error) => {
+   *   if (TrackerError.is(error, "TRACKER_SYNC_FAILED")) console.log("member sync failed:", error.cause);
+   * });
+   * ```
+   */
+  public static is(value: unknown, code?: TrackerErrorCode): value is TrackerError {
+    return value instanceof TrackerError && (code === undefined || value.code === code);
   }
 }

@@ -35,6 +35,24 @@ export class TransportError extends Error {
   /** For errors on an open connection: the close code sent because of it (1009, 1002…). */
   declare readonly closeCode?: number;
 
+  /**
+   * Whether `value` is a {@link TransportError} (`instanceof`) and, when `code` is given, one with that
+   * code. A type guard: inside the `if`, `value.code` and the details are typed.
+   *
+   * @example
+   * ```ts
+   * try {
+   *   connection.send(data);
+   * } catch (error) {
+   *   if (TransportError.is(error, "TRANSPORT_NOT_OPEN")) console.log(error.message);
+   *   else throw error;
+   * }
+   * ```
+   */
+  static is(value: unknown, code?: TransportErrorCode): value is TransportError {
+    return value instanceof TransportError && (code === undefined || value.code === code);
+  }
+
   /** An error with its stable `code`, a message (never with a secret), the close code and the original error as `cause`. */
   constructor(code: TransportErrorCode, message: string, options?: TransportErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });

@@ -22,3 +22,31 @@ describe("TransportError", () => {
     expect("cause" in plain).toBe(false);
   });
 });
+
+describe("TransportError: the shape every package's error shares", () => {
+  it("is() is a type guard on the class, optionally narrowed to one code", () => {
+    const error: unknown = new TransportError("TRANSPORT_NOT_OPEN", "x");
+    expect(TransportError.is(error)).toBe(true);
+    expect(TransportError.is(error, "TRANSPORT_NOT_OPEN")).toBe(true);
+    expect(TransportError.is(error, "TRANSPORT_ABORTED")).toBe(false);
+    if (TransportError.is(error, "TRANSPORT_NOT_OPEN")) expect(error.code).toBe("TRANSPORT_NOT_OPEN"); // narrowed: .code typed
+    class Other extends Error {
+      readonly code = "TRANSPORT_NOT_OPEN";
+    }
+    for (const value of [new Error("x"), new Other("x"), { code: "TRANSPORT_NOT_OPEN" }, "TRANSPORT_NOT_OPEN", null, undefined, 0]) {
+      expect(TransportError.is(value)).toBe(false);
+      expect(TransportError.is(value, "TRANSPORT_NOT_OPEN")).toBe(false);
+    }
+  });
+
+  it("has its name, its code, and a cause only when one is given", () => {
+    const cause = new Error("inner");
+    const error = new TransportError("TRANSPORT_NOT_OPEN", "x", { cause });
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe("TransportError");
+    expect(String(error)).toBe("TransportError: x");
+    expect(error.cause).toBe(cause);
+    expect("cause" in new TransportError("TRANSPORT_NOT_OPEN", "x")).toBe(false);
+    expect("cause" in new TransportError("TRANSPORT_NOT_OPEN", "x", { cause: undefined })).toBe(false);
+  });
+});
