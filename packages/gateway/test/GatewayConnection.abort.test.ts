@@ -1,31 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { GatewayConnectionOptions, GatewayVersion } from "../src/types.js";
+import { describe, expect, it, vi } from "vitest";
 import { GatewayError } from "../src/GatewayError.js";
-import { createHarness, flush, identified, track } from "./support/harness.js";
+import { flush, useHarnesses, identified, track, voiceState } from "./support/harness.js";
 import type { Harness, Tracked } from "./support/harness.js";
 
-let harnesses: Harness[] = [];
+const harness = useHarnesses();
 
-function harness(options: Partial<GatewayConnectionOptions<GatewayVersion>> = {}): Harness {
-  const created = createHarness(options);
-  harnesses.push(created);
-  return created;
-}
-
-beforeEach(() => {
-  vi.useFakeTimers({ now: 0 });
-});
-
-afterEach(() => {
-  for (const { gateway } of harnesses) gateway.destroy();
-  harnesses = [];
-  vi.useRealTimers();
-});
-
-const voiceState = (i: number): { op: number; d: unknown } => ({
-  op: 4,
-  d: { guild_id: "1", channel_id: null, self_mute: false, self_deaf: false, i },
-});
 const member = (id: string): { user: { id: string } } => ({ user: { id } });
 
 /**

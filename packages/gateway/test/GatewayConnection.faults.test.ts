@@ -1,30 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { GatewayConnectionOptions, GatewayVersion } from "../src/types.js";
+import { describe, expect, it, vi } from "vitest";
 import { GatewayConnection } from "../src/GatewayConnection.js";
 import { GatewayError } from "../src/GatewayError.js";
-import { createHarness, flush, identified, opened, sequences, TOKEN, track } from "./support/harness.js";
-import type { Harness } from "./support/harness.js";
+import { flush, useHarnesses, identified, opened, sequences, TOKEN, track } from "./support/harness.js";
 import { GatewayIntentBits } from "../src/index.js";
 
-let harnesses: Harness[] = [];
-
-function harness(options: Partial<GatewayConnectionOptions<GatewayVersion>> = {}): Harness {
-  const created = createHarness(options);
-  harnesses.push(created);
-  return created;
-}
+const harness = useHarnesses();
 
 const TIMER_LIMIT = 2 ** 31 - 1;
-
-beforeEach(() => {
-  vi.useFakeTimers({ now: 0 });
-});
-
-afterEach(() => {
-  for (const { gateway } of harnesses) gateway.destroy();
-  harnesses = [];
-  vi.useRealTimers();
-});
 
 describe("GatewayConnection: every wait is bounded", () => {
   it.each([

@@ -1,30 +1,12 @@
 import { PresenceUpdateStatus } from "discord-api-types/v6";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { GatewayConnectionOptions, GatewayVersion } from "../src/types.js";
+import { describe, expect, it, vi } from "vitest";
 import { GatewayError } from "../src/GatewayError.js";
 import { IdentifyThrottle } from "../src/IdentifyThrottle.js";
 import type { MemberChunk } from "../src/MemberChunkCollector.js";
-import { createHarness, flush, identified, opened, track } from "./support/harness.js";
-import type { Harness } from "./support/harness.js";
+import { flush, useHarnesses, identified, opened, track, voiceState } from "./support/harness.js";
 import type { ScriptedConnection } from "./support/ScriptedTransport.js";
 
-let harnesses: Harness[] = [];
-
-function harness(options: Partial<GatewayConnectionOptions<GatewayVersion>> = {}): Harness {
-  const created = createHarness(options);
-  harnesses.push(created);
-  return created;
-}
-
-beforeEach(() => {
-  vi.useFakeTimers({ now: 0 });
-});
-
-afterEach(() => {
-  for (const { gateway } of harnesses) gateway.destroy();
-  harnesses = [];
-  vi.useRealTimers();
-});
+const harness = useHarnesses();
 
 /** The most payloads any window [t, t + 60 s) holds. */
 function busiestMinute(times: readonly number[]): number {
@@ -32,11 +14,6 @@ function busiestMinute(times: readonly number[]): number {
   for (const start of times) most = Math.max(most, times.filter((time) => time >= start && time < start + 60_000).length);
   return most;
 }
-
-const voiceState = (i: number): { op: number; d: unknown } => ({
-  op: 4,
-  d: { guild_id: "1", channel_id: null, self_mute: false, self_deaf: false, i },
-});
 
 describe("GatewayConnection: the outbound limit", () => {
   it("sends at most 120 payloads in any 60 s, and heartbeats keep their schedule while commands saturate it", async () => {

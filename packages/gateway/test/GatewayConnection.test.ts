@@ -1,20 +1,13 @@
 import { ActivityType, PresenceUpdateStatus } from "discord-api-types/v6";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { GatewayConnection } from "../src/GatewayConnection.js";
 import type { GatewayConnectionOptions, GatewaySession, GatewayVersion } from "../src/types.js";
 import { GatewayError } from "../src/GatewayError.js";
 import type { GatewayErrorCode } from "../src/GatewayError.js";
-import { createHarness, flush, identified, opened, sequences, TOKEN, track } from "./support/harness.js";
-import type { Harness } from "./support/harness.js";
+import { flush, useHarnesses, identified, opened, sequences, TOKEN, track } from "./support/harness.js";
 import { GatewayIntentBits } from "../src/index.js";
 
-let harnesses: Harness[] = [];
-
-function harness(options: Partial<GatewayConnectionOptions<GatewayVersion>> = {}): Harness {
-  const created = createHarness(options);
-  harnesses.push(created);
-  return created;
-}
+const harness = useHarnesses();
 
 function thrown(fn: () => unknown): unknown {
   try {
@@ -24,16 +17,6 @@ function thrown(fn: () => unknown): unknown {
   }
   throw new Error("expected a throw");
 }
-
-beforeEach(() => {
-  vi.useFakeTimers({ now: 0 });
-});
-
-afterEach(() => {
-  for (const { gateway } of harnesses) gateway.destroy();
-  harnesses = [];
-  vi.useRealTimers();
-});
 
 describe("GatewayConnection: hello, identify, resume", () => {
   it("v6: identifies after HELLO with $-prefixed properties, compress false, large_threshold, shard and presence, without intents", async () => {

@@ -1,40 +1,23 @@
 import { once } from "node:events";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { DiscordRest, rateLimitsOf } from "../src/DiscordRest.js";
 import type { DiscordRestOptions } from "../src/DiscordRestOptions.js";
 import { RestError } from "../src/RestError.js";
 import { routeKey } from "../src/routeKey.js";
 import { channelId, restFor, startFake } from "./support/fake.js";
 import { ManualClock } from "@nuwani/util";
-import { json, scriptedFetch, type Step } from "./support/scriptedFetch.js";
+import { json, type Step } from "./support/scriptedFetch.js";
+import { scriptedRest, settle, useFakeTimersPerTest } from "./support/scriptedRest.js";
 
 const TOKEN = "MTIzNDU2Nzg5.abort-token.value";
 const CHANNEL = "123456789012345678";
 const MESSAGE = { id: "9", channel_id: CHANNEL, content: "ok", timestamp: "", author: { id: "1", username: "bot" } };
 
-function client(steps: Step[], options: Partial<DiscordRestOptions> = {}): { rest: DiscordRest; calls: ReturnType<typeof scriptedFetch>["calls"] } {
-  const { fetch, calls } = scriptedFetch(steps);
-  const rest = new DiscordRest({ token: TOKEN, baseUrl: "http://discord.test/api", fetch, ...options });
-  return { rest, calls };
-}
+const client = (steps: Step[], options: Partial<DiscordRestOptions> = {}): ReturnType<typeof scriptedRest> => scriptedRest(TOKEN, steps, options);
 
-async function settle<T>(promise: Promise<T>): Promise<{ value?: T; error?: unknown }> {
-  try {
-    return { value: await promise };
-  } catch (error) {
-    return { error };
-  }
-}
-
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTimersPerTest();
 
 describe("DiscordRest: AbortSignal", () => {
   it("an aborted signal fails every method with REST_ABORTED (cause: its reason) and sends nothing", async () => {

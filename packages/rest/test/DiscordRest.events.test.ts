@@ -1,14 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { DiscordRest, rateLimitsOf } from "../src/DiscordRest.js";
+import type { DiscordRest} from "../src/DiscordRest.js";
+import { rateLimitsOf } from "../src/DiscordRest.js";
 import type { RestResponseInfo } from "../src/DiscordRestEvents.js";
 import type { DiscordRestOptions } from "../src/DiscordRestOptions.js";
-import { bucketHeaders, json, scriptedFetch, type Step } from "./support/scriptedFetch.js";
+import { bucketHeaders, json, type Step } from "./support/scriptedFetch.js";
+import { scriptedRest } from "./support/scriptedRest.js";
 
 const TOKEN = "MTIzNDU2Nzg5.events-token.value";
 
 function client(steps: Step[], options: Partial<DiscordRestOptions> = {}): { rest: DiscordRest; responses: RestResponseInfo[]; debug: string[] } {
-  const { fetch } = scriptedFetch(steps);
-  const rest = new DiscordRest({ token: TOKEN, baseUrl: "http://discord.test/api", fetch, retryDelay: () => 100, ...options });
+  const { rest } = scriptedRest(TOKEN, steps, { retryDelay: () => 100, ...options });
   const responses: RestResponseInfo[] = [];
   const debug: string[] = [];
   rest.on("response", (info) => responses.push(info));

@@ -1,37 +1,20 @@
 import { inspect } from "node:util";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { DiscordRest, rateLimitsOf } from "../src/DiscordRest.js";
 import type { DiscordRestOptions } from "../src/DiscordRestOptions.js";
 import { VERSION } from "../src/version.js";
 import { RestError } from "../src/RestError.js";
 import { routeKey } from "../src/routeKey.js";
 import { bucketHeaders, json, scriptedFetch, type Step } from "./support/scriptedFetch.js";
+import { scriptedRest, settle, useFakeTimersPerTest } from "./support/scriptedRest.js";
 
 const TOKEN = "MTIzNDU2Nzg5.secret-token.value";
 const CHANNEL = "123456789012345678";
 
-function client(steps: Step[], options: Partial<DiscordRestOptions> = {}): { rest: DiscordRest; calls: ReturnType<typeof scriptedFetch>["calls"] } {
-  const { fetch, calls } = scriptedFetch(steps);
-  // These tests were written for v6 (retry_after in ms); v10 ones say so. The default is tested on its own.
-  const rest = new DiscordRest({ token: TOKEN, baseUrl: "http://discord.test/api", fetch, version: 6, ...options });
-  return { rest, calls };
-}
+// These tests were written for v6 (retry_after in ms); v10 ones say so. The default is tested on its own.
+const client = (steps: Step[], options: Partial<DiscordRestOptions> = {}): ReturnType<typeof scriptedRest> => scriptedRest(TOKEN, steps, { version: 6, ...options });
 
-async function settle<T>(promise: Promise<T>): Promise<{ value?: T; error?: unknown }> {
-  try {
-    return { value: await promise };
-  } catch (error) {
-    return { error };
-  }
-}
-
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTimersPerTest();
 
 describe("DiscordRest: requests", () => {
   it("sends Authorization, Discord's User-Agent, JSON, v6 millisecond precision, the reason and the query", async () => {

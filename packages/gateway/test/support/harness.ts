@@ -2,6 +2,7 @@ import { GatewayConnection } from "../../src/GatewayConnection.js";
 import type { GatewayConnectionOptions, GatewayDispatch, GatewayState, GatewayVersion } from "../../src/types.js";
 import type { GatewayError } from "../../src/GatewayError.js";
 import { createSeededRandom } from "@nuwani/util";
+import { afterEach, beforeEach, vi } from "vitest";
 import { flush, ScriptedTransport } from "./ScriptedTransport.js";
 import type { ScriptedConnection } from "./ScriptedTransport.js";
 
@@ -68,6 +69,34 @@ export function createHarness(options: Partial<GatewayConnectionOptions<GatewayV
   gateway.on("state", (state) => log.states.push(state));
   return { transport, gateway, log };
 }
+
+/**
+ * The set-up most connection tests share: fake timers from time 0 before each test, and after
+ * it every harness made through the returned function destroyed and the real timers back.
+ * Call it once at the top of a test file; the function it returns makes a {@link createHarness}.
+ */
+export function useHarnesses(): (options?: Partial<GatewayConnectionOptions<GatewayVersion>>) => Harness {
+  let harnesses: Harness[] = [];
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 0 });
+  });
+  afterEach(() => {
+    for (const { gateway } of harnesses) gateway.destroy();
+    harnesses = [];
+    vi.useRealTimers();
+  });
+  return (options = {}) => {
+    const created = createHarness(options);
+    harnesses.push(created);
+    return created;
+  };
+}
+
+/** A voice state update (op 4) numbered `i` in `d.i`: an ordinary command whose order a test can follow. */
+export const voiceState = (i: number): { op: number; d: unknown } => ({
+  op: 4,
+  d: { guild_id: "1", channel_id: null, self_mute: false, self_deaf: false, i },
+});
 
 /** Lets a started attempt open: returns the new connection (HELLO not sent yet). */
 export async function opened(transport: ScriptedTransport, count = transport.connections.length): Promise<ScriptedConnection> {
