@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { DiscordRest} from "../src/DiscordRest.js";
-import { rateLimitsOf } from "../src/DiscordRest.js";
+import { rateLimitsOf, type DiscordRest } from "../src/DiscordRest.js";
 import type { RestResponseInfo } from "../src/DiscordRestEvents.js";
 import type { DiscordRestOptions } from "../src/DiscordRestOptions.js";
 import { bucketHeaders, json, type Step } from "./support/scriptedFetch.js";
