@@ -1,19 +1,9 @@
 import { constants, inflateSync } from "node:zlib";
-import { FakeGateway } from "@nuwani/fake-discord";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type TransportConnection, TransportError, WsTransport } from "../src/index.js";
-import { RawServer, RecordingListener, acceptUpgrade, frame, track } from "./helpers.js";
+import { RawServer, RecordingListener, acceptUpgrade, frame, track, useFixtures } from "./helpers.js";
 
-const fakes: FakeGateway[] = [];
-const raws: RawServer[] = [];
-const connections: TransportConnection[] = [];
-
-async function startFake(...args: ConstructorParameters<typeof FakeGateway>): Promise<FakeGateway> {
-  const fake = new FakeGateway(...args);
-  fakes.push(fake);
-  await fake.start();
-  return fake;
-}
+const { raws, connections, startFake } = useFixtures();
 
 async function connect(
   url: string,
@@ -23,11 +13,6 @@ async function connect(
   const connection = track(connections, await transport.connect(url, listener));
   return { connection, listener };
 }
-
-afterEach(async () => {
-  for (const connection of connections.splice(0)) connection.terminate();
-  await Promise.all([...fakes.splice(0).map((fake) => fake.stop()), ...raws.splice(0).map((raw) => raw.stop())]);
-});
 
 describe("an open WsTransport connection", () => {
   it("joins a message sent as continuation frames and delivers it once", async () => {

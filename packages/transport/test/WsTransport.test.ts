@@ -1,27 +1,11 @@
-import { createServer, type Server } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createTestCertificate, FakeGateway, type TestCertificate } from "@nuwani/fake-discord";
+import { createTestCertificate, type TestCertificate } from "@nuwani/fake-discord";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type TransportConnection, TransportError, WsTransport } from "../src/index.js";
-import { RawServer, RecordingListener, acceptUpgrade, closeFrame, frame, track } from "./helpers.js";
+import { RecordingListener, acceptUpgrade, closeFrame, frame, track, useFixtures } from "./helpers.js";
 
-const fakes: FakeGateway[] = [];
-const raws: RawServer[] = [];
-const https: Server[] = [];
-const connections: TransportConnection[] = [];
-
-async function startFake(...args: ConstructorParameters<typeof FakeGateway>): Promise<FakeGateway> {
-  const fake = new FakeGateway(...args);
-  fakes.push(fake);
-  await fake.start();
-  return fake;
-}
-
-async function startRaw(onSocket?: Parameters<typeof RawServer.start>[0]): Promise<RawServer> {
-  const raw = await RawServer.start(onSocket);
-  raws.push(raw);
-  return raw;
-}
+const { raws, servers: https, connections, startFake, startRaw } = useFixtures();
 
 async function rejection(promise: Promise<unknown>): Promise<TransportError> {
   const error = await promise.then(
@@ -34,14 +18,9 @@ async function rejection(promise: Promise<unknown>): Promise<TransportError> {
   return error as TransportError;
 }
 
-afterEach(async () => {
+// Registered after useFixtures(), so it runs before the clean-up (after-hooks run last-first).
+afterEach(() => {
   vi.useRealTimers();
-  for (const connection of connections.splice(0)) connection.terminate();
-  await Promise.all([
-    ...fakes.splice(0).map((fake) => fake.stop()),
-    ...raws.splice(0).map((raw) => raw.stop()),
-    ...https.splice(0).map((server) => new Promise((resolve) => server.close(resolve))),
-  ]);
 });
 
 describe("WsTransport.connect", () => {

@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
+import { FakeGateway } from "@nuwani/fake-discord";
+import { afterEach } from "vitest";
 import type { TransportConnection, TransportError, TransportListener } from "../src/index.js";
 
 /** One thing a listener was told, in order. */
@@ -141,4 +143,53 @@ export function acceptUpgrade(socket: Socket, after: Buffer = Buffer.alloc(0)): 
 export function track(list: TransportConnection[], connection: TransportConnection): TransportConnection {
   list.push(connection);
   return connection;
+}
+
+/** What a test file starts, all stopped after each of its tests (see {@link useFixtures}). */
+export interface Fixtures {
+  /** Fake gateways started by `startFake`. */
+  readonly fakes: FakeGateway[];
+  /** Raw servers started by `startRaw`; a test that stops one itself empties this. */
+  readonly raws: RawServer[];
+  /** Other servers (HTTP, HTTPS) a test listens on: closed after it. */
+  readonly servers: Server[];
+  /** Connections to terminate (see {@link track}). */
+  readonly connections: TransportConnection[];
+  /** A started {@link FakeGateway}. */
+  startFake(...args: ConstructorParameters<typeof FakeGateway>): Promise<FakeGateway>;
+  /** A started {@link RawServer}. */
+  startRaw(onSocket?: Parameters<typeof RawServer.start>[0]): Promise<RawServer>;
+}
+
+/**
+ * The fixtures of a test file: after each test every tracked connection is terminated and every
+ * server stopped. Call it once at the top of the file.
+ */
+export function useFixtures(): Fixtures {
+  const fixtures: Fixtures = {
+    fakes: [],
+    raws: [],
+    servers: [],
+    connections: [],
+    async startFake(...args) {
+      const fake = new FakeGateway(...args);
+      fixtures.fakes.push(fake);
+      await fake.start();
+      return fake;
+    },
+    async startRaw(onSocket) {
+      const raw = await RawServer.start(onSocket);
+      fixtures.raws.push(raw);
+      return raw;
+    },
+  };
+  afterEach(async () => {
+    for (const connection of fixtures.connections.splice(0)) connection.terminate();
+    await Promise.all([
+      ...fixtures.fakes.splice(0).map((fake) => fake.stop()),
+      ...fixtures.raws.splice(0).map((raw) => raw.stop()),
+      ...fixtures.servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))),
+    ]);
+  });
+  return fixtures;
 }
