@@ -1,36 +1,14 @@
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { ManualClock } from "@nuwani/util";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FakeSampServer, type FakeSampServerOptions } from "../src/index.js";
+import { describe, expect, it } from "vitest";
+import { FakeSampServer } from "../src/index.js";
 import { readClients, readInfo, readRconLine } from "./support/decode.js";
-import { header, RawClient, rconRequest } from "./support/RawClient.js";
+import { header, type RawClient, rconRequest } from "./support/RawClient.js";
+import { tempLog, useServers } from "./support/useServers.js";
 
 let client: RawClient;
-let servers: FakeSampServer[] = [];
 let nonce = 100;
-
-beforeEach(async () => {
-  client = await RawClient.open();
-});
-
-afterEach(async () => {
-  client.close();
-  await Promise.all(servers.map((server) => server.stop()));
-  servers = [];
-});
-
-async function serve(options: FakeSampServerOptions = {}): Promise<FakeSampServer> {
-  const server = new FakeSampServer(options);
-  servers.push(server);
-  await server.start();
-  return server;
-}
-
-function tempLog(): string {
-  return join(mkdtempSync(join(tmpdir(), "fake-samp-")), "server_log.txt");
-}
+const serve = useServers((opened) => (client = opened));
 
 const ping = (n: number): Buffer => Buffer.concat([header("p"), Buffer.from([n & 0xff, 0, 0, 0])]);
 
@@ -65,8 +43,9 @@ describe("packet loss", () => {
     expect(lost).toBeGreaterThan(4);
     expect(lost).toBeLessThan(24);
     expect(await run(7)).toEqual(first);
+    const server = await serve();
     expect(() => {
-      servers[0]!.faults.lossPercent = 101;
+      server.faults.lossPercent = 101;
     }).toThrow(expect.objectContaining({ code: "FAKE_SAMP_INVALID_ARGUMENT" }));
   });
 

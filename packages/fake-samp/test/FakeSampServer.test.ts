@@ -1,36 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
 import { inspect } from "node:util";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { FakeSampError, FakeSampServer, type FakeSampServerOptions } from "../src/index.js";
+import { describe, expect, it, vi } from "vitest";
+import { FakeSampError, FakeSampServer } from "../src/index.js";
 import { readClients, readDetailed, readInfo, readRconLine, readRules, Reader } from "./support/decode.js";
-import { header, RawClient, rconRequest } from "./support/RawClient.js";
+import { header, type RawClient, rconRequest } from "./support/RawClient.js";
+import { tempLog, useServers } from "./support/useServers.js";
 
 let client: RawClient;
-let servers: FakeSampServer[] = [];
 let nonce = 0;
-
-beforeEach(async () => {
-  client = await RawClient.open();
-});
-
-afterEach(async () => {
-  client.close();
-  await Promise.all(servers.map((server) => server.stop()));
-  servers = [];
-});
-
-async function serve(options: FakeSampServerOptions = {}): Promise<FakeSampServer> {
-  const server = new FakeSampServer(options);
-  servers.push(server);
-  await server.start();
-  return server;
-}
-
-function tempLog(): string {
-  return join(mkdtempSync(join(tmpdir(), "fake-samp-")), "server_log.txt");
-}
+const serve = useServers((opened) => (client = opened));
 
 const text = (bytes: Buffer): string => bytes.toString("latin1");
 
