@@ -6,16 +6,13 @@
 // Time: the sockets, the gateway's heartbeats and the fake's own timers run on real timers
 // (they only keep the connection alive); the two clocks the rule depends on are manual: the
 // fake's `now()` (its op 8 window) and the tracker's retry timer. Nothing here sleeps.
-import { createGuild, FakeDiscord, Intents, serializeGuild } from "@nuwani/fake-discord";
-import type { FakeMemberRequestRecord, FakeSession } from "@nuwani/fake-discord";
-import { GatewayConnection, IdentifyThrottle } from "@nuwani/gateway";
+import { createGuild, Intents, serializeGuild } from "@nuwani/fake-discord";
+import type { FakeDiscord, FakeMemberRequestRecord, FakeSession } from "@nuwani/fake-discord";
 import { ManualClock, systemClock } from "@nuwani/util";
 import type { Clock } from "@nuwani/util";
-import { afterEach, describe, expect, it } from "vitest";
-import { DiscordTracker } from "../src/DiscordTracker.js";
-import type { TrackerError } from "../src/TrackerError.js";
+import { describe, expect, it } from "vitest";
 import { BOT } from "./support/payloads.js";
-import { next } from "./support/loopback.js";
+import { next, trackerOnFake } from "./support/loopback.js";
 
 /**
  * Manual time shared by the fake's op 8 window and the tracker's retry timer: util's
@@ -55,16 +52,6 @@ class ManualTime extends ManualClock {
   }
 }
 
-const started: Array<{ discord: FakeDiscord; gateway: GatewayConnection<10>; tracker: DiscordTracker }> = [];
-
-afterEach(async () => {
-  for (const { discord, gateway, tracker } of started.splice(0)) {
-    tracker.detach();
-    gateway.destroy();
-    await discord.stop();
-  }
-});
-
 const memberRequest = (discord: FakeDiscord) =>
   new Promise<FakeMemberRequestRecord>((resolve) => discord.once("requestGuildMembers", resolve));
 
@@ -72,28 +59,18 @@ describe("DiscordTracker on a real v10 GatewayConnection: op 8 rate limit end to
   it("a second full member sync inside the window is RATE_LIMITED, then retried after retryAfter and synced", async () => {
     const time = new ManualTime();
     const guild = createGuild({ seed: 9, bot: BOT, members: 3_000, online: 0.2 });
-    const discord = new FakeDiscord({ guilds: [guild], user: BOT, heartbeatInterval: 1_000, identifyWindow: 0, memberRequestWindow: 30_000, clock: time.fake });
-    await discord.start();
-    const gateway = new GatewayConnection<10>({
-      token: discord.token,
-      url: discord.gatewayUrl,
-      version: 10,
-      intents: Intents.GUILDS | Intents.GUILD_MEMBERS | Intents.GUILD_PRESENCES,
-      identifyThrottle: new IdentifyThrottle({ interval: 0 }),
-      random: () => 0,
-    });
-    const tracker = new DiscordTracker({ clock: time.tracker });
-    started.push({ discord, gateway, tracker });
-    const errors: TrackerError[] = [];
-    tracker.on("error", (error) => errors.push(error));
     const gatewayErrors: unknown[] = [];
-    gateway.on("error", (error) => gatewayErrors.push(error));
-    tracker.attach(gateway);
-
-    // First sync: answered with chunks.
-    const firstSync = next(tracker, "synced");
-    await gateway.connect();
-    const [first] = await firstSync;
+    let firstSync: Promise<unknown[]> | undefined;
+    const { discord, gateway, tracker, errors } = await trackerOnFake([guild], {
+      discord: { memberRequestWindow: 30_000, clock: time.fake },
+      tracker: { clock: time.tracker },
+      beforeConnect: (made) => {
+        made.gateway.on("error", (error) => gatewayErrors.push(error));
+        // First sync: answered with chunks.
+        firstSync = next(made.tracker, "synced");
+      },
+    });
+    const [first] = (await firstSync) ?? [];
     expect(first).toMatchObject({ id: guild.id, large: true, synced: true, trackedMembers: 3_000 });
     expect(discord.memberRequests.map((record) => record.outcome)).toEqual(["answered"]);
 

@@ -18,11 +18,29 @@ afterEach(async () => {
   }
 });
 
-/** A fake Discord serving `guilds` as {@link BOT}, a v10 gateway connected to it, and a tracker on it. */
+/** What {@link trackerOnFake} made. */
+export interface TrackerOnFake {
+  discord: FakeDiscord;
+  gateway: GatewayConnection<10>;
+  tracker: DiscordTracker;
+  /** Every `error` the tracker reported. */
+  errors: TrackerError[];
+}
+
+/**
+ * A fake Discord serving `guilds` as {@link BOT}, a v10 gateway connected to it, and a tracker on
+ * it. `beforeConnect` runs once the tracker is attached and before the gateway connects (to
+ * listen for what the connect itself brings).
+ */
 export async function trackerOnFake(
   guilds: GuildFixture[],
-  options: { discord?: FakeDiscordOptions; tracker?: DiscordTrackerOptions; intents?: number } = {},
-): Promise<{ discord: FakeDiscord; gateway: GatewayConnection<10>; tracker: DiscordTracker; errors: TrackerError[] }> {
+  options: {
+    discord?: FakeDiscordOptions;
+    tracker?: DiscordTrackerOptions;
+    intents?: number;
+    beforeConnect?: (made: Omit<TrackerOnFake, "errors">) => void;
+  } = {},
+): Promise<TrackerOnFake> {
   const discord = new FakeDiscord({ guilds, user: BOT, heartbeatInterval: 1_000, identifyWindow: 0, ...options.discord });
   await discord.start();
   const gateway = new GatewayConnection<10>({
@@ -38,6 +56,7 @@ export async function trackerOnFake(
   const errors: TrackerError[] = [];
   tracker.on("error", (error) => errors.push(error));
   tracker.attach(gateway);
+  options.beforeConnect?.({ discord, gateway, tracker });
   const available = guilds.map((guild) => next(tracker, "guildAvailable", (view) => view.id === guild.id));
   await gateway.connect();
   await Promise.all(available);
