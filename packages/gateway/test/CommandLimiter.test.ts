@@ -1,16 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { CommandLimiter } from "../src/CommandLimiter.js";
 import type { CommandPriority } from "../src/CommandLimiter.js";
 import type { Clock } from "@nuwani/util";
 import { maxInWindow } from "./support/maxInWindow.js";
+import { useFakeTimersPerTest } from "./support/fakeTimers.js";
 
 describe("CommandLimiter", () => {
-  beforeEach(() => {
-    vi.useFakeTimers({ now: 0 });
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+  useFakeTimersPerTest({ now: 0 });
 
   it("defaults: 110 normal commands per 60 s, the last 10 slots for heartbeats", async () => {
     const limiter = new CommandLimiter();

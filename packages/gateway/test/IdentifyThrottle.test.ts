@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { GatewayError } from "../src/GatewayError.js";
 import { IdentifyThrottle } from "../src/IdentifyThrottle.js";
+import { useFakeTimersPerTest } from "./support/fakeTimers.js";
 
 const HOUR = 3_600_000;
 
@@ -15,12 +16,7 @@ function track(promise: Promise<void>): { at: number | undefined; error: unknown
 }
 
 describe("IdentifyThrottle", () => {
-  beforeEach(() => {
-    vi.useFakeTimers({ now: 0 });
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+  useFakeTimersPerTest({ now: 0 });
 
   it("spaces two connections on one bucket at least 5 s apart", async () => {
     const throttle = new IdentifyThrottle();
@@ -196,12 +192,7 @@ describe("IdentifyThrottle", () => {
 });
 
 describe("IdentifyThrottle: the op 9 storm guard", () => {
-  beforeEach(() => {
-    vi.useFakeTimers({ now: 0 });
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+  useFakeTimersPerTest({ now: 0 });
 
   it("issue 9: an op 9 storm stops with GATEWAY_IDENTIFY_STORM after `limit` Identifies without READY, long before the daily limit", async () => {
     const throttle = new IdentifyThrottle({ storm: { limit: 4, window: 60_000 } });

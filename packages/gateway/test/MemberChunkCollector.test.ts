@@ -1,8 +1,9 @@
 import type { GatewayGuildMembersChunkDispatchData } from "discord-api-types/v10";
 import type { GatewayGuildMembersChunkDispatch as V6ChunkDispatch } from "discord-api-types/v6";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { GatewayError } from "../src/GatewayError.js";
 import { MemberChunkCollector, createNonce } from "../src/MemberChunkCollector.js";
+import { useFakeTimersPerTest } from "./support/fakeTimers.js";
 
 const GUILD = "81384788765712384";
 
@@ -29,12 +30,7 @@ function chunk(nonce: string | undefined, index: number, count: number, ids: str
 }
 
 describe("MemberChunkCollector", () => {
-  beforeEach(() => {
-    vi.useFakeTimers({ now: 0 });
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+  useFakeTimersPerTest({ now: 0 });
 
   it("assembles chunks into one result", async () => {
     const collector = new MemberChunkCollector();

@@ -1,13 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { Bucket } from "../src/Bucket.js";
 import { systemClock } from "@nuwani/util";
+import { useFakeTimersPerTest } from "./support/fakeTimers.js";
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: 0 });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTimersPerTest({ now: 0 });
 
 /** Acquires `count` slots and reports how many were granted so far. */
 function acquireAll(bucket: Bucket, count: number): { granted: () => number; all: Promise<Bucket[]> } {

@@ -9,7 +9,8 @@ import { routeKey } from "../src/routeKey.js";
 import { channelId, restFor, startFake } from "./support/fake.js";
 import { ManualClock } from "@nuwani/util";
 import { json, type Step } from "./support/scriptedFetch.js";
-import { scriptedRest, settle, useFakeTimersPerTest } from "./support/scriptedRest.js";
+import { useFakeTimersPerTest } from "./support/fakeTimers.js";
+import { scriptedRest, settle } from "./support/scriptedRest.js";
 
 const TOKEN = "MTIzNDU2Nzg5.abort-token.value";
 const CHANNEL = "123456789012345678";

@@ -6,7 +6,8 @@ import { VERSION } from "../src/version.js";
 import { RestError } from "../src/RestError.js";
 import { routeKey } from "../src/routeKey.js";
 import { bucketHeaders, json, scriptedFetch, type Step } from "./support/scriptedFetch.js";
-import { scriptedRest, settle, useFakeTimersPerTest } from "./support/scriptedRest.js";
+import { useFakeTimersPerTest } from "./support/fakeTimers.js";
+import { scriptedRest, settle } from "./support/scriptedRest.js";
 
 const TOKEN = "MTIzNDU2Nzg5.secret-token.value";
 const CHANNEL = "123456789012345678";

@@ -1,13 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { systemClock } from "@nuwani/util";
 import { GlobalLimiter } from "../src/GlobalLimiter.js";
+import { useFakeTimersPerTest } from "./support/fakeTimers.js";
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: 0 });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTimersPerTest({ now: 0 });
 
 describe("GlobalLimiter", () => {
   it("allows `limit` per sliding `window`, in FIFO order", async () => {

@@ -1,13 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { systemClock } from "@nuwani/util";
 import { InvalidRequestGuard } from "../src/InvalidRequestGuard.js";
+import { useFakeTimersPerTest } from "./support/fakeTimers.js";
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: 0 });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTimersPerTest({ now: 0 });
 
 describe("InvalidRequestGuard", () => {
   it("counts 401, 403 and 429 in a sliding window and reports exhaustion at the threshold", () => {

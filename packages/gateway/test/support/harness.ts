@@ -2,7 +2,8 @@ import { GatewayConnection } from "../../src/GatewayConnection.js";
 import type { GatewayConnectionOptions, GatewayDispatch, GatewayState, GatewayVersion } from "../../src/types.js";
 import type { GatewayError } from "../../src/GatewayError.js";
 import { createSeededRandom } from "@nuwani/util";
-import { afterEach, beforeEach, vi } from "vitest";
+import { afterEach } from "vitest";
+import { useFakeTimersPerTest } from "./fakeTimers.js";
 import { flush, ScriptedTransport } from "./ScriptedTransport.js";
 import type { ScriptedConnection } from "./ScriptedTransport.js";
 
@@ -77,13 +78,11 @@ export function createHarness(options: Partial<GatewayConnectionOptions<GatewayV
  */
 export function useHarnesses(): (options?: Partial<GatewayConnectionOptions<GatewayVersion>>) => Harness {
   let harnesses: Harness[] = [];
-  beforeEach(() => {
-    vi.useFakeTimers({ now: 0 });
-  });
+  useFakeTimersPerTest({ now: 0 });
+  // Registered last, so it runs first: the harnesses go while the fake timers still stand.
   afterEach(() => {
     for (const { gateway } of harnesses) gateway.destroy();
     harnesses = [];
-    vi.useRealTimers();
   });
   return (options = {}) => {
     const created = createHarness(options);

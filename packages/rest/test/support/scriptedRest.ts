@@ -1,4 +1,3 @@
-import { afterEach, beforeEach, vi } from "vitest";
 import { DiscordRest } from "../../src/DiscordRest.js";
 import type { DiscordRestOptions } from "../../src/DiscordRestOptions.js";
 import { scriptedFetch, type FetchCall, type Step } from "./scriptedFetch.js";
@@ -20,14 +19,4 @@ export async function settle<T>(promise: Promise<T>): Promise<{ value?: T; error
   } catch (error) {
     return { error };
   }
-}
-
-/** Every test of the calling file on vitest's fake timers, the real ones back after it. */
-export function useFakeTimersPerTest(): void {
-  beforeEach(() => {
-    vi.useFakeTimers();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
 }
