@@ -165,8 +165,10 @@ const BIT_NAMES: ReadonlyArray<readonly [string, bigint]> = Object.entries(Permi
 /** Why the bot may not change @everyone's overwrite in the `role` channel, for a message. */
 function lacking(missing: bigint, role: string): string {
   if (missing === Permissions.MANAGE_ROLES) return `the bot lacks MANAGE_ROLES in the ${role} channel`;
-  const names = BIT_NAMES.filter(([, bit]) => (missing & bit) !== 0n).map(([name]) => name);
-  return `the bot may not change ${names.length > 0 ? names.join(", ") : `bits ${missing.toString()}`} in @everyone's overwrite of the ${role} channel (Discord lets a bot allow or deny only bits it holds in the guild or the channel's category)`;
+  const named = BIT_NAMES.filter(([, bit]) => (missing & bit) !== 0n);
+  const unnamed = named.reduce((rest, [, bit]) => rest & ~bit, missing);
+  const names = [...named.map(([name]) => name), ...(unnamed === 0n ? [] : [`bits ${unnamed.toString()}`])];
+  return `the bot may not change ${names.join(", ")} in @everyone's overwrite of the ${role} channel (Discord lets a bot allow or deny only bits it holds in the guild or the channel's category)`;
 }
 
 /**
