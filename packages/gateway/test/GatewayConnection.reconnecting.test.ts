@@ -1,15 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { GatewayConnectionOptions, GatewayReconnectInfo, GatewayVersion } from "../src/index.js";
 import { GatewayError } from "../src/index.js";
-import { createHarness, flush, identified, opened, TOKEN, track } from "./support/harness.js";
+import { flush, identified, opened, TOKEN, track, useHarnesses } from "./support/harness.js";
 import type { Harness } from "./support/harness.js";
 
-let harnesses: Harness[] = [];
+const harnessWith = useHarnesses();
 
 /** A connection whose random is 0.5: backoff 50, 100, 200 ms…, drop jitter 50 ms, op 9 wait 3000 ms. */
 function harness(options: Partial<GatewayConnectionOptions<GatewayVersion>> = {}): Harness & { events: GatewayReconnectInfo[]; at: number[] } {
-  const created = createHarness({ random: () => 0.5, backoff: { base: 100, cap: 1000, dropJitter: 100 }, ...options });
-  harnesses.push(created);
+  const created = harnessWith({ random: () => 0.5, backoff: { base: 100, cap: 1000, dropJitter: 100 }, ...options });
   const events: GatewayReconnectInfo[] = [];
   const at: number[] = [];
   created.gateway.on("reconnecting", (info) => {
@@ -26,16 +25,6 @@ async function working(h: Harness) {
   await flush();
   return session;
 }
-
-beforeEach(() => {
-  vi.useFakeTimers({ now: 0 });
-});
-
-afterEach(() => {
-  for (const { gateway } of harnesses) gateway.destroy();
-  harnesses = [];
-  vi.useRealTimers();
-});
 
 describe("GatewayConnection: the reconnecting event", () => {
   it("a dropped connection, then refused attempts: reason, attempt, delay, resume, code and the error of each", async () => {
