@@ -4,7 +4,7 @@ import { GatewayConnection } from "../../src/GatewayConnection.js";
 import type { GatewayConnectionOptions, GatewayDispatch, GatewayVersion } from "../../src/types.js";
 import type { GatewayError } from "../../src/GatewayError.js";
 import { IdentifyThrottle } from "../../src/IdentifyThrottle.js";
-import { createSeededRandom } from "@nuwani/util";
+import { createSeededRandom, type ManualClock } from "@nuwani/util";
 
 /**
  * Fixtures for tests against the real fake Discord on 127.0.0.1 (port 0), with real timers and
@@ -72,4 +72,30 @@ export function seqs(client: LiveClient): number[] {
 /** Whether every number is larger than the one before. */
 export function strictlyIncreasing(values: readonly number[]): boolean {
   return values.every((value, index) => index === 0 || value > (values[index - 1] as number));
+}
+
+/**
+ * Moves `clock` (shared by a fake and its clients) `step` ms at a time, letting the event loop
+ * turn after each step so that loopback I/O runs for real, until `check` stops throwing;
+ * returns its value. Bounded by `limit` ms of clock time (then `check`'s error is thrown).
+ * Time passes only on the clock: reconnect delays and the fake's outgoing delay cost no real time.
+ */
+export async function advanceUntil<T>(clock: ManualClock, check: () => T, { step = 1, limit = 30_000 }: { step?: number; limit?: number } = {}): Promise<T> {
+  let failure: unknown;
+  for (let elapsed = 0; elapsed <= limit; elapsed += step) {
+    try {
+      return check();
+    } catch (error) {
+      failure = error;
+    }
+    await clock.advanceAsync(step);
+  }
+  throw failure;
+}
+
+/** The delay of the reconnect the client planned last ("reconnecting in N ms"), in ms. */
+export function plannedReconnect(client: LiveClient): number {
+  const planned = client.debug.map((line) => /^reconnecting in (\d+) ms/.exec(line)).filter((match) => match !== null).at(-1);
+  if (planned == null) throw new Error("no reconnect planned yet");
+  return Number(planned[1]);
 }
