@@ -5,6 +5,7 @@ import { isRetryableSendError } from "../src/BridgeContext.js";
 import { BridgeError } from "../src/BridgeError.js";
 import { parseConfig } from "../src/config.js";
 import { parseFormats } from "../src/formats.js";
+import type { DiscordRest } from "@nuwani/rest";
 import { ManualClock, Secret } from "@nuwani/util";
 import { SimulatedGameServer } from "../src/SimulatedGameServer.js";
 import { startHarness, TOKEN, type Harness } from "./support/harness.js";
@@ -417,13 +418,20 @@ describe("Bridge: lifecycle and secrets", () => {
     await clock.advanceAsync(60_000);
     await vi.waitFor(() => expect(h.discord.heartbeats.length).toBeGreaterThan(beats), wait);
     // The REST client: a 500 is retried after retryDelay of the clock.
+    const restDebug: string[] = [];
+    (h.bridge.rest as DiscordRest).on("debug", (line) => restDebug.push(line));
     h.discord.rest.faults.failNext(1, 500);
     h.game.emit("echo", "chat-admin", [4, "Luce", "after one retry"]);
     const posts = (): number => h.discord.rest.requests.filter((request) => request.method === "POST" && request.path.endsWith("/messages")).length;
-    await vi.waitFor(() => expect(posts()).toBe(1), wait);
+    // The 500 comes back over the wire; the retry is then planned 30 s of the clock ahead.
+    await vi.waitFor(() => expect(restDebug.some((line) => line.includes("HTTP 500; retry 1"))).toBe(true), wait);
+    expect(posts()).toBe(1);
     expect(h.posted(h.admin).join("\n")).not.toContain("after one retry");
     await clock.advanceAsync(30_000);
-    await vi.waitFor(() => expect(h.posted(h.admin).join("\n")).toContain("after one retry"), wait);
+    await vi.waitFor(async () => {
+      await clock.advanceAsync(1);
+      expect(h.posted(h.admin).join("\n")).toContain("after one retry");
+    }, wait);
     expect(posts()).toBe(2);
     expect(clock.longest).toBeLessThan(2 ** 31);
   });
