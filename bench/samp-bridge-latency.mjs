@@ -24,6 +24,11 @@ import { FakeSampServer } from "@nuwani/fake-samp";
 import { createSampGameServer, parseGameConfig } from "@nuwani/samp";
 import { arg } from "./support.mjs";
 
+if (process.argv.includes("--help")) {
+  console.log("usage: node samp-bridge-latency.mjs [--seconds 20] [--factor 10] [--window 5000] (what it measures: the comment at the top of the file)");
+  process.exit(0);
+}
+
 const SECONDS = arg("seconds", 20);
 const FACTOR = arg("factor", 10);
 const WINDOW = arg("window", 5000);

@@ -120,6 +120,8 @@ interface ChannelState {
   attempt: number;
   /** This channel's sends within the rate window; `null` without a local rate. */
   readonly sends: SlidingWindow | null;
+  /** When the last send started (clock time); `-Infinity` before the first. */
+  lastSend: number;
 }
 
 type MutableCounts = { -readonly [K in keyof OutboxCounts]: OutboxCounts[K] };
@@ -346,6 +348,7 @@ export class Outbox extends EventEmitter<OutboxEvents> {
         timer: undefined,
         attempt: 0,
         sends: this.#rate === null ? null : new SlidingWindow({ ...this.#rate, clock: this.#clock }),
+        lastSend: -Infinity,
       };
       this.#channels.set(channel, state);
     }
@@ -422,14 +425,45 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     return entries.length === 0 ? undefined : { entries, partial: undefined, content };
   }
 
+  /**
+   * Milliseconds before the channel's next send may start (0: now). The window's limit is a
+   * hard wait. Within it, sends are paced: once `⌊limit / 2⌋` sends of the window are spent, a
+   * message that is not full waits until `window / limit` after the previous send, so that the
+   * lines arriving meanwhile join it. Spending the whole budget at once on a few lines each,
+   * then waiting out the window, let a light but steady stream (half of what the rate carries)
+   * pile up beyond `coalesceAbove` during the wait. A full message never waits for the pace
+   * (waiting would not make it carry more), nor does a channel that is coalescing already (a
+   * summary is queued): pacing is for light load, and overload keeps its behaviour.
+   */
+  #rateWait(state: ChannelState): number {
+    const sends = state.sends;
+    if (sends === null || this.#rate === null) return 0;
+    if (sends.full) return sends.retryAfter;
+    if (sends.count < Math.max(1, Math.floor(this.#rate.limit / 2)) || state.summaries.size > 0 || this.#fillsMessage(state)) return 0;
+    return state.lastSend + this.#rate.window / this.#rate.limit - this.#clock.now();
+  }
+
+  /** Whether the queued entries fill at least one whole message. */
+  #fillsMessage(state: ChannelState): boolean {
+    let length = -1;
+    for (const priority of ECHO_PRIORITIES) {
+      for (const entry of state.queues[priority]) {
+        length += this.#text(entry).length + 1;
+        if (length >= this.#max) return true;
+      }
+    }
+    return false;
+  }
+
   #flush(channel: string): void {
     const state = this.#channels.get(channel);
     if (state === undefined || this.#paused || this.#destroyed || state.sending || state.timer !== undefined) return;
     if (ECHO_PRIORITIES.every((p) => state.queues[p].length === 0)) return;
-    if (state.sends?.full === true) {
+    const rateWait = this.#rateWait(state);
+    if (rateWait > 0) {
       // Whole milliseconds, at least 1: with a clock of fractional milliseconds a wait of a
       // rounding error would otherwise come back just short of the window, again and again.
-      const wait = Math.max(1, Math.ceil(state.sends.retryAfter));
+      const wait = Math.min(MAX_TIMER_DELAY, Math.max(1, Math.ceil(rateWait)));
       state.timer = this.#clock.setTimeout(() => {
         state.timer = undefined;
         this.#flush(channel);
@@ -440,6 +474,7 @@ export class Outbox extends EventEmitter<OutboxEvents> {
     if (batch === undefined) return;
     state.sending = true;
     state.sends?.record();
+    state.lastSend = this.#clock.now();
     let sending: Promise<void>;
     try {
       sending = Promise.resolve(this.#send(channel, batch.content));
