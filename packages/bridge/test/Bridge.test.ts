@@ -436,6 +436,27 @@ describe("Bridge: lifecycle and secrets", () => {
     expect(clock.longest).toBeLessThan(2 ** 31);
   });
 
+  it("gives the REST client it makes restOptions.clock when there is one, else its own clock", async () => {
+    // Nothing listens on 127.0.0.1:1: each request fails at once and waits its retry on a clock.
+    const config = parseConfig({ discord: { token: "t", clientId: "1", guild: "2", api: "http://127.0.0.1:1", channels: { echo: "a", admin: "b" } } }, {});
+    for (const own of [true, false]) {
+      const bridgeClock = new ManualClock();
+      const restClock = new ManualClock();
+      const bridge = new Bridge({
+        config: config as never,
+        game: new SimulatedGameServer(),
+        clock: bridgeClock,
+        restOptions: { retryDelay: () => 123_456, ...(own ? { clock: restClock } : {}) },
+      });
+      const sending = bridge.rest.createMessage("3", { content: "hi", allowed_mentions: { parse: [] } }).catch((error: unknown) => error);
+      const used = own ? restClock : bridgeClock;
+      await vi.waitFor(() => expect(used.longest).toBe(123_456), wait);
+      expect((own ? bridgeClock : restClock).longest).toBeLessThan(123_456);
+      await bridge.stop();
+      expect(await sending).toMatchObject({ code: "REST_DESTROYED" });
+    }
+  });
+
   it("never shows the token in debug output, errors, posted messages or the summary", async () => {
     const h = (harness = await startHarness());
     h.game.start();
