@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { GatewayConnection, IdentifyThrottle, type GatewayVersion } from "@nuwani/gateway";
+import { GatewayConnection, IdentifyThrottle, type GatewayReconnectInfo, type GatewayVersion } from "@nuwani/gateway";
 import { DiscordRest, type GatewayBotInfo } from "@nuwani/rest";
 import { DiscordTracker, type TrackerDispatch, type TrackerGuild } from "@nuwani/tracker";
 import { isRecord, systemClock, type Clock } from "@nuwani/util";
@@ -100,6 +100,8 @@ export class Bridge extends EventEmitter<BridgeEvents> {
   #stopped = false;
   #sessions = 0;
   #reconnects = 0;
+  /** Whether an established session is down and the gateway is getting it back (counted once in `#reconnects`). */
+  #outage = false;
   #messagesSent = 0;
   readonly #listeners: Array<() => void> = [];
   readonly #outstanding = new Set<Promise<void>>();
@@ -347,19 +349,30 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     if (throttle === undefined || this.rest.getGatewayBot === undefined) return;
     let info: Pick<GatewayBotInfo, "url" | "session_start_limit">;
     this.emit("debug", "GET /gateway/bot: asking for the session start limit before identifying");
+    this.emit("gatewayBot", { kind: "asking" });
     try {
       info = await within(this.rest.getGatewayBot(), GATEWAY_BOT_TIMEOUT, this.#clock);
     } catch (cause) {
+      // stop() came first (it destroys the REST client): nothing to report after the stop.
+      if (this.#stopped) return;
       this.emit("debug", `GET /gateway/bot failed (${describeError(cause)}); identifying without the session start limit`);
+      this.emit("gatewayBot", { kind: "failed", problem: describeError(cause) });
       return;
     }
+    let problem: string | undefined;
     try {
       throttle.setSessionStartLimit(info.session_start_limit);
     } catch (cause) {
-      this.emit("debug", `GET /gateway/bot: ignored an invalid session_start_limit (${describeError(cause)})`);
+      problem = describeError(cause);
+      this.emit("debug", `GET /gateway/bot: ignored an invalid session_start_limit (${problem})`);
     }
     const limit = throttle.sessionStartLimit;
     if (limit !== undefined) this.emit("debug", `session starts: ${limit.remaining} of ${limit.total} left`);
+    this.emit("gatewayBot", {
+      kind: "answered",
+      ...(limit === undefined ? {} : { sessionStarts: { remaining: limit.remaining, total: limit.total } }),
+      ...(problem === undefined ? {} : { problem }),
+    });
     if (this.config.endpoint === undefined && typeof info.url === "string" && /^wss?:\/\/[^/?#\s]+/.test(info.url) && !this.#stopped) {
       this.#gateway.destroy();
       this.#gateway = this.#createGateway(info.url);
@@ -442,6 +455,16 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     };
     gateway.on("state", onState);
     this.#keep(() => gateway.off("state", onState));
+    const onReconnecting = (info: GatewayReconnectInfo): void => {
+      // One outage of an established session, however many attempts it takes.
+      if (this.#sessions > 0 && !this.#outage) {
+        this.#outage = true;
+        this.#reconnects++;
+      }
+      this.emit("reconnecting", info);
+    };
+    gateway.on("reconnecting", onReconnecting);
+    this.#keep(() => gateway.off("reconnecting", onReconnecting));
     const onSession = (): void => {
       this.#sessions++;
       if (this.#sessions > 1) this.#reconnected("identified");
@@ -477,7 +500,7 @@ export class Bridge extends EventEmitter<BridgeEvents> {
   }
 
   #reconnected(kind: "resumed" | "identified"): void {
-    this.#reconnects++;
+    this.#outage = false;
     this.emit("reconnect", { kind, count: this.#reconnects });
   }
 

@@ -17,7 +17,7 @@
  * | `BRIDGE_GAME_FAILED` | a call into the game (`deliver`, `announce`, a mute) threw or rejected; the bridge goes on | `cause` |
  * | `BRIDGE_RELAY_FAILED` | a reply, reaction, relayed message, direct message or channel permission change could not be handled; the bridge goes on | `cause` |
  * | `BRIDGE_RECIPIENT_UNRESOLVED` | a direct-message echo (LVP's NOTICE) names no member of the guild, or several; it is dropped (counted) | `tag`, `field` (`target`) |
- * | `BRIDGE_PERMISSION_MISSING` | LVP's `+m` could not deny SEND_MESSAGES in the channel: the bot lacks MANAGE_ROLES there (the relay is paused all the same) | `tag`, `channel` (the channel id) |
+ * | `BRIDGE_PERMISSION_MISSING` | LVP's `+m` could not deny SEND_MESSAGES in the channel, or `-m` could not restore @everyone's overwrite: the bot lacks MANAGE_ROLES there, or a bit the change touches is not held in the guild or the channel's category (Discord's rule); no request is made, the relay is paused or resumed all the same | `tag`, `channel` (the channel id) |
  */
 export type BridgeErrorCode =
   | "BRIDGE_CONFIG_INVALID"

@@ -1,3 +1,4 @@
+import type { GatewayReconnectInfo } from "@nuwani/gateway";
 import type { TrackerGuild } from "@nuwani/tracker";
 import type { BridgeError } from "./BridgeError.js";
 import type { CommandOutcome } from "./commands.js";
@@ -51,6 +52,20 @@ export interface GuildReadyEvent {
   readonly channels: Readonly<Record<string, { readonly id: string; readonly name: string }>>;
 }
 
+/**
+ * `GET /gateway/bot`, asked before the first Identify of a gateway the bridge made (see
+ * {@link Bridge.start}): `asking` before the request; `answered`, with `sessionStarts` when its
+ * `session_start_limit` was usable (else `problem` says why it was ignored); `failed`, and the
+ * gateway identifies without the limit (`problem` says why).
+ */
+export interface GatewayBotEvent {
+  readonly kind: "asking" | "answered" | "failed";
+  /** The daily session starts left, of `total`, as the identify throttle now counts them. */
+  readonly sessionStarts?: { readonly remaining: number; readonly total: number };
+  /** What went wrong: an error code and message, never the token. */
+  readonly problem?: string;
+}
+
 /** Events of a {@link Bridge}. */
 export interface BridgeEvents {
   /** A Discord message reached the game. */
@@ -69,8 +84,16 @@ export interface BridgeEvents {
   channelMode: [event: { readonly channel: string; readonly muted: boolean }];
   /** The gateway's state changed (`ready`, `reconnecting`, …). */
   state: [state: string, previous: string];
+  /**
+   * The gateway set out to get the session back: its `reconnecting` event, forwarded as it is
+   * (`reason`, `attempt`, `delay` in ms, `resume`, the close `code`, the `error` of a failed
+   * attempt). Also for the failed attempts before the first session.
+   */
+  reconnecting: [event: GatewayReconnectInfo];
   /** A session came back after an outage: resumed, or identified afresh. */
   reconnect: [event: { readonly kind: "resumed" | "identified"; readonly count: number }];
+  /** `GET /gateway/bot` before identifying: asked, answered or failed. */
+  gatewayBot: [event: GatewayBotEvent];
   /** Something failed and the bridge went on. Emitted only while someone listens (else `debug`). */
   error: [error: BridgeError];
   /** What the bridge does; never the token. */
@@ -103,7 +126,11 @@ export interface BridgeSummary {
   };
   /** Commands handled by outcome; `total` is all but ignored messages. */
   readonly commands: { readonly total: number; readonly ran: number; readonly denied: number; readonly unknown: number; readonly limited: number; readonly failed: number };
-  /** Sessions that came back after an outage (resumed or identified afresh). */
+  /**
+   * Outages of an established session: counted from the gateway's `reconnecting` event, once
+   * per outage however many attempts it takes (failed attempts before the first session are
+   * not outages).
+   */
   readonly reconnects: number;
   /** Reactions to mentions of the bot. */
   readonly reactions: number;

@@ -1,4 +1,4 @@
-import type { IdentifyThrottleOptions } from "@nuwani/gateway";
+import type { GatewayReconnectInfo, IdentifyThrottleOptions } from "@nuwani/gateway";
 import type { DiscordRestOptions, GatewayBotInfo } from "@nuwani/rest";
 import type { DiscordTracker, TrackerDispatch, TrackerGateway } from "@nuwani/tracker";
 import type { Clock } from "@nuwani/util";
@@ -25,6 +25,8 @@ export interface BridgeGateway extends TrackerGateway {
   on(event: "ready" | "resumed", listener: () => void): unknown;
   /** The connection state changed. */
   on(event: "state", listener: (state: string, previous: string) => void): unknown;
+  /** The connection plans its next attempt to get the session back. */
+  on(event: "reconnecting", listener: (info: GatewayReconnectInfo) => void): unknown;
   /** What the connection is doing (never with the token). */
   on(event: "debug", listener: (message: string) => void): unknown;
   /** The connection stopped for good. */
@@ -35,6 +37,8 @@ export interface BridgeGateway extends TrackerGateway {
   off(event: "ready" | "resumed", listener: () => void): unknown;
   /** Removes a `state` listener. */
   off(event: "state", listener: (state: string, previous: string) => void): unknown;
+  /** Removes a `reconnecting` listener. */
+  off(event: "reconnecting", listener: (info: GatewayReconnectInfo) => void): unknown;
   /** Removes a `debug` listener. */
   off(event: "debug", listener: (message: string) => void): unknown;
   /** Removes an `error` listener. */

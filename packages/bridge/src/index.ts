@@ -10,6 +10,7 @@ export type {
   CommandEvent,
   DiscordToGameEvent,
   GameToDiscordEvent,
+  GatewayBotEvent,
   GuildReadyEvent,
   RelayRole,
   SyncEvent,

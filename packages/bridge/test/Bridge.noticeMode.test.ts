@@ -1,4 +1,4 @@
-import { Permissions, type GuildFixture, type OverwriteFixture } from "@nuwani/fake-discord";
+import { Permissions, serializeRole, type GuildFixture, type OverwriteFixture, type RoleFixture } from "@nuwani/fake-discord";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { BridgeError } from "../src/BridgeError.js";
 import { loadFormats } from "../src/formats.js";
@@ -184,5 +184,108 @@ describe("Bridge: LVP's MODE +m/-m on Discord's permissions", () => {
     await logged(h, 'echo "unmute-echo": +m changed nothing in the echo channel\'s permissions; nothing to undo');
     expect(permissionRequests(h)).toEqual([]);
     expect(echoOverwrites(h)).toEqual(before);
+  });
+
+  // Discord (discord-api-docs, Edit Channel Permissions): "Only permissions your bot has in the guild or parent channel
+  // (if applicable) can be allowed/denied (unless your bot has a MANAGE_ROLES overwrite in the channel)"; the fake
+  // Discord enforces it with 403 50013.
+  describe("only bits the bot holds in the guild or the channel's category", () => {
+    /** setUp(undefined) with SEND_MESSAGES taken from @everyone and the bot's role guild-wide (the echo channel still lets the bot write). */
+    function withoutSend(extra?: (guild: GuildFixture, botRole: RoleFixture) => void): NonNullable<HarnessOptions["prepare"]> {
+      return (guild, members) => {
+        setUp(undefined)(guild, members);
+        const botRole = guild.roles.find((role) => members.bot.roles.includes(role.id) && role.managed)!;
+        for (const role of [guild.roles.find((entry) => entry.id === guild.id)!, botRole]) role.permissions &= ~Permissions.SEND_MESSAGES;
+        extra?.(guild, botRole);
+      };
+    }
+
+    /** Changes a role's guild-wide bits in the fixture and tells the gateway sessions (GUILD_ROLE_UPDATE); resolves once the tracker has them. */
+    async function updateRole(h: Harness, role: RoleFixture, permissions: bigint): Promise<void> {
+      role.permissions = permissions;
+      h.discord.dispatch("GUILD_ROLE_UPDATE", (session: { version: 6 | 10 }) => ({ guild_id: h.guild.id, role: serializeRole(role, session.version) }));
+      await vi.waitFor(() => expect(h.bridge.tracker.getRole(h.guild.id, role.id)?.permissions).toBe(permissions), wait);
+    }
+
+    it("regression: +m sent Discord a deny of SEND_MESSAGES the bot holds only through the channel's overwrite (403); now no REST call and BRIDGE_PERMISSION_MISSING naming it", async () => {
+      const { h, errors } = await start({ prepare: withoutSend() });
+      const before = echoOverwrites(h);
+      h.game.emit("echo", "mute-echo", []);
+      await vi.waitFor(() => expect(errors.map((error) => error.code)).toEqual(["BRIDGE_PERMISSION_MISSING"]), wait);
+      expect(errors[0]).toMatchObject({ tag: "mute-echo", channel: h.echo });
+      expect(errors[0]!.message).toContain("may not change SEND_MESSAGES in @everyone's overwrite of the echo channel");
+      // The relay into the game is paused all the same.
+      h.discord.messageCreate({ channelId: h.echo, author: h.player, content: "can I still talk?" });
+      await vi.waitFor(() => expect(h.bridge.summary().discordToGame.muted).toBe(1), wait);
+      h.game.emit("echo", "unmute-echo", []);
+      await logged(h, 'echo "unmute-echo": +m changed nothing in the echo channel\'s permissions; nothing to undo');
+      expect(permissionRequests(h)).toEqual([]);
+      expect(echoOverwrites(h)).toEqual(before);
+      expect(errors).toHaveLength(1);
+    });
+
+    it("the category's permissions count: a bot allowed SEND_MESSAGES in the echo channel's category may deny it to @everyone", async () => {
+      const { h, errors } = await start({
+        prepare: withoutSend((guild, botRole) => {
+          const echo = guild.channels.find((channel) => channel.name === "echo")!;
+          guild.channels.find((channel) => channel.id === echo.parentId)!.overwrites.push({ id: botRole.id, type: "role", allow: Permissions.SEND_MESSAGES, deny: 0n });
+        }),
+      });
+      h.game.emit("echo", "mute-echo", []);
+      await vi.waitFor(() => expect(echoOverwrites(h)).toContainEqual({ id: h.guild.id, type: "role", allow: 0n, deny: Permissions.SEND_MESSAGES }), wait);
+      h.game.emit("echo", "unmute-echo", []);
+      await vi.waitFor(() => expect(permissionRequests(h).map((request) => request.method)).toEqual(["PUT", "DELETE"]), wait);
+      await vi.waitFor(() => expect(echoOverwrites(h).some((overwrite) => overwrite.id === h.guild.id)).toBe(false), wait);
+      expect(errors).toEqual([]);
+    });
+
+    it("an overwrite in the channel allowing the bot MANAGE_ROLES lets it change bits it lacks guild-wide", async () => {
+      const { h, errors } = await start({
+        prepare: withoutSend((guild, botRole) => {
+          botRole.permissions &= ~Permissions.MANAGE_ROLES;
+          const echo = guild.channels.find((channel) => channel.name === "echo")!;
+          echo.overwrites.find((overwrite) => overwrite.id === botRole.id)!.allow |= Permissions.MANAGE_ROLES;
+        }),
+      });
+      h.game.emit("echo", "mute-echo", []);
+      await vi.waitFor(() => expect(echoOverwrites(h)).toContainEqual({ id: h.guild.id, type: "role", allow: 0n, deny: Permissions.SEND_MESSAGES }), wait);
+      expect(errors).toEqual([]);
+    });
+
+    it("a -m whose restore would change a bit the bot no longer holds makes no REST call and reports it; a later -m restores once it holds the bit again", async () => {
+      const previous = { allow: Permissions.SEND_MESSAGES, deny: Permissions.EMBED_LINKS };
+      const { h, errors } = await start({ prepare: setUp(previous) });
+      const before = echoOverwrites(h);
+      const everyoneRole = h.guild.roles.find((role) => role.id === h.guild.id)!;
+      const botRole = h.guild.roles.find((role) => h.bot.roles.includes(role.id) && role.managed)!;
+      const [everyoneBits, botBits] = [everyoneRole.permissions, botRole.permissions];
+      h.game.emit("echo", "mute-echo", []);
+      await vi.waitFor(() => expect(echoOverwrites(h)).toContainEqual({ id: h.guild.id, type: "role", allow: 0n, deny: Permissions.EMBED_LINKS | Permissions.SEND_MESSAGES }), wait);
+      await updateRole(h, everyoneRole, everyoneBits & ~Permissions.SEND_MESSAGES);
+      await updateRole(h, botRole, botBits & ~Permissions.SEND_MESSAGES);
+      h.game.emit("echo", "unmute-echo", []);
+      await vi.waitFor(() => expect(errors.map((error) => error.code)).toEqual(["BRIDGE_PERMISSION_MISSING"]), wait);
+      expect(errors[0]).toMatchObject({ tag: "unmute-echo", channel: h.echo });
+      expect(errors[0]!.message).toContain("may not change SEND_MESSAGES");
+      expect(permissionRequests(h)).toHaveLength(1);
+      await updateRole(h, botRole, botBits);
+      h.game.emit("echo", "unmute-echo", []);
+      await vi.waitFor(() => expect(echoOverwrites(h)).toEqual(before), wait);
+      expect(permissionRequests(h).map((request) => request.method)).toEqual(["PUT", "PUT"]);
+      expect(errors).toHaveLength(1);
+    });
+
+    it("a -m after the bot lost MANAGE_ROLES makes no REST call and reports BRIDGE_PERMISSION_MISSING (not a failed request)", async () => {
+      const { h, errors } = await start({ prepare: setUp(undefined) });
+      const botRole = h.guild.roles.find((role) => h.bot.roles.includes(role.id) && role.managed)!;
+      h.game.emit("echo", "mute-echo", []);
+      await vi.waitFor(() => expect(permissionRequests(h)).toHaveLength(1), wait);
+      await vi.waitFor(() => expect(h.bridge.tracker.getChannel(h.echo)!.overwrites.some((overwrite) => overwrite.id === h.guild.id)).toBe(true), wait);
+      await updateRole(h, botRole, botRole.permissions & ~Permissions.MANAGE_ROLES);
+      h.game.emit("echo", "unmute-echo", []);
+      await vi.waitFor(() => expect(errors.map((error) => error.code)).toEqual(["BRIDGE_PERMISSION_MISSING"]), wait);
+      expect(errors[0]!.message).toContain("lacks MANAGE_ROLES in the echo channel");
+      expect(permissionRequests(h)).toHaveLength(1);
+    });
   });
 });

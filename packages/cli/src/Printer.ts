@@ -40,6 +40,7 @@ export class Printer {
   readonly #colour: boolean;
   readonly #clock: Pick<Clock, "now">;
   readonly #started: number;
+  #ended = false;
 
   constructor(stdout: CliStream, stderr: CliStream, env: Readonly<Record<string, string | undefined>>, clock: Pick<Clock, "now">) {
     this.#out = stdout;
@@ -54,8 +55,9 @@ export class Printer {
     return (this.#clock.now() - this.#started) / 1000;
   }
 
-  /** One timestamped line in a side's column; continuation lines are indented under it. */
+  /** One timestamped line in a side's column; continuation lines are indented under it. Nothing after {@link Printer.end}. */
   line(side: Side, text: string, parts: LineParts = {}): void {
+    if (this.#ended) return;
     const [colour, label] = SIDES[side];
     const time = this.#paint("2", `+${this.elapsed.toFixed(2)}s`.padStart(8));
     const lead = parts.lead === undefined ? "" : `${this.#paint("1", neutraliseTerminal(parts.lead))} `;
@@ -65,9 +67,20 @@ export class Printer {
     this.#out.write(`${time} ${this.#paint(colour, label.padEnd(WIDTH))} ${first}\n${rest.map((more) => `${indent}${more}\n`).join("")}`);
   }
 
-  /** Plain text to stdout (neutralised, no colours). */
+  /** Plain text to stdout (neutralised, no colours). Nothing after {@link Printer.end}. */
   print(text: string): void {
+    if (this.#ended) return;
     this.#out.write(neutraliseTerminal(text));
+  }
+
+  /**
+   * The last text of the run (its summary): printed like {@link Printer.print}, and stdout
+   * takes nothing more, so a late report (a request that failed because the run stopped it)
+   * cannot land after the summary. Errors still reach stderr.
+   */
+  end(text: string): void {
+    this.print(text);
+    this.#ended = true;
   }
 
   /** An error line to stderr: `nuwani-discord: …` (neutralised). */

@@ -1,25 +1,50 @@
+import type { BridgeEvents, GatewayBotEvent } from "@nuwani/bridge";
+
+/** The gateway's `reconnecting` event as the bridge forwards it. */
+export type ReconnectingEvent = BridgeEvents["reconnecting"][0];
+
 /**
- * What the CLI prints about a (re)connection, read from a debug line of the bridge (its own
- * about `GET /gateway/bot`, or a gateway line it forwards as `gateway: …`), or `undefined` for
- * lines it does not show. The gateway has no
- * typed reconnect event yet; this is the one place that reads its debug text.
+ * What the CLI prints when the connection plans its next attempt (the typed `reconnecting`
+ * event): a failed attempt with the wait before the next, an invalid session, or a reconnect.
  */
-export function describeReconnect(debug: string): string | undefined {
-  // The bridge's own lines about GET /gateway/bot (asked before identifying).
-  if (debug.startsWith("GET /gateway/bot") || debug.startsWith("session starts:")) return debug;
-  const connecting = /attempt (\d+): connecting to (\S+)/.exec(debug);
-  if (connecting !== null) {
-    const attempt = Number(connecting[1]) + 1;
-    // The first attempt is announced by "connecting to Discord"; show the retries.
-    return attempt > 1 ? `attempt ${attempt}: connecting to ${connecting[2]}` : undefined;
+export function describeReconnecting(event: ReconnectingEvent): string {
+  const wait = seconds(event.delay);
+  switch (event.reason) {
+    case "connectFailed": {
+      const failed = event.attempt - 1;
+      const code = causeCode(event.error);
+      return code === "SOCKET_CONNECT_TIMEOUT"
+        ? `attempt ${failed} timed out; next attempt in ${wait}`
+        : `attempt ${failed} failed (${code ?? "unknown error"}); next attempt in ${wait}`;
+    }
+    case "invalidSession":
+      return `invalid session; ${event.resume ? "resuming" : "identifying"} in ${wait}`;
+    default:
+      return `reconnecting in ${wait} (will ${event.resume ? "resume" : "identify"})`;
   }
-  const failed = /attempt (\d+) (failed \([^)]*\)|timed out); next attempt in (\d+) ms/.exec(debug);
-  if (failed !== null) return `attempt ${Number(failed[1]) + 1} ${failed[2]}; next attempt in ${seconds(Number(failed[3]))}`;
-  const reconnecting = /^gateway: reconnecting in (\d+) ms \(will (resume|identify)\)/.exec(debug);
-  if (reconnecting !== null) return `reconnecting in ${seconds(Number(reconnecting[1]))} (will ${reconnecting[2]})`;
-  const invalid = /invalid session \((?:not )?resumable\): (resuming|identifying)(?: on a new connection)? in (\d+) ms/.exec(debug);
-  if (invalid !== null) return `invalid session; ${invalid[1]} in ${seconds(Number(invalid[2]))}`;
-  return undefined;
+}
+
+/** What the CLI prints about `GET /gateway/bot` (the typed `gatewayBot` event), or `undefined` for nothing. */
+export function describeGatewayBot(event: GatewayBotEvent): string | undefined {
+  switch (event.kind) {
+    case "asking":
+      return "GET /gateway/bot: asking for the session start limit before identifying";
+    case "failed":
+      return `GET /gateway/bot failed (${event.problem ?? "unknown error"}); identifying without the session start limit`;
+    case "answered":
+      if (event.sessionStarts !== undefined) return `session starts: ${event.sessionStarts.remaining} of ${event.sessionStarts.total} left`;
+      return event.problem === undefined ? undefined : `GET /gateway/bot: ignored an invalid session_start_limit (${event.problem})`;
+  }
+}
+
+/** The code of the socket's error beneath a failed attempt (`SOCKET_CONNECT_FAILED`, …), else the error's own. */
+function causeCode(error: Error | undefined): string | undefined {
+  if (error === undefined) return undefined;
+  const cause = (error as { cause?: unknown }).cause;
+  const code = typeof cause === "object" && cause !== null ? (cause as { code?: unknown }).code : undefined;
+  if (typeof code === "string") return code;
+  const own = (error as { code?: unknown }).code;
+  return typeof own === "string" ? own : undefined;
 }
 
 function seconds(ms: number): string {

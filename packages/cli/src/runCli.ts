@@ -257,7 +257,7 @@ async function run(setup: Setup, seconds: number | undefined, drain: number, sto
   if (setup.marked) {
     print.line("bridge", `simulating the game against the configured Discord: every line posted there starts with "${SIMULATED_MARK.trim()}"`);
   }
-  listen(bridge, print, setup.marked);
+  const unlisten = listen(bridge, print, setup.marked);
   // A connection that stopped for good (e.g. a fatal close, an op 9 storm) ends the run.
   const lost = new Promise<"lost">((resolve) => {
     bridge.on("error", (error) => {
@@ -272,6 +272,7 @@ async function run(setup: Setup, seconds: number | undefined, drain: number, sto
   );
   const first = await Promise.race([started, stopped]);
   if (typeof first === "object") {
+    unlisten();
     setup.rest?.destroy?.();
     print.fail(plainError(first.error));
     await within(demo?.stop() ?? Promise.resolve(), CLOSE_TIMEOUT, clock);
@@ -304,7 +305,9 @@ async function run(setup: Setup, seconds: number | undefined, drain: number, sto
   // The bridge closes only the REST client it made; this one the CLI made.
   setup.rest?.destroy?.();
   await within(demo?.stop() ?? Promise.resolve(), CLOSE_TIMEOUT, clock);
-  print.print(`\n${formatSummary(bridge.summary(), print.elapsed, game.summary?.() ?? [])}`);
+  // The summary is the last thing printed: what the bridge still reports after its stop is not shown.
+  unlisten();
+  print.end(`\n${formatSummary(bridge.summary(), print.elapsed, game.summary?.() ?? [])}`);
   if (reason === "SIGINT") return EXIT_CODES.SIGINT;
   if (reason === "SIGTERM") return EXIT_CODES.SIGTERM;
   return ready && reason !== "lost" ? EXIT_CODES.OK : EXIT_CODES.FAILURE;

@@ -289,6 +289,24 @@ describe("runCli: issue 9, bounded runs while Discord does not answer", () => {
     expect(io.out + io.err).not.toContain(TOKEN);
   });
 
+  it("regression: when --for ended before Discord answered, the GET /gateway/bot failure printed after the summary; the summary is the last thing printed", async () => {
+    const path = await silentDiscord();
+    const io = capture();
+    const clock = new ManualClock();
+    const run = runCli(["--config", path, "--simulate-game", "--for", "3"], { ...io, env: {}, clock });
+    await vi.waitFor(() => expect(io.out).toContain("GET /gateway/bot: asking"), until);
+    expect(await driveUntilSettled(run, clock)).toBe(1);
+    // What was still under way when the run ended (the 5 s bound on GET /gateway/bot, the REST
+    // client it destroyed) gets its time and its turns now.
+    for (let elapsed = 0; elapsed < 10_000; elapsed += 100) {
+      clock.advance(100);
+      for (let turn = 0; turn < 5; turn++) await ioTurn();
+    }
+    const out = io.out.trimEnd();
+    expect(out.slice(out.lastIndexOf("Summary after"))).toMatch(/^Summary after [34]\.\d s\n[^]*\n {2}reactions {8}0$/);
+    expect(out).not.toContain("GET /gateway/bot failed");
+  });
+
   it("issue 9: the first SIGTERM while connecting ends the run with its summary (exit 143)", async () => {
     const path = await silentDiscord();
     const io = capture();
@@ -341,6 +359,8 @@ describe("runCli: the demo", () => {
     }
     await vi.waitFor(() => {
       expect(plain()).toContain("session resumed");
+      // From the gateway's typed reconnecting event, forwarded by the bridge.
+      expect(plain()).toMatch(/bridge +reconnecting in \d+\.\d s \(will resume\)\n/);
       expect(plain()).toContain("ran !help → ran");
       expect(plain()).toMatch(/Discord→game +\[Discord\] \S+: did the bot just disconnect\?/);
     }, until);

@@ -3,6 +3,7 @@ import type { FakeRestRequest, FakeRestResponse } from "./FakeRestRouter.js";
 import type { FakeRestServer } from "./FakeRestServer.js";
 import type { ChannelFixture, GuildFixture, MemberFixture, OverwriteFixture, UserFixture } from "./GuildFixture.js";
 import { Permissions } from "./Permissions.js";
+import { channelPermissions, overwriteBitsMissing } from "./channelPermissions.js";
 import { type GatewayVersion, serializeChannel, serializeUser } from "./serializeGuild.js";
 import { type CreatedMessage, type MessageInput, MessageSerializer } from "./serializeMessage.js";
 
@@ -70,32 +71,6 @@ export function isEmoji(emoji: string): boolean {
   if (CUSTOM_EMOJI.test(emoji)) return true;
   return UNICODE_EMOJI.test(emoji) && PICTOGRAPHIC.test(emoji);
 }
-
-/** The permissions of `userId` in a guild channel: @everyone, roles, then the channel's overwrites (PROTOCOL.md §8). */
-export function channelPermissions(guild: GuildFixture, channel: ChannelFixture, userId: string): bigint {
-  if (guild.ownerId === userId) return ALL_PERMISSIONS;
-  const member = guild.members.find((entry) => entry.user.id === userId);
-  if (member === undefined) return 0n;
-  let base = guild.roles.find((role) => role.id === guild.id)?.permissions ?? 0n;
-  for (const role of guild.roles) if (member.roles.includes(role.id)) base |= role.permissions;
-  if ((base & Permissions.ADMINISTRATOR) !== 0n) return ALL_PERMISSIONS;
-  const everyone = channel.overwrites.find((overwrite) => overwrite.id === guild.id);
-  if (everyone !== undefined) base = (base & ~everyone.deny) | everyone.allow;
-  let allow = 0n;
-  let deny = 0n;
-  for (const overwrite of channel.overwrites) {
-    if (overwrite.type === "role" && overwrite.id !== guild.id && member.roles.includes(overwrite.id)) {
-      allow |= overwrite.allow;
-      deny |= overwrite.deny;
-    }
-  }
-  base = (base & ~deny) | allow;
-  const own = channel.overwrites.find((overwrite) => overwrite.type === "member" && overwrite.id === userId);
-  if (own !== undefined) base = (base & ~own.deny) | own.allow;
-  return base;
-}
-
-const ALL_PERMISSIONS = Object.values(Permissions).reduce((all, bit) => all | bit, 0n);
 
 function findChannel(guilds: readonly GuildFixture[], id: string): { guild: GuildFixture; channel: ChannelFixture } | undefined {
   for (const guild of guilds) {
@@ -192,7 +167,11 @@ function openDmChannel(context: FakeRestRouteContext, request: FakeRestRequest):
   return { status: 200, body: serializeDmChannel(channel, request.version) };
 }
 
-/** `PUT`/`DELETE /channels/:channelId/permissions/:overwriteId` (MANAGE_ROLES), each followed by CHANNEL_UPDATE. */
+/**
+ * `PUT`/`DELETE /channels/:channelId/permissions/:overwriteId`, each followed by CHANNEL_UPDATE.
+ * Both need MANAGE_ROLES in the channel; PUT also needs every bit it changes held in the guild
+ * or parent category (see `overwriteBitsMissing`); DELETE, as documented, only MANAGE_ROLES.
+ */
 function addOverwriteRoutes(server: FakeRestServer, context: FakeRestRouteContext): void {
   const overwriteTarget = (request: FakeRestRequest): { guild: GuildFixture; channel: ChannelFixture; overwriteId: string } | FakeRestResponse => {
     const found = findChannel(context.guilds, request.params.channelId ?? "");
@@ -218,6 +197,8 @@ function addOverwriteRoutes(server: FakeRestServer, context: FakeRestRouteContex
     if (type === "member" && !guild.members.some((member) => member.user.id === overwriteId)) return discordError(404, "Unknown Member", 10007);
     const overwrite: OverwriteFixture = { id: overwriteId, type, allow, deny };
     const index = channel.overwrites.findIndex((entry) => entry.id === overwriteId);
+    // Only bits the bot holds in the guild (or the parent category) may change (channelPermissions.ts).
+    if (overwriteBitsMissing(guild, channel, context.user.id, channel.overwrites[index], overwrite) !== 0n) return discordError(403, "Missing Permissions", 50013);
     if (index >= 0) channel.overwrites[index] = overwrite;
     else channel.overwrites.push(overwrite);
     channelUpdate(guild, channel);

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import type { FakeDiscord } from "../src/FakeDiscord.js";
+import type { ChannelFixture, GuildFixture, RoleFixture } from "../src/GuildFixture.js";
 import { Permissions } from "../src/Permissions.js";
 import { isEmoji, REACTIONS_BUCKET } from "../src/restRoutes.js";
 import { identified, startDiscord } from "./support/fakeDiscord.js";
@@ -333,5 +334,107 @@ describe("fake REST: channel permission overwrites", () => {
       const response = await request(discord, "PUT", path, body);
       expect([response.status, ((await response.json()) as { code: number }).code]).toEqual([status, code]);
     }
+  });
+
+  // Discord (discord-api-docs, Edit Channel Permissions): "Only permissions your bot has in the guild or parent channel
+  // (if applicable) can be allowed/denied (unless your bot has a MANAGE_ROLES overwrite in the channel)".
+  describe("only bits the bot holds may change", () => {
+    function setup(discord: FakeDiscord): { guild: GuildFixture; general: ChannelFixture; botRole: RoleFixture; path: string } {
+      const guild = discord.guilds[0]!;
+      const general = guild.channels.find((entry) => entry.name === "general")!;
+      const bot = guild.members.find((member) => member.user.id === discord.user.id)!;
+      const botRole = guild.roles.find((entry) => bot.roles.includes(entry.id))!;
+      return { guild, general, botRole, path: `/channels/${general.id}/permissions/${guild.id}` };
+    }
+
+    async function status(response: Promise<Response>): Promise<[number, number | undefined]> {
+      const answer = await response;
+      return [answer.status, answer.status === 204 ? undefined : ((await answer.json()) as { code: number }).code];
+    }
+
+    it("PUT allowing or denying a bit the bot lacks guild-wide was accepted: now 403 50013, the overwrite unchanged, no CHANNEL_UPDATE", async () => {
+      const discord = await startDiscord();
+      manageRoles(discord);
+      const { general, path } = setup(discord);
+      const { client } = await identified(discord, 10, { intents: 1 });
+      const before = structuredClone(general.overwrites);
+      // The bot's role has neither MANAGE_GUILD nor KICK_MEMBERS.
+      expect(await status(request(discord, "PUT", path, { type: 0, deny: String(Permissions.SEND_MESSAGES | Permissions.MANAGE_GUILD) }))).toEqual([403, 50013]);
+      expect(await status(request(discord, "PUT", path, { type: 0, allow: String(Permissions.KICK_MEMBERS) }))).toEqual([403, 50013]);
+      expect(general.overwrites).toEqual(before);
+      // Bits it holds go through; the CHANNEL_UPDATE that follows is the first the session sees.
+      expect(await status(request(discord, "PUT", path, { type: 0, deny: String(Permissions.SEND_MESSAGES) }))).toEqual([204, undefined]);
+      const update = await client.nextOp(0, "CHANNEL_UPDATE");
+      expect((update.d as { permission_overwrites: unknown[] }).permission_overwrites).toContainEqual({ id: discord.guilds[0]!.id, type: 0, allow: "0", deny: "2048" });
+    });
+
+    it("checks only the bits that change: an overwrite's other bits may be sent back as they are, not altered", async () => {
+      const discord = await startDiscord();
+      manageRoles(discord);
+      const { guild, general, path } = setup(discord);
+      general.overwrites.push({ id: guild.id, type: "role", allow: Permissions.KICK_MEMBERS, deny: Permissions.MANAGE_GUILD });
+      const kept = { type: 0, allow: String(Permissions.KICK_MEMBERS) };
+      expect(await status(request(discord, "PUT", path, { ...kept, deny: String(Permissions.MANAGE_GUILD | Permissions.SEND_MESSAGES) }))).toEqual([204, undefined]);
+      expect(general.overwrites.find((entry) => entry.id === guild.id)).toEqual({ id: guild.id, type: "role", allow: Permissions.KICK_MEMBERS, deny: Permissions.MANAGE_GUILD | Permissions.SEND_MESSAGES });
+      // Dropping MANAGE_GUILD from deny changes it: refused.
+      expect(await status(request(discord, "PUT", path, { ...kept, deny: String(Permissions.SEND_MESSAGES) }))).toEqual([403, 50013]);
+      // A new overwrite changes all of its bits.
+      const vip = guild.roles.find((role) => role.name === "VIP")!;
+      expect(await status(request(discord, "PUT", `/channels/${general.id}/permissions/${vip.id}`, { type: 0, allow: String(Permissions.KICK_MEMBERS) }))).toEqual([403, 50013]);
+      expect(general.overwrites.some((entry) => entry.id === vip.id)).toBe(false);
+    });
+
+    it("a bit held only through the channel's own overwrites does not count (discord-api-docs#3450)", async () => {
+      const discord = await startDiscord();
+      manageRoles(discord);
+      const { general, path } = setup(discord);
+      general.overwrites.push({ id: discord.user.id, type: "member", allow: Permissions.KICK_MEMBERS, deny: 0n });
+      expect(await status(request(discord, "PUT", path, { type: 0, deny: String(Permissions.KICK_MEMBERS) }))).toEqual([403, 50013]);
+    });
+
+    it("the parent category's permissions count where there is one, the guild's where there is none", async () => {
+      const discord = await startDiscord();
+      manageRoles(discord);
+      const { guild, general, botRole, path } = setup(discord);
+      const category = guild.channels.find((entry) => entry.id === general.parentId)!;
+      expect(category.type).toBe(4);
+      // In the category neither @everyone nor the bot's role may send.
+      category.overwrites.push({ id: guild.id, type: "role", allow: 0n, deny: Permissions.SEND_MESSAGES });
+      const deny = { type: 0, deny: String(Permissions.SEND_MESSAGES) };
+      expect(await status(request(discord, "PUT", path, deny))).toEqual([403, 50013]);
+      category.overwrites.push({ id: botRole.id, type: "role", allow: Permissions.SEND_MESSAGES, deny: 0n });
+      expect(await status(request(discord, "PUT", path, deny))).toEqual([204, undefined]);
+      // A category may grant what the guild does not.
+      category.overwrites.push({ id: discord.user.id, type: "member", allow: Permissions.MANAGE_GUILD, deny: 0n });
+      expect(await status(request(discord, "PUT", path, { type: 0, deny: String(Permissions.SEND_MESSAGES | Permissions.MANAGE_GUILD) }))).toEqual([204, undefined]);
+      // Without a parent the guild-wide permissions count.
+      general.parentId = null;
+      expect(await status(request(discord, "PUT", path, { type: 0, deny: String(Permissions.SEND_MESSAGES) }))).toEqual([403, 50013]);
+    });
+
+    it("ADMINISTRATOR, the owner, and a MANAGE_ROLES overwrite in the channel may change any bit", async () => {
+      const discord = await startDiscord();
+      const { guild, general, botRole, path } = setup(discord);
+      const body = { type: 0, allow: String(Permissions.KICK_MEMBERS), deny: String(Permissions.MANAGE_GUILD | Permissions.BAN_MEMBERS) };
+      // MANAGE_ROLES only through an overwrite on the bot's role in this channel: no guild-wide bits needed.
+      general.overwrites.push({ id: botRole.id, type: "role", allow: Permissions.MANAGE_ROLES, deny: 0n });
+      expect(await status(request(discord, "PUT", path, body))).toEqual([204, undefined]);
+      general.overwrites.splice(general.overwrites.findIndex((entry) => entry.id === botRole.id), 1);
+      expect(await status(request(discord, "PUT", path, { type: 0 }))).toEqual([403, 50013]); // no MANAGE_ROLES at all
+      botRole.permissions |= Permissions.ADMINISTRATOR;
+      expect(await status(request(discord, "PUT", path, { ...body, allow: String(Permissions.MANAGE_WEBHOOKS) }))).toEqual([204, undefined]);
+      botRole.permissions &= ~Permissions.ADMINISTRATOR;
+      guild.ownerId = discord.user.id;
+      expect(await status(request(discord, "PUT", path, { ...body, allow: String(Permissions.MANAGE_EMOJIS) }))).toEqual([204, undefined]);
+    });
+
+    it("DELETE needs only MANAGE_ROLES, as documented, even when the overwrite holds bits the bot lacks", async () => {
+      const discord = await startDiscord();
+      manageRoles(discord);
+      const { guild, general, path } = setup(discord);
+      general.overwrites.push({ id: guild.id, type: "role", allow: Permissions.KICK_MEMBERS, deny: Permissions.MANAGE_GUILD });
+      expect(await status(request(discord, "DELETE", path))).toEqual([204, undefined]);
+      expect(general.overwrites.some((entry) => entry.id === guild.id)).toBe(false);
+    });
   });
 });

@@ -75,7 +75,7 @@ export class GatewayEngine<V extends GatewayVersion = 10> extends GatewayLink<V>
         return;
       case 7:
         this.debug("server asked to reconnect (op 7)");
-        this.reconnect(4000, "reconnect requested");
+        this.reconnect("reconnectRequested", 4000, "reconnect requested");
         return;
       case 9:
         this.onInvalidSession(payload.d === true);
@@ -134,7 +134,7 @@ export class GatewayEngine<V extends GatewayVersion = 10> extends GatewayLink<V>
     if (typeof d !== "object" || d === null || typeof d.session_id !== "string" || d.session_id === "") {
       // Reading it would throw into the socket's message handler (an uncaught exception).
       this.debug("READY without a session_id; reconnecting");
-      this.reconnect(4000, "invalid ready");
+      this.reconnect("invalidPayload", 4000, "invalid ready");
       return;
     }
     const state = this.current;
@@ -162,7 +162,7 @@ export class GatewayEngine<V extends GatewayVersion = 10> extends GatewayLink<V>
     const state = this.current;
     if (this.sessionState.id === null) {
       this.debug("RESUMED without a session: protocol error, reconnecting to identify");
-      this.reconnect(4000, "unexpected resumed");
+      this.reconnect("invalidPayload", 4000, "unexpected resumed");
       this.emitError(new GatewayError("GATEWAY_INVALID_PAYLOAD", "The gateway sent RESUMED while no session was held."));
       return;
     }
@@ -210,7 +210,7 @@ export class GatewayEngine<V extends GatewayVersion = 10> extends GatewayLink<V>
     const hello = helloInterval(d);
     if ("reject" in hello) {
       this.debug(hello.reject);
-      this.reconnect(4000, "invalid hello");
+      this.reconnect("invalidPayload", 4000, "invalid hello");
       return;
     }
     const { interval } = hello;
@@ -266,7 +266,7 @@ export class GatewayEngine<V extends GatewayVersion = 10> extends GatewayLink<V>
     return this.clock.setTimeout(() => {
       if (this.current !== state) return;
       this.debug(`no ${what} within ${String(this.readyTimeout)} ms: reconnecting`);
-      this.reconnect(4000, `${what.toLowerCase()} timeout`);
+      this.reconnect("timeout", 4000, `${what.toLowerCase()} timeout`);
       this.emitError(new GatewayError("GATEWAY_READY_TIMEOUT", `No ${what} within ${String(this.readyTimeout)} ms.`));
     }, this.readyTimeout);
   }
@@ -287,6 +287,7 @@ export class GatewayEngine<V extends GatewayVersion = 10> extends GatewayLink<V>
       // The session is not usable until the resume: no user commands meanwhile.
       const resuming: Resuming = { kind: "resuming", heartbeat: state.heartbeat, timer: undefined };
       this.transition(resuming);
+      this.emitReconnecting({ reason: "invalidSession", delay });
       resuming.timer = this.clock.setTimeout(() => {
         if (this.current !== resuming) return;
         resuming.timer = undefined;
@@ -296,7 +297,7 @@ export class GatewayEngine<V extends GatewayVersion = 10> extends GatewayLink<V>
     }
     this.clearSession(new GatewayError("GATEWAY_DISCONNECTED", "The session was invalidated (op 9)."));
     this.debug(`invalid session (not resumable): identifying on a new connection in ${String(delay)} ms`);
-    this.reconnect(4000, "invalid session", delay);
+    this.reconnect("invalidSession", 4000, "invalid session", delay);
   }
 
   // ---- heartbeats ---------------------------------------------------------------------------
@@ -307,7 +308,7 @@ export class GatewayEngine<V extends GatewayVersion = 10> extends GatewayLink<V>
       if (this.heartbeatOf(this.current) !== heartbeat) return false;
       if (!heartbeat.acked) {
         this.debug("no heartbeat ACK since the last heartbeat: zombie connection, reconnecting");
-        this.reconnect(4000, "heartbeat not acknowledged");
+        this.reconnect("zombie", 4000, "heartbeat not acknowledged");
         return false;
       }
       this.sendHeartbeat(heartbeat);

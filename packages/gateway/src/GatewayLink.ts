@@ -1,6 +1,6 @@
 import type { EventEmitter } from "node:events";
 import { ReconnectingSocket } from "@nuwani/socket";
-import type { ReconnectDecision, SocketCloseEvent, SocketCloseInfo, SocketError } from "@nuwani/socket";
+import type { ReconnectDecision, SocketCloseEvent, SocketCloseInfo, SocketError, SocketRetryInfo } from "@nuwani/socket";
 import { systemClock, type Clock } from "@nuwani/util";
 import { classifyClose } from "./closeCodes.js";
 import { CommandLimiter } from "./CommandLimiter.js";
@@ -16,6 +16,8 @@ import type {
   GatewayConnectionEvents,
   GatewayConnectionOptions,
   GatewayConnectOptions,
+  GatewayReconnectInfo,
+  GatewayReconnectReason,
   GatewaySession,
   GatewayState,
   GatewayVersion,
@@ -54,6 +56,10 @@ export abstract class GatewayLink<V extends GatewayVersion = 10> {
   /** A fatal close seen by the reconnect policy, acted on in the `close` event that follows. */
   protected fatal: GatewayError | null = null;
   protected wasDestroyed = false;
+  /** Why this client asked the socket to reconnect, for the `reconnecting` event of the close that follows. */
+  protected reconnectReason: GatewayReconnectReason | undefined;
+  /** The last failed attempt's socket error and its wrapper, so `reconnecting` and `error` report the same error. */
+  protected retryError: { readonly socket: SocketError; readonly gateway: GatewayError } | undefined;
   protected readonly waiters: ConnectWaiters;
 
   /** @throws {@link GatewayError} `GATEWAY_INVALID_OPTION` when an option is invalid. */
@@ -97,6 +103,9 @@ export abstract class GatewayLink<V extends GatewayVersion = 10> {
     });
     this.socket.on("close", (info) => {
       this.onClose(info);
+    });
+    this.socket.on("retry", (info) => {
+      this.onRetry(info);
     });
     this.socket.on("error", (error) => {
       this.onSocketError(error);
@@ -153,6 +162,7 @@ export abstract class GatewayLink<V extends GatewayVersion = 10> {
 
   /** Closes the connection (keeping the session when `resumable`) and rejects pending work with `error`. */
   protected end(resumable: boolean, error: GatewayError): void {
+    this.reconnectReason = undefined;
     this.transition({ kind: "disconnected" });
     if (!resumable) this.clearSession(error);
     this.debug(resumable ? "disconnect(): closing with 4000, keeping the session" : "disconnect(): closing with 1000, ending the session");
@@ -239,7 +249,7 @@ export abstract class GatewayLink<V extends GatewayVersion = 10> {
 
   protected onHelloTimeout(): void {
     this.debug(`no HELLO within ${String(this.helloTimeout)} ms of opening: reconnecting`);
-    this.reconnect(4000, "hello timeout");
+    this.reconnect("timeout", 4000, "hello timeout");
     this.emitError(new GatewayError("GATEWAY_HELLO_TIMEOUT", `No HELLO within ${String(this.helloTimeout)} ms of the connection opening.`));
   }
 
@@ -250,7 +260,17 @@ export abstract class GatewayLink<V extends GatewayVersion = 10> {
       this.stop(new GatewayError("GATEWAY_SOCKET_ERROR", `The gateway URL is unusable (${error.code}).`, { cause: error }));
       return;
     }
-    this.emitError(new GatewayError("GATEWAY_SOCKET_ERROR", `Socket error ${error.code}: ${error.message}`, { cause: error }));
+    const retried = this.retryError;
+    this.retryError = undefined;
+    this.emitError(retried?.socket === error ? retried.gateway : socketError(error));
+  }
+
+  /** An attempt failed before opening; the socket planned the next one (its `error` event follows). */
+  protected onRetry(info: SocketRetryInfo): void {
+    const error = socketError(info.error);
+    this.retryError = { socket: info.error, gateway: error };
+    if (!this.attempting()) return;
+    this.emitReconnecting({ reason: "connectFailed", delay: info.delay, error });
   }
 
   /**
@@ -288,9 +308,15 @@ export abstract class GatewayLink<V extends GatewayVersion = 10> {
     }
     const kind = this.current.kind;
     if (kind === "disconnected" || kind === "stopped" || kind === "idle") return;
+    const asked = this.reconnectReason;
+    this.reconnectReason = undefined;
     if (info.reconnect) {
       this.transition({ kind: "reconnecting" });
       this.debug(`reconnecting in ${String(info.delay)} ms (${this.sessionState.id !== null ? "will resume" : "will identify"})`);
+      // A close this client asked for has its reason; the socket closes by itself only for a payload it could not decode.
+      const reason: GatewayReconnectReason =
+        info.initiatedBy === "client" ? (asked ?? "invalidPayload") : info.initiatedBy === "network" ? "dropped" : "closed";
+      this.emitReconnecting({ reason, delay: info.delay, code: info.code });
     } else {
       this.stop(new GatewayError("GATEWAY_DISCONNECTED", `The connection closed (${String(info.code)}) and will not reconnect.`, { closeCode: info.code }));
     }
@@ -337,7 +363,9 @@ export abstract class GatewayLink<V extends GatewayVersion = 10> {
 
   // ---- closing ------------------------------------------------------------------------------
 
-  protected reconnect(code: number, reason: string, delay?: number): void {
+  /** Replaces the connection (closing with `code`), for `cause`; the `reconnecting` event follows the close. */
+  protected reconnect(cause: GatewayReconnectReason, code: number, reason: string, delay?: number): void {
+    this.reconnectReason = cause;
     this.transition({ kind: "reconnecting" });
     this.socket.reconnect(code, reason, delay === undefined ? {} : { delay });
   }
@@ -362,6 +390,14 @@ export abstract class GatewayLink<V extends GatewayVersion = 10> {
     this.members.cancelAll(error);
   }
 
+  /**
+   * The `reconnecting` event: `attempt` is the socket's, read once it planned the next attempt
+   * (failures so far, reset by a healthy connection), and `resume` what HELLO will decide.
+   */
+  protected emitReconnecting(info: Omit<GatewayReconnectInfo, "attempt" | "resume">): void {
+    this.events.emit("reconnecting", { ...info, attempt: this.socket.attempt + 1, resume: this.sessionState.resumable });
+  }
+
   protected emitError(error: GatewayError): void {
     if (this.events.listenerCount("error") > 0) this.events.emit("error", error);
   }
@@ -369,4 +405,9 @@ export abstract class GatewayLink<V extends GatewayVersion = 10> {
   protected debug(message: string): void {
     if (this.events.listenerCount("debug") > 0) this.events.emit("debug", message);
   }
+}
+
+/** A socket error as the connection reports it. */
+function socketError(error: SocketError): GatewayError {
+  return new GatewayError("GATEWAY_SOCKET_ERROR", `Socket error ${error.code}: ${error.message}`, { cause: error });
 }

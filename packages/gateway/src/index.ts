@@ -8,6 +8,8 @@ export type {
   GatewayMemberRequest,
   GatewayMemberRequestOptions,
   GatewayPresence,
+  GatewayReconnectInfo,
+  GatewayReconnectReason,
   GatewaySendOptions,
   GatewaySession,
   GatewayState,

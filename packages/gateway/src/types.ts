@@ -159,6 +159,55 @@ export interface GatewayConnectionOptions<V extends GatewayVersion = 10> {
   random?: () => number;
 }
 
+/**
+ * Why a {@link GatewayConnection} reconnects (the `reason` of its `reconnecting` event):
+ *
+ * - `connectFailed`: an attempt failed before the connection opened (refused, TLS, timed out);
+ *   `error` says why.
+ * - `closed`: Discord closed the connection; `code` is its close code.
+ * - `dropped`: the connection dropped without a close frame (`code` 1006 or 1015).
+ * - `reconnectRequested`: Discord asked for a reconnect (op 7).
+ * - `invalidSession`: Discord invalidated the session (op 9).
+ * - `zombie`: a heartbeat was not acknowledged before the next was due.
+ * - `timeout`: no HELLO, READY or RESUMED came in time.
+ * - `invalidPayload`: Discord sent what breaks the protocol (an unusable HELLO, READY or
+ *   RESUMED, or a payload that could not be decoded).
+ */
+export type GatewayReconnectReason =
+  | "connectFailed"
+  | "closed"
+  | "dropped"
+  | "reconnectRequested"
+  | "invalidSession"
+  | "zombie"
+  | "timeout"
+  | "invalidPayload";
+
+/** The `reconnecting` event of a {@link GatewayConnection}: what ended, and what comes next when. */
+export interface GatewayReconnectInfo {
+  /** Why it reconnects. */
+  reason: GatewayReconnectReason;
+  /**
+   * Which attempt in a row comes next, counted from 1: 1 for the first after a working
+   * connection ended, n + 1 after n attempts in a row that failed (each failure lengthens the
+   * backoff). The Resume on the same connection after a resumable op 9 keeps the number of the
+   * connection it runs on.
+   */
+  attempt: number;
+  /** Milliseconds until the next attempt (or, after a resumable op 9, until the Resume). */
+  delay: number;
+  /** Whether a Resume follows (missed dispatches are replayed) rather than a fresh Identify. */
+  resume: boolean;
+  /**
+   * The close code of the connection that ended: Discord's, 1006 for a dropped connection, or
+   * the code this client closed with (4000). Absent for `connectFailed` and for a resumable
+   * op 9 (the connection stays open).
+   */
+  code?: number;
+  /** For `connectFailed`: the same `GATEWAY_SOCKET_ERROR` the `error` event reports, its `cause` the socket's error. */
+  error?: GatewayError;
+}
+
 /** Events of a {@link GatewayConnection}. */
 export interface GatewayConnectionEvents<V extends GatewayVersion = 10> {
   /** Every dispatch, exactly once and in sequence order, also across resumes. */
@@ -169,6 +218,12 @@ export interface GatewayConnectionEvents<V extends GatewayVersion = 10> {
   resumed: [session: GatewaySession];
   /** The state changed. */
   state: [state: GatewayState, previous: GatewayState];
+  /**
+   * The connection set out to get the session back: a connection ended, an attempt failed, or
+   * Discord invalidated the session (op 9); the next attempt follows after `info.delay` ms.
+   * Not emitted for `disconnect()`, `destroy()` or a fatal close (those do not reconnect).
+   */
+  reconnecting: [info: GatewayReconnectInfo];
   /**
    * Something failed. When the connection stopped for good (a fatal close code, an exhausted
    * session start limit, an Identify over 4096 bytes), `state` is already `"stopped"` and

@@ -393,6 +393,7 @@ export class ReconnectingSocket extends EventEmitter<ReconnectingSocketEvents> {
     const delay = this.#scheduleRetry(undefined);
     this.#debug(`attempt ${String(link.attempt)} failed (${error.code}); next attempt in ${String(delay)} ms`);
     this.#flushCallbackErrors();
+    this.emit("retry", { attempt: link.attempt, delay, error });
     this.#emitError(error);
   }
 
@@ -402,9 +403,9 @@ export class ReconnectingSocket extends EventEmitter<ReconnectingSocketEvents> {
     const delay = this.#scheduleRetry(undefined);
     this.#debug(`attempt ${String(link.attempt)} timed out; next attempt in ${String(delay)} ms`);
     this.#flushCallbackErrors();
-    this.#emitError(
-      new SocketError("SOCKET_CONNECT_TIMEOUT", `connecting to ${link.url} took longer than ${String(this.#connectTimeout)} ms`),
-    );
+    const error = new SocketError("SOCKET_CONNECT_TIMEOUT", `connecting to ${link.url} took longer than ${String(this.#connectTimeout)} ms`);
+    this.emit("retry", { attempt: link.attempt, delay, error });
+    this.#emitError(error);
   }
 
   /** The message path: one decode (one JSON.parse), one emit; no allocation of its own. */

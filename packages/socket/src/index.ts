@@ -11,6 +11,7 @@ export type {
   SocketBackoffOptions,
   SocketCloseEvent,
   SocketCloseInfo,
+  SocketRetryInfo,
   SocketCompression,
   SocketState,
 } from "./types.js";

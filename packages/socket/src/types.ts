@@ -161,6 +161,19 @@ export interface SocketAttemptInfo {
   url: string;
 }
 
+/** The `retry` event: an attempt failed before the connection opened, and the next one is planned. */
+export interface SocketRetryInfo {
+  /** The attempt that failed, counted as in the `connecting` event (0 for the first since `connect()` or a healthy connection). */
+  attempt: number;
+  /** Milliseconds until the next attempt (the backoff delay). */
+  delay: number;
+  /**
+   * Why it failed: `SOCKET_CONNECT_FAILED`, `SOCKET_CONNECT_TIMEOUT` or `SOCKET_TLS_ERROR`; the
+   * same error the `error` event reports right after.
+   */
+  error: SocketError;
+}
+
 /**
  * Events of a `ReconnectingSocket`, as labelled tuples for Node's typed `EventEmitter`.
  * State changes happen before the event, so a listener sees the new `state` and may call
@@ -173,8 +186,10 @@ export interface ReconnectingSocketEvents {
   open: [info: SocketAttemptInfo];
   /** One decoded payload, in the order the server sent them. */
   payload: [payload: unknown];
-  /** A connection that had opened ended. Connect failures are `error` events instead. */
+  /** A connection that had opened ended. Connect failures are `retry` and `error` events instead. */
   close: [info: SocketCloseEvent];
+  /** An attempt failed before the connection opened; the next follows after `delay` ms. Before its `error` event. */
+  retry: [info: SocketRetryInfo];
   /**
    * Something failed; see `SocketErrorCode`. Emitted only while someone listens, so an
    * unobserved error never throws; it becomes a `debug` message then.
