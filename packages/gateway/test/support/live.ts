@@ -1,7 +1,7 @@
 import { FakeDiscord } from "@nuwani/fake-discord";
 import type { FakeDiscordOptions } from "@nuwani/fake-discord";
 import { GatewayConnection } from "../../src/GatewayConnection.js";
-import type { GatewayConnectionOptions, GatewayDispatch, GatewayVersion } from "../../src/types.js";
+import type { GatewayConnectionOptions, GatewayDispatch, GatewayReconnectInfo, GatewayVersion } from "../../src/types.js";
 import type { GatewayError } from "../../src/GatewayError.js";
 import { IdentifyThrottle } from "../../src/IdentifyThrottle.js";
 import { createSeededRandom, type ManualClock } from "@nuwani/util";
@@ -39,10 +39,11 @@ export class LiveFixtures {
       ...options,
     });
     this.#gateways.push(gateway);
-    const client: LiveClient = { gateway, dispatches: [], debug: [], errors: [] };
+    const client: LiveClient = { gateway, dispatches: [], debug: [], errors: [], reconnecting: [] };
     gateway.on("dispatch", (payload) => client.dispatches.push(payload));
     gateway.on("debug", (message) => client.debug.push(message));
     gateway.on("error", (error) => client.errors.push(error));
+    gateway.on("reconnecting", (info) => client.reconnecting.push(info));
     return client;
   }
 
@@ -57,6 +58,8 @@ export interface LiveClient {
   dispatches: GatewayDispatch<GatewayVersion>[];
   debug: string[];
   errors: GatewayError[];
+  /** Every `reconnecting` event, in order. */
+  reconnecting: GatewayReconnectInfo[];
 }
 
 /** The event names a client saw, in order. */
@@ -93,9 +96,9 @@ export async function advanceUntil<T>(clock: ManualClock, check: () => T, { step
   throw failure;
 }
 
-/** The delay of the reconnect the client planned last ("reconnecting in N ms"), in ms. */
+/** The delay of the reconnect the client planned last (its `reconnecting` event), in ms. */
 export function plannedReconnect(client: LiveClient): number {
-  const planned = client.debug.map((line) => /^reconnecting in (\d+) ms/.exec(line)).filter((match) => match !== null).at(-1);
-  if (planned == null) throw new Error("no reconnect planned yet");
-  return Number(planned[1]);
+  const planned = client.reconnecting.at(-1);
+  if (planned === undefined) throw new Error("no reconnect planned yet");
+  return planned.delay;
 }
