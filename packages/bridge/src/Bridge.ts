@@ -137,12 +137,13 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     this.#gateway = options.gateway ?? this.#createGateway(config.endpoint);
     this.#ownsTracker = options.tracker === undefined;
     const syncMembers = config.intents === undefined || (config.intents & GUILD_MEMBERS_INTENT) !== 0;
-    this.tracker = options.tracker ?? new DiscordTracker({ syncMembers });
+    this.tracker = options.tracker ?? new DiscordTracker({ syncMembers, clock });
     this.#ownsRest = options.rest === undefined;
     this.rest =
       options.rest ??
       new DiscordRest({
         ...options.restOptions,
+        clock: options.restOptions?.clock ?? clock,
         token: config.token.reveal(),
         version: config.version,
         ...(config.api === undefined ? {} : { baseUrl: config.api }),
@@ -327,6 +328,7 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     const gateway = new GatewayConnection<GatewayVersion>({
       token: config.token.reveal(),
       version: config.version,
+      clock: this.#clock,
       ...(url === undefined ? {} : { url }),
       ...(config.intents === undefined ? {} : { intents: config.intents }),
       ...(this.#gatewayOptions?.backoff === undefined ? {} : { backoff: this.#gatewayOptions.backoff }),

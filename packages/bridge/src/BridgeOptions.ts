@@ -92,12 +92,19 @@ export interface BridgeOptions {
   readonly tracker?: DiscordTracker;
   /** The REST client. @defaultValue a `DiscordRest` with the token, `version` and `api` of the config (and {@link BridgeOptions.restOptions}) */
   readonly rest?: BridgeRest;
-  /** Extra options of the REST client the bridge makes. @defaultValue none */
-  readonly restOptions?: Pick<DiscordRestOptions, "retries" | "retryDelay" | "timeout" | "userAgentSuffix" | "maxRateLimitWait">;
   /**
-   * Time source of the outbox, the command rate limit, the flood control, the identify
-   * throttle of the gateway it makes, and the waits for `GET /gateway/bot` and the guilds
-   * (`guildWait`); the gateway's connection timers and the REST client it makes keep their own.
+   * Extra options of the REST client the bridge makes; its `clock` defaults to the bridge's
+   * {@link BridgeOptions.clock}. @defaultValue none
+   */
+  readonly restOptions?: Pick<DiscordRestOptions, "retries" | "retryDelay" | "timeout" | "userAgentSuffix" | "maxRateLimitWait" | "clock">;
+  /**
+   * The one time source of the bridge: the outbox, the command rate limit, the flood control,
+   * the waits for `GET /gateway/bot`, the guilds (`guildWait`) and `stop()`, and of what the
+   * bridge makes — the gateway (heartbeats, reconnect backoff, identify throttle, its
+   * timeouts), the tracker (member sync retries, timed-out members) and the REST client
+   * (rate limits, retries, request timeouts; unless {@link BridgeOptions.restOptions} gives
+   * its own). A gateway, tracker or REST client passed in keeps the clock it was made with.
+   * One injected clock (e.g. `ManualClock` of `@nuwani/util`) thus drives the whole bridge.
    * @defaultValue `systemClock` of `@nuwani/util`
    */
   readonly clock?: Clock;

@@ -5,6 +5,7 @@ import { isRetryableSendError } from "../src/BridgeContext.js";
 import { BridgeError } from "../src/BridgeError.js";
 import { parseConfig } from "../src/config.js";
 import { parseFormats } from "../src/formats.js";
+import type { DiscordRest } from "@nuwani/rest";
 import { ManualClock, Secret } from "@nuwani/util";
 import { SimulatedGameServer } from "../src/SimulatedGameServer.js";
 import { startHarness, TOKEN, type Harness } from "./support/harness.js";
@@ -369,12 +370,94 @@ describe("Bridge: lifecycle and secrets", () => {
   });
 
   it("does not report a gateway error the connection recovers from (a refused reconnect) as BRIDGE_CONNECT_FAILED", async () => {
-    const h = (harness = await startHarness());
+    // The fault window and the reconnect backoff run on one clock shared by the fake and the
+    // bridge, moved by hand over the real loopback sockets: no real waiting.
+    const clock = new ManualClock();
+    const h = (harness = await startHarness({ clock }));
+    const planned: number[] = [];
+    const recovered: string[] = [];
+    h.bridge.on("reconnecting", (info) => planned.push(info.delay));
+    h.bridge.on("reconnect", (event) => recovered.push(event.kind));
     h.discord.gateway.faults.refuseConnections(300);
     h.discord.gateway.faults.dropAll();
+    // The drop arrives over the wire; the clock stands still until the reconnect is planned.
+    await vi.waitFor(() => expect(planned).toHaveLength(1), wait);
+    const delay = planned[0]!;
+    expect(delay).toBeLessThanOrEqual(100); // the harness's backoff cap: well inside the window
+    await clock.advanceAsync(delay);
+    // The attempt inside the 300 ms window is refused (503), which the gateway recovers from.
     await vi.waitFor(() => expect(h.log.some((line) => line.includes("GATEWAY_SOCKET_ERROR"))).toBe(true), wait);
-    await vi.waitFor(() => expect(h.bridge.summary().reconnects).toBe(1), wait);
+    expect(h.discord.gateway.faults.refusing).toBe(true);
+    expect(recovered).toEqual([]);
+    // Past the window, a later attempt gets through and the session resumes: one outage.
+    await vi.waitFor(async () => {
+      await clock.advanceAsync(25);
+      expect(recovered).toEqual(["resumed"]);
+    }, wait);
+    expect(h.discord.gateway.faults.refusing).toBe(false);
+    expect(planned.length).toBeGreaterThanOrEqual(2);
+    expect(h.bridge.summary().reconnects).toBe(1);
     expect(h.log.filter((line) => line.startsWith("BRIDGE_CONNECT_FAILED"))).toEqual([]);
+  });
+
+  it("regression: the gateway, tracker and REST client the bridge made kept the system clock; its one clock now drives them", async () => {
+    const clock = new ManualClock();
+    const h = (harness = await startHarness({
+      clock,
+      version: 10,
+      fake: { heartbeatInterval: 60_000 },
+      bridge: { restOptions: { retryDelay: () => 30_000 } },
+      // Timed out until an hour after the clock's start (1970): only the bridge's clock says that is still to come.
+      prepare: (_guild, { player }) => {
+        player.communicationDisabledUntil = new Date(clock.now() + 3_600_000).toISOString();
+      },
+    }));
+    // The tracker: a member timed out keeps only VIEW_CHANNEL and READ_MESSAGE_HISTORY.
+    const SEND_MESSAGES = 1n << 11n;
+    expect(h.bridge.tracker.permissionsOf(h.general, h.player.user.id) & SEND_MESSAGES).toBe(0n);
+    expect(h.bridge.tracker.permissionsOf(h.general, h.vip.user.id) & SEND_MESSAGES).toBe(SEND_MESSAGES);
+    // The gateway: heartbeats every heartbeat_interval of the clock (within the first one after HELLO).
+    const beats = h.discord.heartbeats.length;
+    await clock.advanceAsync(60_000);
+    await vi.waitFor(() => expect(h.discord.heartbeats.length).toBeGreaterThan(beats), wait);
+    // The REST client: a 500 is retried after retryDelay of the clock.
+    const restDebug: string[] = [];
+    (h.bridge.rest as DiscordRest).on("debug", (line) => restDebug.push(line));
+    h.discord.rest.faults.failNext(1, 500);
+    h.game.emit("echo", "chat-admin", [4, "Luce", "after one retry"]);
+    const posts = (): number => h.discord.rest.requests.filter((request) => request.method === "POST" && request.path.endsWith("/messages")).length;
+    // The 500 comes back over the wire; the retry is then planned 30 s of the clock ahead.
+    await vi.waitFor(() => expect(restDebug.some((line) => line.includes("HTTP 500; retry 1"))).toBe(true), wait);
+    expect(posts()).toBe(1);
+    expect(h.posted(h.admin).join("\n")).not.toContain("after one retry");
+    await clock.advanceAsync(30_000);
+    await vi.waitFor(async () => {
+      await clock.advanceAsync(1);
+      expect(h.posted(h.admin).join("\n")).toContain("after one retry");
+    }, wait);
+    expect(posts()).toBe(2);
+    expect(clock.longest).toBeLessThan(2 ** 31);
+  });
+
+  it("gives the REST client it makes restOptions.clock when there is one, else its own clock", async () => {
+    // Nothing listens on 127.0.0.1:1: each request fails at once and waits its retry on a clock.
+    const config = parseConfig({ discord: { token: "t", clientId: "1", guild: "2", api: "http://127.0.0.1:1", channels: { echo: "a", admin: "b" } } }, {});
+    for (const own of [true, false]) {
+      const bridgeClock = new ManualClock();
+      const restClock = new ManualClock();
+      const bridge = new Bridge({
+        config: config as never,
+        game: new SimulatedGameServer(),
+        clock: bridgeClock,
+        restOptions: { retryDelay: () => 123_456, ...(own ? { clock: restClock } : {}) },
+      });
+      const sending = bridge.rest.createMessage("3", { content: "hi", allowed_mentions: { parse: [] } }).catch((error: unknown) => error);
+      const used = own ? restClock : bridgeClock;
+      await vi.waitFor(() => expect(used.longest).toBe(123_456), wait);
+      expect((own ? bridgeClock : restClock).longest).toBeLessThan(123_456);
+      await bridge.stop();
+      expect(await sending).toMatchObject({ code: "REST_DESTROYED" });
+    }
   });
 
   it("never shows the token in debug output, errors, posted messages or the summary", async () => {

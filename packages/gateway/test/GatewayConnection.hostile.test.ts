@@ -1,7 +1,7 @@
 import { FakeGateway } from "@nuwani/fake-discord";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { GatewayError } from "../src/GatewayError.js";
-import { LiveFixtures, seqs, strictlyIncreasing, types } from "./support/live.js";
+import { advanceUntil, LiveFixtures, seqs, strictlyIncreasing, types } from "./support/live.js";
 import { ManualClock } from "@nuwani/util";
 import { GatewayIntentBits } from "../src/index.js";
 
@@ -58,8 +58,9 @@ describe("GatewayConnection against a hostile gateway", () => {
   });
 
   it("regression: one dispatch with s = 2^53 − 1 made the client deaf; it is ignored and the stream goes on, also across a resume", async () => {
-    const discord = await live.discord();
-    const client = live.client(discord);
+    const clock = new ManualClock();
+    const discord = await live.discord({ clock, heartbeatInterval: 60_000 });
+    const client = live.client(discord, { clock });
     await client.gateway.connect();
     await vi.waitFor(() => expect(types(client)).toContain("GUILD_CREATE"), WAIT);
     discord.dispatch("NUWANI_TEST", { i: 0 });
@@ -69,7 +70,7 @@ describe("GatewayConnection against a hostile gateway", () => {
     await vi.waitFor(() => expect(indices(client)).toEqual([0, 1]), WAIT);
     discord.gateway.faults.dropAll();
     discord.dispatch("NUWANI_TEST", { i: 2 });
-    await vi.waitFor(() => expect(indices(client)).toEqual([0, 1, 2]), WAIT);
+    await advanceUntil(clock, () => expect(indices(client)).toEqual([0, 1, 2]));
     expect(discord.resumes).toEqual([expect.objectContaining({ outcome: "resumed", seq: 4 })]);
     expect(strictlyIncreasing(seqs(client))).toBe(true);
     expect(client.debug.some((line) => line.includes("implausible sequence"))).toBe(true);
@@ -77,25 +78,27 @@ describe("GatewayConnection against a hostile gateway", () => {
 
   it("regression: the token went in Resume to READY's foreign resume_gateway_url; it resumes at the base URL", async () => {
     const evil = await bystander();
-    const discord = await live.discord();
+    const clock = new ManualClock();
+    const discord = await live.discord({ clock, heartbeatInterval: 60_000 });
     discord.faults.resumeGatewayUrl(`ws://localhost:${String(evil.port)}`);
-    const client = live.client(discord, { version: 10, intents: GatewayIntentBits.Guilds });
+    const client = live.client(discord, { version: 10, intents: GatewayIntentBits.Guilds, clock });
     await client.gateway.connect();
     expect(client.gateway.session?.resumeUrl).toBe(discord.gatewayUrl);
     discord.gateway.faults.dropAll();
-    await vi.waitFor(() => expect(discord.resumes).toEqual([expect.objectContaining({ outcome: "resumed" })]), WAIT);
+    await advanceUntil(clock, () => expect(discord.resumes).toEqual([expect.objectContaining({ outcome: "resumed" })]));
     expect(evil.connections).toEqual([]);
   });
 
   it("resumes at a resume_gateway_url on the base host (another port)", async () => {
-    const discord = await live.discord();
-    const client = live.client(discord, { version: 10, intents: GatewayIntentBits.Guilds });
+    const clock = new ManualClock();
+    const discord = await live.discord({ clock, heartbeatInterval: 60_000 });
+    const client = live.client(discord, { version: 10, intents: GatewayIntentBits.Guilds, clock });
     const other = await bystander();
     discord.faults.resumeGatewayUrl(`ws://127.0.0.1:${String(other.port)}`);
     await client.gateway.connect();
     expect(client.gateway.session?.resumeUrl).toBe(`ws://127.0.0.1:${String(other.port)}`);
     discord.gateway.faults.dropAll();
-    await vi.waitFor(() => expect(other.connections).toEqual(["/?v=10&encoding=json"]), WAIT);
+    await advanceUntil(clock, () => expect(other.connections).toEqual(["/?v=10&encoding=json"]));
   });
 
   it("RATE_LIMITED for op 8 rejects that member request with GATEWAY_RATE_LIMITED and retryAfter in ms", async () => {

@@ -2,7 +2,7 @@ import { createGuild, Intents } from "@nuwani/fake-discord";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { GatewayError } from "../src/GatewayError.js";
 import type { MemberChunk } from "../src/MemberChunkCollector.js";
-import { LiveFixtures, seqs, strictlyIncreasing, types } from "./support/live.js";
+import { advanceUntil, LiveFixtures, plannedReconnect, seqs, strictlyIncreasing, types } from "./support/live.js";
 import { ManualClock } from "@nuwani/util";
 import { GatewayIntentBits } from "../src/index.js";
 
@@ -47,13 +47,21 @@ describe("GatewayConnection against the fake Discord", () => {
   });
 
   it("resumes after the TCP connection drops, and gets the dispatches sent meanwhile replayed, each once", async () => {
-    const discord = await live.discord();
-    const client = live.client(discord);
+    // The reconnect delay runs on a clock shared by the fake and the client, moved by hand.
+    const clock = new ManualClock();
+    const discord = await live.discord({ clock, heartbeatInterval: 60_000 });
+    const client = live.client(discord, { clock });
     await client.gateway.connect();
     await vi.waitFor(() => expect(types(client)).toContain("GUILD_CREATE"), WAIT);
 
     discord.gateway.faults.dropAll();
     for (let i = 0; i < 5; i++) discord.dispatch("NUWANI_TEST", { i });
+    // The close arrives over the wire; the client then waits its backoff on the clock.
+    const delay = await vi.waitFor(() => plannedReconnect(client), WAIT);
+    expect(delay).toBeLessThanOrEqual(50);
+    if (delay > 0) await clock.advanceAsync(delay - 1);
+    expect(discord.gateway.connections).toHaveLength(0);
+    await clock.advanceAsync(1);
     await vi.waitFor(() => expect(types(client)).toContain("RESUMED"), WAIT);
     discord.dispatch("NUWANI_TEST", { i: 5 });
     await vi.waitFor(() => expect(testIndices(client.dispatches)).toEqual([0, 1, 2, 3, 4, 5]), WAIT);
@@ -160,8 +168,9 @@ describe("GatewayConnection against the fake Discord", () => {
   });
 
   it("zlib-stream: compressed end to end, across a resume (a fresh inflate context per connection)", async () => {
-    const discord = await live.discord({ guilds: [createGuild({ members: 300 })] });
-    const client = live.client(discord, { compress: true });
+    const clock = new ManualClock();
+    const discord = await live.discord({ guilds: [createGuild({ members: 300 })], clock, heartbeatInterval: 60_000 });
+    const client = live.client(discord, { compress: true, clock });
     await client.gateway.connect();
     await vi.waitFor(() => expect(types(client)).toEqual(["READY", "GUILD_CREATE"]), WAIT);
     expect(discord.gateway.connections[0]?.compression).toBe("zlib-stream");
@@ -172,7 +181,7 @@ describe("GatewayConnection against the fake Discord", () => {
 
     discord.gateway.faults.dropAll();
     discord.dispatch("NUWANI_TEST", { i: 1 });
-    await vi.waitFor(() => expect(testIndices(client.dispatches)).toEqual([0, 1]), WAIT);
+    await advanceUntil(clock, () => expect(testIndices(client.dispatches)).toEqual([0, 1]));
     expect(discord.resumes).toEqual([expect.objectContaining({ outcome: "resumed" })]);
     expect(discord.gateway.connections[0]?.compression).toBe("zlib-stream");
     expect((client.dispatches.find((payload) => (payload.t as string) === "NUWANI_TEST")?.d as unknown as { big: string }).big).toBe(big);
@@ -198,12 +207,15 @@ describe("GatewayConnection against the fake Discord", () => {
   });
 
   it("keeps the token out of debug events and errors over identify, resume and a fatal close", async () => {
-    const discord = await live.discord({ token: "Nzk.live-secret.Ovy4MCQ" });
-    const client = live.client(discord);
+    const clock = new ManualClock();
+    const discord = await live.discord({ token: "Nzk.live-secret.Ovy4MCQ", clock, heartbeatInterval: 60_000 });
+    const client = live.client(discord, { clock });
     await client.gateway.connect();
     discord.gateway.faults.dropAll();
-    await vi.waitFor(() => expect(discord.resumes).toHaveLength(1), WAIT);
-    await vi.waitFor(() => expect(client.gateway.state).toBe("ready"), WAIT);
+    await advanceUntil(clock, () => {
+      expect(discord.resumes).toHaveLength(1);
+      expect(client.gateway.state).toBe("ready");
+    });
     discord.faults.close(4004, "Authentication failed.");
     await vi.waitFor(() => expect(client.gateway.state).toBe("stopped"), WAIT);
     expect(client.errors.map((error) => error.code)).toEqual(["GATEWAY_AUTHENTICATION_FAILED"]);

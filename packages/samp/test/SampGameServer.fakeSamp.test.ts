@@ -11,10 +11,13 @@ import { LogTail } from "../src/LogTail.js";
 import type { SampError } from "../src/SampError.js";
 import { SAY_PREFIX, SampGameServer, type SampGameServerOptions } from "../src/SampGameServer.js";
 import { SampQueryClient } from "../src/SampQueryClient.js";
+import { ManualClock } from "@nuwani/util";
+import { RconClock } from "./support/rconClock.js";
 import { tempDir } from "./support/tempDir.js";
 import { waitUntil } from "./support/waitUntil.js";
 
 const PASSWORD = "fake-rcon-secret";
+const QUIET = 20;
 
 const cleanups: (() => Promise<void> | void)[] = [];
 
@@ -33,6 +36,11 @@ interface Setup {
   options?: Partial<SampGameServerOptions>;
   timeout?: number;
   retries?: number;
+  /**
+   * The client's clock, for the delivery tests: its RCON quiet period is moved by `rcon`.
+   * @defaultValue the system clock
+   */
+  clock?: ManualClock;
 }
 
 async function setup(config: Setup = {}) {
@@ -56,13 +64,15 @@ async function setup(config: Setup = {}) {
     port: fake.port,
     rconPassword: config.password ?? PASSWORD,
     codePage,
-    rconQuietPeriod: 20,
+    rconQuietPeriod: QUIET,
     rconReplyWait: 1000,
     timeout: config.timeout ?? 1000,
     retries: config.retries ?? 1,
     queriesPerSecond: 1000,
     burst: 100,
+    ...(config.clock === undefined ? {} : { clock: config.clock }),
   });
+  const rcon = config.clock === undefined ? undefined : new RconClock(config.clock, QUIET, () => fake.rconCommands.length);
   const tail = new LogTail({ path: logPath, codePage, watch: false, pollInterval: 600_000 });
   const warnings: SampError[] = [];
   const server = new SampGameServer({
@@ -79,7 +89,7 @@ async function setup(config: Setup = {}) {
   const health: [string, string][] = [];
   server.on("echo", (tag, params) => echoes.push([tag, params]));
   server.on("health", (state, detail) => health.push([state, detail]));
-  return { fake, include, client, tail, server, echoes, health, warnings, logPath };
+  return { fake, include, client, tail, server, echoes, health, warnings, logPath, rcon: rcon! };
 }
 
 describe("SampGameServer against FakeSampServer: log → echo", () => {
@@ -145,7 +155,7 @@ describe("SampGameServer against FakeSampServer: log → echo", () => {
 
 describe("SampGameServer against FakeSampServer: Discord → game", () => {
   it('deliver("all") reaches the fake\'s `said`; administrators and one player reach the include', async () => {
-    const { fake, include, tail, server } = await setup();
+    const { fake, include, tail, server, rcon } = await setup({ clock: new ManualClock() });
     await server.start();
     const admin = fake.join("Admin");
     const player = fake.join("Player");
@@ -153,13 +163,13 @@ describe("SampGameServer against FakeSampServer: Discord → game", () => {
     await tail.check();
     expect(server.players().find((entry) => entry.id === admin.id)?.level).toBe("administrator");
 
-    await server.deliver("all", "hello from Discord");
+    await rcon.settle(server.deliver("all", "hello from Discord"));
     await fake.waitFor("say", (record) => record.text.includes("hello from Discord"));
     // The record holds the text after `* Admin: `, which the game puts in front.
     expect(fake.said.map((record) => record.text)).toEqual(["hello from Discord"]);
 
-    await server.deliver("administrators", "for admins only");
-    await server.deliver({ player: player.id }, "just for you");
+    await rcon.settle(server.deliver("administrators", "for admins only"));
+    await rcon.settle(server.deliver({ player: player.id }, "just for you"));
     await fake.waitFor("command", (record) => record.name === "nuwani_pm");
     expect(include.delivered.map(({ to, recipients, text }) => ({ to, recipients, text }))).toEqual([
       { to: "administrator", recipients: [admin.id], text: "for admins only" },
@@ -168,11 +178,11 @@ describe("SampGameServer against FakeSampServer: Discord → game", () => {
   });
 
   it("regression: mutes round trip; a muted player's chat, logged by the server before OnPlayerText blocks it, is not echoed", async () => {
-    const { fake, include, tail, server, echoes } = await setup();
+    const { fake, include, tail, server, echoes, rcon } = await setup({ clock: new ManualClock() });
     await server.start();
     const loud = fake.join("Loud");
     await tail.check();
-    await server.mutes!.mute(loud.id, 120);
+    await rcon.settle(server.mutes!.mute(loud.id, 120));
     await fake.waitFor("command", (record) => record.name === "nuwani_mute");
     await tail.check();
     expect(include.isMuted(loud.id)).toBe(true);
@@ -183,7 +193,7 @@ describe("SampGameServer against FakeSampServer: Discord → game", () => {
     await tail.check();
     expect(echoes.filter(([tag]) => tag === "chat")).toEqual([]);
 
-    await server.mutes!.unmute(loud.id);
+    await rcon.settle(server.mutes!.unmute(loud.id));
     await fake.waitFor("command", (record) => record.name === "nuwani_unmute");
     await tail.check();
     expect(include.isMuted(loud.id)).toBe(false);
@@ -194,20 +204,20 @@ describe("SampGameServer against FakeSampServer: Discord → game", () => {
   });
 
   it("splits long text into game lines of at most 144 characters as players see them", async () => {
-    const { fake, include, tail, server } = await setup();
+    const { fake, include, tail, server, rcon } = await setup({ clock: new ManualClock() });
     await server.start();
     const admin = fake.join("Admin");
     include.setLevel(admin.id, "administrator");
     await tail.check();
     const words = Array.from({ length: 40 }, (_, index) => `word${index}`);
     const text = words.join(" ");
-    await server.deliver("all", text);
+    await rcon.settle(server.deliver("all", text));
     await waitUntil(() => fake.said.length >= 2 && fake.said.map((record) => record.text).join(" ").length >= text.length);
     // Players see `* Admin: ` + the text: that whole line stays within 144 characters.
     for (const record of fake.said) expect(SAY_PREFIX.length + record.text.length).toBeLessThanOrEqual(144);
     expect(fake.said.map((record) => record.text).join(" ")).toBe(text);
 
-    await server.deliver("administrators", text);
+    await rcon.settle(server.deliver("administrators", text));
     await waitUntil(() => include.delivered.length >= 2);
     for (const delivery of include.delivered) expect(delivery.text.length).toBeLessThanOrEqual(144);
     expect(include.delivered.map((delivery) => delivery.text).join(" ")).toBe(text);
@@ -219,7 +229,7 @@ describe("SampGameServer against FakeSampServer: code pages end to end", () => {
     { encoding: "windows-1252", name: "Jürgen_Ñoño", text: "Grüße — “quoted” €5, ½ off", discord: "Ça va? «très» bien… €" },
     { encoding: "windows-1251", name: "Иван_Петров", text: "Привет, мир! — №5", discord: "Здравствуй, Ёжик «тест» …" },
   ])("$encoding: names and text from the log, and Discord text through RCON", async ({ encoding, name, text, discord }) => {
-    const { fake, tail, server, echoes } = await setup({ encoding });
+    const { fake, tail, server, echoes, rcon } = await setup({ encoding, clock: new ManualClock() });
     await server.start();
     const player = fake.join(name);
     fake.chat(player.id, text);
@@ -230,10 +240,10 @@ describe("SampGameServer against FakeSampServer: code pages end to end", () => {
       ["chat", [player.id, name, text]],
       ["custom", [name, text]],
     ]);
-    await server.deliver("all", discord);
+    await rcon.settle(server.deliver("all", discord));
     const said = await fake.waitFor("say");
     expect(said.text).toBe(discord);
-    await server.deliver({ player: player.id }, `${name}: ${discord}`);
+    await rcon.settle(server.deliver({ player: player.id }, `${name}: ${discord}`));
     const command = await fake.waitFor("command", (record) => record.name === "nuwani_pm");
     expect(command.args).toBe(`${player.id} ${name}: ${discord}`);
   });

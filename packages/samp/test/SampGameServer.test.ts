@@ -8,7 +8,9 @@ import { CodePage } from "../src/CodePage.js";
 import type { SampError } from "../src/SampError.js";
 import { formatEchoLine } from "../src/echoLine.js";
 import type { EchoParam, GameServer } from "@nuwani/game";
+import { ManualClock } from "@nuwani/util";
 import { startMiniSamp, type MiniSamp } from "./support/miniSamp.js";
+import { RconClock } from "./support/rconClock.js";
 import { tempDir } from "./support/tempDir.js";
 import { waitUntil } from "./support/waitUntil.js";
 
@@ -35,12 +37,33 @@ interface Setup {
   quiet?: number;
   /** Query timeout: generous on real timers, short where fake timers drive it. */
   timeout?: number;
+  /**
+   * The client's clock, for the delivery tests: its RCON quiet period is moved by `rcon`
+   * (and its pacing is wide, so no query waits on it). @defaultValue the system clock
+   */
+  clock?: ManualClock;
 }
+
+const QUIET = 20;
+const RCON = "x".charCodeAt(0);
 
 async function setup(config: Setup = {}) {
   mini = await startMiniSamp({ password: PASSWORD, variant: config.variant ?? "samp", ...(config.encoding === undefined ? {} : { encoding: config.encoding }) });
   const codePage = new CodePage(config.encoding ?? "windows-1252");
-  const client = new SampQueryClient({ port: mini.port, rconPassword: config.password ?? PASSWORD, codePage, rconQuietPeriod: config.quiet ?? 20, rconReplyWait: 1000, timeout: config.timeout ?? 1000, retries: 1 });
+  const quiet = config.quiet ?? QUIET;
+  const clock = config.clock;
+  const client = new SampQueryClient({
+    port: mini.port,
+    rconPassword: config.password ?? PASSWORD,
+    codePage,
+    rconQuietPeriod: quiet,
+    rconReplyWait: 1000,
+    timeout: config.timeout ?? 1000,
+    retries: 1,
+    ...(clock === undefined ? {} : { clock, queriesPerSecond: 1000, burst: 100 }),
+  });
+  const udp = mini.udp;
+  const rcon = clock === undefined ? undefined : new RconClock(clock, quiet, () => udp.received.filter((datagram) => datagram[10] === RCON).length);
   let tail: LogTail | undefined;
   let logPath = "";
   if (config.log === true) {
@@ -58,7 +81,7 @@ async function setup(config: Setup = {}) {
     for (const line of lines) await appendFile(logPath, typeof line === "string" ? codePage.encode(`${line}\n`) : line);
     await tail!.check();
   };
-  return { client, tail, echoes, health, log, server };
+  return { client, tail, echoes, health, log, server, rcon: rcon! };
 }
 
 describe("SampGameServer satisfies the GameServer contract", () => {
@@ -221,8 +244,8 @@ describe("players() from query polls", () => {
 
 describe("deliver and announce through RCON", () => {
   it("says to all, sanitised, split so that `* Admin: ` + line fits 144 characters", async () => {
-    const { server: s } = await setup();
-    await s.deliver("all", `{FF0000}red\nline ${"word ".repeat(40)}`);
+    const { server: s, rcon } = await setup({ clock: new ManualClock() });
+    await rcon.settle(s.deliver("all", `{FF0000}red\nline ${"word ".repeat(40)}`));
     await vi.waitFor(() => expect(mini.commands.length).toBe(2));
     for (const command of mini.commands) {
       expect(command.startsWith("say ")).toBe(true);
@@ -232,19 +255,43 @@ describe("deliver and announce through RCON", () => {
     expect(mini.commands[0]).toMatch(/^say red line word/);
   });
 
+  it("waits the client's rconQuietPeriod on its clock after each line, and no longer", async () => {
+    const clock = new ManualClock();
+    const { server: s } = await setup({ clock });
+    let delivered = false;
+    const delivering = s.deliver("all", `one ${"x".repeat(128)} two ${"y".repeat(120)}`).then(() => {
+      delivered = true;
+    });
+    // Real UDP: the first line reaches the server; the second waits for the quiet period.
+    await waitUntil(() => mini.commands.length === 1);
+    clock.advance(QUIET - 1);
+    // A few turns of the event loop (not of time): room for a second line to go, if it could.
+    for (let turn = 0; turn < 20; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(s.stats.delivered).toBe(0);
+    expect(mini.commands).toHaveLength(1);
+    clock.advance(1);
+    await waitUntil(() => mini.commands.length === 2);
+    expect(s.stats.delivered).toBe(1);
+    expect(delivered).toBe(false);
+    clock.advance(QUIET);
+    await delivering;
+    expect(s.stats.delivered).toBe(2);
+    expect(mini.commands).toEqual([`say one ${"x".repeat(128)}`, `say two ${"y".repeat(120)}`]);
+  });
+
   it("never takes more than maxLines lines, cutting with …", async () => {
-    const { server: s } = await setup({ options: { maxLines: 2 } });
-    await s.deliver("all", "x".repeat(1000));
+    const { server: s, rcon } = await setup({ clock: new ManualClock(), options: { maxLines: 2 } });
+    await rcon.settle(s.deliver("all", "x".repeat(1000)));
     await vi.waitFor(() => expect(mini.commands.length).toBe(2));
     expect(mini.commands[1]!.endsWith("…")).toBe(true);
     expect(mini.commands[1]!.length).toBeLessThanOrEqual(4 + 135);
   });
 
   it("regression: cutting the last of maxLines lines for the … could leave half an emoji (a lone surrogate) before it", async () => {
-    const { server: s } = await setup({ encoding: "utf8", options: { maxLines: 2 } });
+    const { server: s, rcon } = await setup({ clock: new ManualClock(), encoding: "utf8", options: { maxLines: 2 } });
     // Lines of 135 UTF-16 units (144 less "* Admin: "): "x" and 67 emoji fill one exactly,
     // so the last line's cut to 134 units for the … falls between an emoji's halves.
-    await s.deliver("all", `x${"😀".repeat(67)}`.repeat(3));
+    await rcon.settle(s.deliver("all", `x${"😀".repeat(67)}`.repeat(3)));
     await vi.waitFor(() => expect(mini.commands.length).toBe(2));
     expect(mini.commands[0]).toBe(`say x${"😀".repeat(67)}`);
     expect(mini.commands[1]).toBe(`say x${"😀".repeat(66)}…`);
@@ -252,13 +299,13 @@ describe("deliver and announce through RCON", () => {
   });
 
   it("encodes delivered text in the server's code page (windows-1252 € and curly quotes)", async () => {
-    const { server: s } = await setup();
-    await s.deliver("all", "“5 €” — fine");
+    const { server: s, rcon } = await setup({ clock: new ManualClock() });
+    await rcon.settle(s.deliver("all", "“5 €” — fine"));
     await vi.waitFor(() => expect(mini.commands).toEqual(["say “5 €” — fine"]));
   });
 
   it("refuses targeted delivery and has no mutes without the Pawn include", async () => {
-    const { server: s } = await setup();
+    const { server: s } = await setup({ clock: new ManualClock() });
     await expect(s.deliver("administrators", "hi")).rejects.toMatchObject({ code: "SAMP_UNSUPPORTED" });
     await expect(s.deliver({ player: 3 }, "hi")).rejects.toMatchObject({ code: "SAMP_UNSUPPORTED" });
     expect(s.mutes).toBeUndefined();
@@ -266,23 +313,23 @@ describe("deliver and announce through RCON", () => {
   });
 
   it("uses the include's commands for targets and announcements", async () => {
-    const { server: s } = await setup({ options: { pawnInclude: true } });
-    await s.deliver("administrators", "admins only");
-    await s.deliver("vips", "vips only");
-    await s.deliver({ player: 12 }, "just you");
-    await s.announce("Server restart in 5 minutes");
+    const { server: s, rcon } = await setup({ clock: new ManualClock(), options: { pawnInclude: true } });
+    await rcon.settle(s.deliver("administrators", "admins only"));
+    await rcon.settle(s.deliver("vips", "vips only"));
+    await rcon.settle(s.deliver({ player: 12 }, "just you"));
+    await rcon.settle(s.announce("Server restart in 5 minutes"));
     await vi.waitFor(() => expect(mini.commands).toEqual(["nuwani_msg administrators admins only", "nuwani_msg vips vips only", "nuwani_pm 12 just you", "nuwani_announce Server restart in 5 minutes"]));
     await expect(s.deliver({ player: 1000 }, "x")).rejects.toMatchObject({ code: "SAMP_INVALID_ARGUMENT" });
   });
 
   it("announces with say without the include", async () => {
-    const { server: s } = await setup();
-    await s.announce("hello");
+    const { server: s, rcon } = await setup({ clock: new ManualClock() });
+    await rcon.settle(s.announce("hello"));
     await vi.waitFor(() => expect(mini.commands).toEqual(["say hello"]));
   });
 
   it("reports a wrong RCON password as SAMP_RCON_BAD_PASSWORD, never showing the password", async () => {
-    const { server: s } = await setup({ password: "wrong-password-xyz", quiet: 5000 });
+    const { server: s } = await setup({ clock: new ManualClock(), password: "wrong-password-xyz", quiet: 5000 });
     const error = (await s.deliver("all", "hi").catch((e: unknown) => e)) as SampError;
     expect(error.code).toBe("SAMP_RCON_BAD_PASSWORD");
     expect(`${error.message}${inspect(error)}${inspect(s)}`).not.toContain("wrong-password-xyz");
@@ -290,7 +337,7 @@ describe("deliver and announce through RCON", () => {
   });
 
   it("delivers nothing for text that sanitises to nothing", async () => {
-    const { server: s } = await setup();
+    const { server: s } = await setup({ clock: new ManualClock() });
     await s.deliver("all", "\n\t{00FF00}  ");
     expect(mini.commands).toEqual([]);
   });
@@ -300,15 +347,15 @@ describe("mutes through the include", () => {
   it("mutes, lists with remaining seconds, expires, and unmutes", async () => {
     let now = 1_000_000;
     const clock = { now: () => now, setTimeout: () => 0, clearTimeout: () => undefined };
-    const { server: s, log } = await setup({ log: true, options: { pawnInclude: true, clock } });
+    const { server: s, log, rcon } = await setup({ clock: new ManualClock(), log: true, options: { pawnInclude: true, clock } });
     await s.start();
     await log("[join] Gunther has joined the server (3:127.0.0.1)");
-    await s.mutes!.mute(3, 60);
-    await s.mutes!.mute(4, undefined);
+    await rcon.settle(s.mutes!.mute(3, 60));
+    await rcon.settle(s.mutes!.mute(4, undefined));
     expect(await s.mutes!.list()).toEqual([{ id: 3, name: "Gunther", remainingSeconds: 60 }, { id: 4, name: "4" }]);
     now += 61_000;
     expect(await s.mutes!.list()).toEqual([{ id: 4, name: "4" }]);
-    await s.mutes!.unmute(4);
+    await rcon.settle(s.mutes!.unmute(4));
     expect(await s.mutes!.list()).toEqual([]);
     await log(formatEchoLine("nuwani-mute", [3, "Gunther", 0]));
     expect(await s.mutes!.list()).toEqual([{ id: 3, name: "Gunther" }]);

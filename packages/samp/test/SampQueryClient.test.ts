@@ -3,6 +3,7 @@ import { inspect } from "node:util";
 import { SampQueryClient } from "../src/SampQueryClient.js";
 import { CodePage } from "../src/CodePage.js";
 import { SampError } from "../src/SampError.js";
+import { ManualClock } from "@nuwani/util";
 import { waitUntil } from "./support/waitUntil.js";
 import { ascii, readRcon, reply, startUdpServer, type UdpServer } from "./support/udpServer.js";
 
@@ -232,11 +233,27 @@ describe("SampQueryClient RCON", () => {
       expect(command.toString("latin1")).toBe("players");
       for (const line of lines) send(reply.rconLine(request, ascii(line)));
     });
-    expect(await make({ rconQuietPeriod: 100 }).rcon("players")).toEqual(lines);
+    const clock = new ManualClock();
+    const c = make({ rconQuietPeriod: 100, clock });
+    let settled = false;
+    const result = c.rcon("players").finally(() => {
+      settled = true;
+    });
+    // Real UDP: the three lines arrive; then the quiet period passes on the clock.
+    await waitUntil(() => c.stats.answered === 3);
+    clock.advance(99);
+    await new Promise<void>((resolve) => setImmediate(resolve)); // every promise reaction runs first
+    expect(settled).toBe(false);
+    clock.advance(1);
+    expect(await result).toEqual(lines);
   });
 
   it("resolves [] for a command that answers nothing (say)", async () => {
-    expect(await make({ rconQuietPeriod: 20 }).rcon("say hello", { expectOutput: false })).toEqual([]);
+    const clock = new ManualClock();
+    const said = make({ rconQuietPeriod: 20, clock }).rcon("say hello", { expectOutput: false });
+    await waitUntil(() => server.received.length === 1);
+    clock.advance(20);
+    expect(await said).toEqual([]);
   });
 
   it("stops collecting at rconMaxWait even when lines keep coming (fake timers)", async () => {
@@ -312,8 +329,11 @@ describe("SampQueryClient RCON", () => {
   });
 
   it("never retries RCON: a lost command is sent once", async () => {
-    await make({ rconQuietPeriod: 20 }).rcon("say once", { expectOutput: false });
+    const clock = new ManualClock();
+    const said = make({ rconQuietPeriod: 20, clock }).rcon("say once", { expectOutput: false });
     await waitUntil(() => server.received.length === 1);
+    clock.advance(20);
+    await said;
     expect(client!.stats.sent).toBe(1);
   });
 
@@ -326,9 +346,16 @@ describe("SampQueryClient RCON", () => {
 
   it("verifyRcon: resolves on the echo, SAMP_RCON_NO_REPLY on silence (open.mp's wrong password)", async () => {
     server.handle((request, send) => send(reply.rconLine(request, readRcon(request).command.subarray(5))));
-    await make({ rconQuietPeriod: 20, rconReplyWait: 200 }).verifyRcon();
+    const clock = new ManualClock();
+    const verified = make({ rconQuietPeriod: 20, rconReplyWait: 200, clock }).verifyRcon();
+    await waitUntil(() => client!.stats.answered === 1);
+    clock.advance(20);
+    await verified;
     server.handle(() => undefined);
-    expect((await rejection(client!.verifyRcon())).code).toBe("SAMP_RCON_NO_REPLY");
+    const silence = rejection(client!.verifyRcon());
+    await waitUntil(() => server.received.length === 2);
+    clock.advance(200);
+    expect((await silence).code).toBe("SAMP_RCON_NO_REPLY");
   });
 
   it("encodes the command in the server's code page", async () => {
@@ -336,8 +363,11 @@ describe("SampQueryClient RCON", () => {
     server.handle((request) => {
       command = readRcon(request).command;
     });
-    await make({ rconQuietPeriod: 20, codePage: new CodePage("windows-1251") }).rcon("say Привет", { expectOutput: false });
+    const clock = new ManualClock();
+    const said = make({ rconQuietPeriod: 20, codePage: new CodePage("windows-1251"), clock }).rcon("say Привет", { expectOutput: false });
     await waitUntil(() => command !== undefined);
+    clock.advance(20);
+    await said;
     expect([...command!.subarray(4)]).toEqual([0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2]);
   });
 

@@ -1,4 +1,5 @@
 import { createGuild, FakeDiscord, type FakeDiscordOptions, type GuildFixture, type MemberFixture } from "@nuwani/fake-discord";
+import type { Clock } from "@nuwani/util";
 import { Bridge } from "../../src/Bridge.js";
 import type { BridgeOptions } from "../../src/BridgeOptions.js";
 import { parseConfig, type EnabledBridgeConfig } from "../../src/config.js";
@@ -41,6 +42,16 @@ export interface HarnessOptions {
   prepare?: (guild: GuildFixture, members: Pick<Harness, "player" | "vip" | "administrator" | "management" | "bot">) => void;
   /** Extra options of the fake Discord. */
   fake?: Partial<FakeDiscordOptions>;
+  /**
+   * One clock for the fake Discord and the bridge (and the gateway, tracker and REST client it
+   * makes), e.g. a `ManualClock` moved by the test over the real loopback sockets.
+   * @defaultValue each its system clock
+   */
+  clock?: Clock;
+}
+
+function clockOf(options: HarnessOptions): { clock?: Clock } {
+  return options.clock === undefined ? {} : { clock: options.clock };
 }
 
 /** A fake Discord with a small guild, a simulated game (not started) and a bridge between them, connected. */
@@ -55,7 +66,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   administrator.roles = [role("Administrator")];
   options.prepare?.(guild, { player, vip, administrator, management, bot });
   // The fake enforces Discord's REST buckets; wide ones keep tests quick.
-  const discord = new FakeDiscord({ token: TOKEN, guilds: [guild], identifyWindow: 50, rest: { bucket: { limit: 50, window: 1000 }, global: false }, ...options.fake });
+  const discord = new FakeDiscord({ token: TOKEN, guilds: [guild], identifyWindow: 50, rest: { bucket: { limit: 50, window: 1000 }, global: false }, ...clockOf(options), ...options.fake });
   await discord.start();
   const config = parseConfig(
     {
@@ -84,6 +95,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     commandRateLimit: { limit: 100, window: 1000 },
     // Flood control has its own tests; wide limits keep the others quick.
     flood: { perUser: { limit: 1000, window: 1000 }, overall: { limit: 1000, window: 1000 } },
+    ...clockOf(options),
     ...options.bridge,
   });
   const log: string[] = [];

@@ -1,10 +1,10 @@
 import { FakeDiscord } from "@nuwani/fake-discord";
 import type { FakeDiscordOptions } from "@nuwani/fake-discord";
 import { GatewayConnection } from "../../src/GatewayConnection.js";
-import type { GatewayConnectionOptions, GatewayDispatch, GatewayVersion } from "../../src/types.js";
+import type { GatewayConnectionOptions, GatewayDispatch, GatewayReconnectInfo, GatewayVersion } from "../../src/types.js";
 import type { GatewayError } from "../../src/GatewayError.js";
 import { IdentifyThrottle } from "../../src/IdentifyThrottle.js";
-import { createSeededRandom } from "@nuwani/util";
+import { createSeededRandom, type ManualClock } from "@nuwani/util";
 
 /**
  * Fixtures for tests against the real fake Discord on 127.0.0.1 (port 0), with real timers and
@@ -39,10 +39,11 @@ export class LiveFixtures {
       ...options,
     });
     this.#gateways.push(gateway);
-    const client: LiveClient = { gateway, dispatches: [], debug: [], errors: [] };
+    const client: LiveClient = { gateway, dispatches: [], debug: [], errors: [], reconnecting: [] };
     gateway.on("dispatch", (payload) => client.dispatches.push(payload));
     gateway.on("debug", (message) => client.debug.push(message));
     gateway.on("error", (error) => client.errors.push(error));
+    gateway.on("reconnecting", (info) => client.reconnecting.push(info));
     return client;
   }
 
@@ -57,6 +58,8 @@ export interface LiveClient {
   dispatches: GatewayDispatch<GatewayVersion>[];
   debug: string[];
   errors: GatewayError[];
+  /** Every `reconnecting` event, in order. */
+  reconnecting: GatewayReconnectInfo[];
 }
 
 /** The event names a client saw, in order. */
@@ -72,4 +75,30 @@ export function seqs(client: LiveClient): number[] {
 /** Whether every number is larger than the one before. */
 export function strictlyIncreasing(values: readonly number[]): boolean {
   return values.every((value, index) => index === 0 || value > (values[index - 1] as number));
+}
+
+/**
+ * Moves `clock` (shared by a fake and its clients) `step` ms at a time, letting the event loop
+ * turn after each step so that loopback I/O runs for real, until `check` stops throwing;
+ * returns its value. Bounded by `limit` ms of clock time (then `check`'s error is thrown).
+ * Time passes only on the clock: reconnect delays and the fake's outgoing delay cost no real time.
+ */
+export async function advanceUntil<T>(clock: ManualClock, check: () => T, { step = 1, limit = 30_000 }: { step?: number; limit?: number } = {}): Promise<T> {
+  let failure: unknown;
+  for (let elapsed = 0; elapsed <= limit; elapsed += step) {
+    try {
+      return check();
+    } catch (error) {
+      failure = error;
+    }
+    await clock.advanceAsync(step);
+  }
+  throw failure;
+}
+
+/** The delay of the reconnect the client planned last (its `reconnecting` event), in ms. */
+export function plannedReconnect(client: LiveClient): number {
+  const planned = client.reconnecting.at(-1);
+  if (planned === undefined) throw new Error("no reconnect planned yet");
+  return planned.delay;
 }
