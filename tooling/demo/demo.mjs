@@ -89,7 +89,7 @@ for (const conn of fake.connections) conn.sendRaw("{not json");
 stream(1, "after the malformed one");
 await sleep(300);
 
-socket.dispose();
+socket.destroy();
 await fake.stop();
 console.log(`\n${received} payloads received over ${connections} connections.\n`);
 
@@ -98,7 +98,7 @@ const guild = createGuild({ name: "Las Venturas Playground", members: 120 });
 const discord = new FakeDiscord({ guilds: [guild], heartbeatInterval: 1500, identifyWindow: 200 });
 await discord.start();
 log(server("fake "), `Discord gateway on ${discord.gatewayUrl}, REST on ${discord.restUrl}`);
-const gateway = new GatewayConnection({ token: "fake-token", url: discord.gatewayUrl, backoff: { base: 100, cap: 1000 } });
+const gateway = new GatewayConnection({ token: "fake-token", version: 6, url: discord.gatewayUrl, backoff: { base: 100, cap: 1000 } });
 gateway.on("debug", (message) => log(client("gateway"), dim(message)));
 gateway.on("dispatch", ({ t, s, d }) => {
   const what = t === "MESSAGE_CREATE" ? `${d.author.username}: ${d.content}` : t === "GUILD_CREATE" ? `${d.name}, ${d.members.length} members sent` : "";
