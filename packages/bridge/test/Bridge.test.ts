@@ -19,6 +19,33 @@ const unusedRest = {
 };
 let harness: Harness | undefined;
 
+/** The smallest enabled configuration: guild "2", #echo "a", #admin "b". */
+function minimalConfig(): never {
+  return parseConfig({ discord: { token: "t", clientId: "1", guild: "2", channels: { echo: "a", admin: "b" } } }, {}) as never;
+}
+
+/** A gateway stand-in in `state`; a test emits its dispatches by hand. */
+function standInGateway(state: "connecting" | "ready") {
+  return Object.assign(new EventEmitter(), {
+    state,
+    connect: () => Promise.resolve(),
+    destroy: () => undefined,
+    requestGuildMembers: () => Promise.resolve({ members: [], notFound: [] }),
+  });
+}
+
+/** READY for bot 10 in guild 2, then a message from user 11 that mentions the bot (so the bridge reacts to it). */
+function readyThenMention(gateway: EventEmitter): void {
+  const bot = { id: "10", username: "Nuwani", discriminator: "0001", bot: true };
+  gateway.emit("dispatch", { op: 0, s: 1, t: "READY", d: { v: 6, user: bot, session_id: "s", guilds: [{ id: "2", unavailable: true }] } });
+  gateway.emit("dispatch", {
+    op: 0,
+    s: 2,
+    t: "MESSAGE_CREATE",
+    d: { id: "12", channel_id: "13", guild_id: "2", author: { id: "11", username: "Player" }, content: "<@10> hi", mentions: [bot] },
+  });
+}
+
 afterEach(async () => {
   await harness?.close();
   harness = undefined;
@@ -475,16 +502,11 @@ describe("Bridge: lifecycle and secrets", () => {
   });
 
   it("regression: admin lines were dropped while the pending lines (channels not known yet) were full of low ones", async () => {
-    const config = parseConfig({ discord: { token: "t", clientId: "1", guild: "2", channels: { echo: "a", admin: "b" } } }, {});
-    const gateway = Object.assign(new EventEmitter(), {
-      state: "connecting",
-      connect: () => Promise.resolve(),
-      destroy: () => undefined,
-      requestGuildMembers: () => Promise.resolve({ members: [], notFound: [] }),
-    });
+    const config = minimalConfig();
+    const gateway = standInGateway("connecting");
     const rest = { ...unusedRest, createMessage: () => Promise.resolve(), createReaction: () => Promise.resolve() };
     const game = new SimulatedGameServer();
-    const bridge = new Bridge({ config: config as never, game, gateway, rest, maxPending: 3 });
+    const bridge = new Bridge({ config, game, gateway, rest, maxPending: 3 });
     await bridge.start();
     const echo = (tag: string, params: readonly (string | number)[]): void => {
       game.emit("echo", tag, params);
@@ -501,13 +523,8 @@ describe("Bridge: lifecycle and secrets", () => {
   });
 
   it("regression: an error listener that threw on a failed reaction became an unhandled rejection, and stop() rejected", async () => {
-    const config = parseConfig({ discord: { token: "t", clientId: "1", guild: "2", channels: { echo: "a", admin: "b" } } }, {});
-    const gateway = Object.assign(new EventEmitter(), {
-      state: "ready",
-      connect: () => Promise.resolve(),
-      destroy: () => undefined,
-      requestGuildMembers: () => Promise.resolve({ members: [], notFound: [] }),
-    });
+    const config = minimalConfig();
+    const gateway = standInGateway("ready");
     const rest = {
       ...unusedRest,
       createMessage: () => Promise.resolve(),
@@ -519,22 +536,14 @@ describe("Bridge: lifecycle and secrets", () => {
     };
     process.on("unhandledRejection", onUnhandled);
     try {
-      const bridge = new Bridge({ config: config as never, game: new SimulatedGameServer(), gateway, rest });
+      const bridge = new Bridge({ config, game: new SimulatedGameServer(), gateway, rest });
       const errors: string[] = [];
       bridge.on("error", (error) => {
         errors.push(error.code);
         throw new Error("the error listener failed");
       });
       await bridge.start();
-      const bot = { id: "10", username: "Nuwani", discriminator: "0001", bot: true };
-      gateway.emit("dispatch", { op: 0, s: 1, t: "READY", d: { v: 6, user: bot, session_id: "s", guilds: [{ id: "2", unavailable: true }] } });
-      const author = { id: "11", username: "Player" };
-      gateway.emit("dispatch", {
-        op: 0,
-        s: 2,
-        t: "MESSAGE_CREATE",
-        d: { id: "12", channel_id: "13", guild_id: "2", author, content: "<@10> hi", mentions: [bot] },
-      });
+      readyThenMention(gateway);
       await vi.waitFor(() => expect(errors).toEqual(["BRIDGE_RELAY_FAILED"]));
       await expect(bridge.stop()).resolves.toBeUndefined();
       await new Promise((resolve) => setImmediate(resolve));
@@ -545,13 +554,8 @@ describe("Bridge: lifecycle and secrets", () => {
   });
 
   it("stop() waits for a call in flight at most STOP_WAIT ms on the bridge's clock, then lets it go", async () => {
-    const config = parseConfig({ discord: { token: "t", clientId: "1", guild: "2", channels: { echo: "a", admin: "b" } } }, {});
-    const gateway = Object.assign(new EventEmitter(), {
-      state: "ready",
-      connect: () => Promise.resolve(),
-      destroy: () => undefined,
-      requestGuildMembers: () => Promise.resolve({ members: [], notFound: [] }),
-    });
+    const config = minimalConfig();
+    const gateway = standInGateway("ready");
     let reactions = 0;
     // A REST stand-in whose reaction never answers: the call stays in flight.
     const rest = {
@@ -563,18 +567,11 @@ describe("Bridge: lifecycle and secrets", () => {
       },
     };
     const clock = new ManualClock();
-    const bridge = new Bridge({ config: config as never, game: new SimulatedGameServer(), gateway, rest, clock });
+    const bridge = new Bridge({ config, game: new SimulatedGameServer(), gateway, rest, clock });
     const debug: string[] = [];
     bridge.on("debug", (line) => debug.push(line));
     await bridge.start();
-    const bot = { id: "10", username: "Nuwani", discriminator: "0001", bot: true };
-    gateway.emit("dispatch", { op: 0, s: 1, t: "READY", d: { v: 6, user: bot, session_id: "s", guilds: [{ id: "2", unavailable: true }] } });
-    gateway.emit("dispatch", {
-      op: 0,
-      s: 2,
-      t: "MESSAGE_CREATE",
-      d: { id: "12", channel_id: "13", guild_id: "2", author: { id: "11", username: "Player" }, content: "<@10> hi", mentions: [bot] },
-    });
+    readyThenMention(gateway);
     await vi.waitFor(() => expect(reactions).toBe(1));
     let stopped = false;
     const stopping = bridge.stop().then(() => (stopped = true));
@@ -587,7 +584,7 @@ describe("Bridge: lifecycle and secrets", () => {
   });
 
   it("regression: a drain() waiting when stop() was called kept its timer running until the timeout", async () => {
-    const config = parseConfig({ discord: { token: "t", clientId: "1", guild: "2", channels: { echo: "a", admin: "b" } } }, {});
+    const config = minimalConfig();
     const timers = new Set<number>();
     let next = 0;
     const clock = {
@@ -600,7 +597,7 @@ describe("Bridge: lifecycle and secrets", () => {
         timers.delete(handle as number);
       },
     };
-    const bridge = new Bridge({ config: config as never, game: new SimulatedGameServer(), clock });
+    const bridge = new Bridge({ config, game: new SimulatedGameServer(), clock });
     bridge.outbox.enqueue("3", "a line that cannot leave: the bridge never connected", "admin");
     const draining = bridge.drain(60_000);
     expect(timers.size).toBe(1);
@@ -613,10 +610,10 @@ describe("Bridge: lifecycle and secrets", () => {
   });
 
   it("validates its options and stops harmlessly twice", async () => {
-    const config = parseConfig({ discord: { token: "t", clientId: "1", guild: "2", channels: { echo: "a", admin: "b" } } }, {});
+    const config = minimalConfig();
     expect(() => new Bridge({ config: { enabled: false, reason: "disabled", warnings: [] } as never, game: new SimulatedGameServer() })).toThrow(BridgeError);
-    expect(() => new Bridge({ config: config as never, game: {} as never })).toThrow(/GameServer/);
-    const bridge = new Bridge({ config: config as never, game: new SimulatedGameServer() });
+    expect(() => new Bridge({ config, game: {} as never })).toThrow(/GameServer/);
+    const bridge = new Bridge({ config, game: new SimulatedGameServer() });
     await bridge.stop();
     await bridge.stop();
     await expect(bridge.start()).rejects.toMatchObject({ code: "BRIDGE_DESTROYED" });
